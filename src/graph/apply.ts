@@ -1,0 +1,200 @@
+import { type DType, isDType, isFloat, isInteger, promoteAll } from './dtype.js';
+import { OpError } from './errors.js';
+import { Node } from './node.js';
+import type { AttrSpec, Attrs, AttrValue, OpDef, TypeInfo } from './op-def.js';
+import { getOp } from './op-table.js';
+import { checkDim } from './shape.js';
+import { Tensor } from './tensor.js';
+
+/** A node, or a JS number that becomes a constant of a fitting dtype (a "weak" scalar, as in JAX). */
+export type TensorLike = Node | number;
+
+// Hash-consing table. Weak references let unused graphs be collected; the registry drops dead keys.
+const interned = new Map<string, WeakRef<Node>>();
+const sweeper = new FinalizationRegistry<string>((key) => {
+  const ref = interned.get(key);
+  if (ref && ref.deref() === undefined) interned.delete(key);
+});
+let nextId = 1;
+
+/**
+ * Applies an op by name: checks arity and attributes, converts numbers to constants, infers dtype and
+ * shape (throwing an error that names the op), and returns the hash-consed node.
+ *
+ * @example apply('sum', [T.matrix('x')], { axis: 1 }).shape // ['x0', 'x1'] reduced to ['x0']
+ */
+export function apply(
+  opName: string,
+  args: readonly TensorLike[],
+  attrs: Record<string, unknown> = {},
+): Node {
+  const op = getOp(opName);
+  checkArity(op, args.length);
+  const nodes = toNodes(op, args);
+  const types: TypeInfo[] = nodes.map((n) => ({ dtype: n.dtype, shape: n.shape }));
+  let checked = checkAttrs(op, attrs);
+  if (op.normalize) checked = op.normalize(types, checked);
+  const type = op.infer(types, checked);
+  return intern(op.name, nodes, checked, type);
+}
+
+function checkArity(op: OpDef, count: number): void {
+  if (typeof op.arity === 'number') {
+    if (count !== op.arity)
+      throw new OpError(`${op.name} takes ${op.arity} argument${op.arity === 1 ? '' : 's'}, got ${count}`);
+  } else if (count < op.arity.min) {
+    throw new OpError(`${op.name} takes at least ${op.arity.min} arguments, got ${count}`);
+  }
+}
+
+/** Numbers become constants with the dtype of the node args they meet (floats keep their width). */
+function toNodes(op: OpDef, args: readonly TensorLike[]): Node[] {
+  const nodeTypes = args.filter((a): a is Node => a instanceof Node).map((n) => n.dtype);
+  return args.map((a, i) => {
+    if (a instanceof Node) return a;
+    if (typeof a !== 'number') throw new OpError(`${op.name}: argument ${i + 1} is not a node or a number`);
+    return constant(a, weakDType(a, nodeTypes));
+  });
+}
+
+function weakDType(value: number, others: readonly DType[]): DType {
+  const integral = Number.isInteger(value);
+  if (others.length === 0) return integral ? 'i64' : 'f64';
+  const joined = promoteAll(others);
+  if (isFloat(joined)) return joined;
+  if (isInteger(joined) && integral) return joined;
+  if (joined === 'bool' && integral) return 'i64';
+  return 'f64';
+}
+
+/**
+ * A constant node holding a number or a tensor.
+ *
+ * @example constant(2, 'f32').dtype // 'f32'
+ */
+export function constant(value: number | Tensor, dtype?: DType): Node {
+  const tensor =
+    value instanceof Tensor
+      ? value
+      : Tensor.scalar(value, dtype ?? (Number.isInteger(value) ? 'i64' : 'f64'));
+  const cast = dtype && tensor.dtype !== dtype ? Tensor.from(tensor.data, tensor.shape, dtype) : tensor;
+  return apply('constant', [], { value: cast });
+}
+
+function checkAttrs(op: OpDef, given: Record<string, unknown>): Attrs {
+  const out: Record<string, AttrValue> = {};
+  for (const name of Object.keys(given)) {
+    if (given[name] === undefined) continue;
+    if (!(name in op.attrs)) {
+      const known = Object.keys(op.attrs);
+      throw new OpError(
+        `${op.name} has no attribute '${name}'${known.length ? ` (attributes: ${known.join(', ')})` : ''}`,
+      );
+    }
+  }
+  for (const [name, spec] of Object.entries(op.attrs)) {
+    const value = given[name];
+    if (value === undefined) {
+      if (spec.default === undefined) throw new OpError(`${op.name}: attribute '${name}' is required`);
+      out[name] = spec.default;
+    } else {
+      out[name] = checkAttr(op.name, name, spec, value);
+    }
+  }
+  return out;
+}
+
+function checkAttr(op: string, name: string, spec: AttrSpec, value: unknown): AttrValue {
+  const bad = (what: string): never => {
+    throw new OpError(`${op}: attribute '${name}' must be ${what}, got ${describe(value)}`);
+  };
+  if (value === null) return spec.nullable || spec.type === 'axes' ? null : bad(spec.type);
+  const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+  switch (spec.type) {
+    case 'int':
+      return isInt(value) ? value : bad('an integer');
+    case 'number':
+      return typeof value === 'number' ? value : bad('a number');
+    case 'bool':
+      return typeof value === 'boolean' ? value : bad('true or false');
+    case 'string':
+      return typeof value === 'string' ? value : bad('a string');
+    case 'dtype':
+      return typeof value === 'string' && isDType(value) ? value : bad('a dtype (f32, f64, i32, i64, bool)');
+    case 'axes':
+      if (isInt(value)) return [value];
+      return Array.isArray(value) && value.every(isInt) ? [...value] : bad('an axis or a list of axes');
+    case 'ints':
+      return Array.isArray(value) && value.every(isInt) ? [...value] : bad('a list of integers');
+    case 'optInts':
+      return Array.isArray(value) && value.every((v) => v === null || isInt(v))
+        ? [...value]
+        : bad('a list of integers or nulls');
+    case 'shape':
+      if (!Array.isArray(value)) return bad('a shape');
+      return value.map((d) => (spec.wildcard && d === -1 ? d : checkDim(`${op}: attribute '${name}'`, d)));
+    case 'tensor':
+      return value instanceof Tensor ? value : bad('a tensor');
+  }
+}
+
+function describe(value: unknown): string {
+  if (value instanceof Tensor) return 'a tensor';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function intern(op: string, args: readonly Node[], attrs: Attrs, type: TypeInfo): Node {
+  const key = `${op}{${attrsKey(attrs)}}(${args.map((a) => a.id).join(',')})`;
+  const existing = interned.get(key)?.deref();
+  if (existing && (op !== 'constant' || sameConstant(existing, attrs))) return existing;
+  const node = new Node(
+    nextId++,
+    op,
+    args,
+    Object.freeze(attrs),
+    type.dtype,
+    Object.freeze([...type.shape]),
+    key,
+  );
+  interned.set(key, new WeakRef(node));
+  sweeper.register(node, key);
+  return node;
+}
+
+function sameConstant(node: Node, attrs: Attrs): boolean {
+  const a = node.attrs.value as Tensor;
+  const b = attrs.value as Tensor;
+  return a.data.every((v, i) => Object.is(v, b.data[i]));
+}
+
+/** A stable key of attribute values; numbers keep -0 and NaN apart from 0, large tensors are hashed. */
+export function attrsKey(attrs: Attrs): string {
+  const parts: string[] = [];
+  for (const name of Object.keys(attrs).sort()) parts.push(`${name}=${valueKey(attrs[name])}`);
+  return parts.join(';');
+}
+
+function valueKey(v: AttrValue): string {
+  if (v === null) return 'null';
+  if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
+  if (typeof v === 'string' || typeof v === 'boolean') return JSON.stringify(v);
+  if (v instanceof Tensor) return `${v.dtype}[${v.shape.join(',')}]:${tensorDigest(v)}`;
+  return `[${(v as readonly (number | string | null)[]).map((x) => valueKey(x as AttrValue)).join(',')}]`;
+}
+
+// Small constants are keyed by value; large ones by a hash, with equality checked on a hit (sameConstant).
+function tensorDigest(t: Tensor): string {
+  if (t.size <= 64) return Array.from(t.data, (x) => valueKey(x)).join(',');
+  const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < bytes.length; i++) {
+    h1 = Math.imul(h1 ^ bytes[i], 16777619);
+    h2 = Math.imul(h2 + bytes[i], 0x5bd1e995) ^ (h2 >>> 15);
+  }
+  return `#${t.size}:${(h1 >>> 0).toString(16)}${(h2 >>> 0).toString(16)}`;
+}

@@ -1,0 +1,66 @@
+/**
+ * Saturn's error catalogue for the graph layer. Every error is a class, so callers can
+ * `catch (e) { if (e instanceof ShapeError) … }`, and every message names the op or place at fault.
+ */
+
+/** The base of every error Saturn throws on purpose; anything else escaping is a bug. */
+export class SaturnError extends Error {
+  override name = 'SaturnError';
+}
+
+/** Shapes that do not fit an op: broadcasting, reduction axes, dot, reshape sizes. */
+export class ShapeError extends SaturnError {
+  override name = 'ShapeError';
+}
+
+/** Dtypes that do not fit an op, e.g. `dot` of booleans or an unknown dtype name. */
+export class DTypeError extends SaturnError {
+  override name = 'DTypeError';
+}
+
+/** A wrong op name, arity or attribute at graph construction. */
+export class OpError extends SaturnError {
+  override name = 'OpError';
+}
+
+/** Missing, extra, mis-shaped or wrongly typed values given to an evaluator. */
+export class InputError extends SaturnError {
+  override name = 'InputError';
+}
+
+/** A source position: 1-based line and column, as editors show them. */
+export interface SourceSpan {
+  readonly source: string;
+  /** Optional file name, shown before the position. */
+  readonly file?: string;
+  readonly line: number;
+  readonly column: number;
+  /** Length of the span in characters (at least 1 for the caret). */
+  readonly length: number;
+}
+
+/**
+ * Renders `file:line:col: message`, the source line, and a caret under the span, the way compilers do.
+ *
+ * @example
+ * renderSpan({ source: 'exp(x', line: 1, column: 6, length: 1 }, 'expected ")"')
+ * // 'line 1, col 6: expected ")"\n  exp(x\n       ^'
+ */
+export function renderSpan(span: SourceSpan, message: string): string {
+  const lines = span.source.split(/\r?\n/);
+  const text = lines[span.line - 1] ?? '';
+  const where = `${span.file ? `${span.file}:` : ''}line ${span.line}, col ${span.column}`;
+  const caret = ' '.repeat(Math.max(0, span.column - 1)) + '^'.repeat(Math.max(1, span.length));
+  return `${where}: ${message}\n  ${text}\n  ${caret}`;
+}
+
+/** An error tied to a place in source text (expressions, rule files); `span` says where. */
+export class SourceError extends SaturnError {
+  override name = 'SourceError';
+  constructor(
+    readonly span: SourceSpan,
+    readonly detail: string,
+  ) {
+    super(renderSpan(span, detail));
+  }
+}

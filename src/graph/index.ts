@@ -1,0 +1,42 @@
+/** The graph layer: op table, graph API, dtypes and shapes, the reference interpreter and grad. */
+export { apply, constant, type TensorLike } from './apply.js';
+export { DEFAULT_FLOAT, type SliceBounds, T } from './builders.js';
+export { castValue, DTYPES, type DType, isFloat, isInteger, parseDType, promote } from './dtype.js';
+export {
+  DTypeError,
+  InputError,
+  OpError,
+  renderSpan,
+  SaturnError,
+  ShapeError,
+  SourceError,
+  type SourceSpan,
+} from './errors.js';
+export { fitTo, grad } from './grad.js';
+export { evaluate, type InputValue, type InputValues } from './interpret.js';
+export { Node, type ReduceOptions } from './node.js';
+export type {
+  AttrSpec,
+  Attrs,
+  AttrType,
+  AttrValue,
+  ConcreteType,
+  OpDef,
+  OpKind,
+  OpSyntax,
+  TypeInfo,
+  VjpContext,
+} from './op-def.js';
+export { getOp, OPS } from './op-table.js';
+export { BINARY_NAMES, UNARY_NAMES } from './ops/elementwise.js';
+export {
+  broadcastShapes,
+  type Dim,
+  formatShape,
+  isUnknownDim,
+  type Shape,
+  shapesEqual,
+  unifyDims,
+} from './shape.js';
+export { Tensor, type TypedArray } from './tensor.js';
+export { graphInputs, topoSort } from './topo.js';

@@ -1,0 +1,115 @@
+import { apply, type TensorLike } from './apply.js';
+import type { DType } from './dtype.js';
+import type { Attrs } from './op-def.js';
+import type { Shape } from './shape.js';
+
+/** Options of reductions: the axes to reduce (all when omitted) and whether to keep them as size 1. */
+export interface ReduceOptions {
+  readonly axis?: number | readonly number[] | null;
+  readonly keepdims?: boolean;
+}
+
+/**
+ * A node of a symbolic graph: an op applied to argument nodes with attributes. Nodes are immutable and
+ * hash-consed: building the same op on the same args twice returns the same object, so equal
+ * subexpressions are one node (Theano's "merge", for free). Ids grow with construction, so sorting by
+ * id is a topological order.
+ *
+ * @example
+ * const x = T.vector('x');
+ * x.mul(2).add(1) === T.add(T.mul(x, 2), 1) // true
+ */
+export class Node {
+  constructor(
+    /** Unique per node; larger than the ids of its args. */
+    readonly id: number,
+    readonly op: string,
+    readonly args: readonly Node[],
+    readonly attrs: Attrs,
+    readonly dtype: DType,
+    readonly shape: Shape,
+    /** The hash-consing key: op, attributes and arg ids. */
+    readonly key: string,
+  ) {}
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** The input's name for `input` nodes, else undefined. */
+  get inputName(): string | undefined {
+    return this.op === 'input' ? (this.attrs.name as string) : undefined;
+  }
+
+  add(other: TensorLike): Node {
+    return apply('add', [this, other]);
+  }
+  sub(other: TensorLike): Node {
+    return apply('sub', [this, other]);
+  }
+  mul(other: TensorLike): Node {
+    return apply('mul', [this, other]);
+  }
+  div(other: TensorLike): Node {
+    return apply('div', [this, other]);
+  }
+  pow(other: TensorLike): Node {
+    return apply('pow', [this, other]);
+  }
+  neg(): Node {
+    return apply('neg', [this]);
+  }
+  exp(): Node {
+    return apply('exp', [this]);
+  }
+  log(): Node {
+    return apply('log', [this]);
+  }
+  sqrt(): Node {
+    return apply('sqrt', [this]);
+  }
+  sigmoid(): Node {
+    return apply('sigmoid', [this]);
+  }
+  tanh(): Node {
+    return apply('tanh', [this]);
+  }
+  lt(other: TensorLike): Node {
+    return apply('lt', [this, other]);
+  }
+  gt(other: TensorLike): Node {
+    return apply('gt', [this, other]);
+  }
+  eq(other: TensorLike): Node {
+    return apply('eq', [this, other]);
+  }
+  sum(options: ReduceOptions = {}): Node {
+    return apply('sum', [this], { ...options });
+  }
+  mean(options: ReduceOptions = {}): Node {
+    return apply('mean', [this], { ...options });
+  }
+  max(options: ReduceOptions = {}): Node {
+    return apply('max', [this], { ...options });
+  }
+  dot(other: TensorLike): Node {
+    return apply('dot', [this, other]);
+  }
+  /** Transpose; reverses the axes when `perm` is omitted. */
+  transpose(perm?: readonly number[]): Node {
+    return apply('transpose', [this], perm ? { perm } : {});
+  }
+  get T(): Node {
+    return this.transpose();
+  }
+  reshape(shape: Shape): Node {
+    return apply('reshape', [this], { shape });
+  }
+  cast(dtype: DType): Node {
+    return apply('cast', [this], { dtype });
+  }
+
+  toString(): string {
+    return `Node(${this.op}#${this.id})`;
+  }
+}

@@ -1,0 +1,112 @@
+import { castValue, type DType } from './dtype.js';
+import { InputError } from './errors.js';
+import { formatShape, sizeOf, stridesOf } from './shape.js';
+
+/** Typed arrays a user may hand to Saturn or get back. */
+export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array | BigInt64Array;
+
+/**
+ * A concrete tensor value: dtype, concrete shape, and the elements in row-major order held as float64
+ * (already rounded to the dtype). This is the value type of the reference interpreter and of constants.
+ *
+ * @example
+ * const t = Tensor.from([1, 2, 3, 4], [2, 2], 'f32');
+ * t.get([1, 0]) // 3
+ */
+export class Tensor {
+  private constructor(
+    readonly dtype: DType,
+    readonly shape: readonly number[],
+    readonly data: Float64Array,
+  ) {}
+
+  /** Builds a tensor, rounding each value to `dtype`. `data` may be a number (a scalar) or any array. */
+  static from(
+    data: number | ArrayLike<number> | BigInt64Array,
+    shape: readonly number[],
+    dtype: DType,
+  ): Tensor {
+    const n = sizeOf(shape);
+    const values = new Float64Array(n);
+    if (typeof data === 'number') {
+      if (n !== 1) throw new InputError(`a scalar cannot fill shape ${formatShape(shape)}`);
+      values[0] = castValue(data, dtype);
+    } else {
+      if (data.length !== n)
+        throw new InputError(`${data.length} values given for shape ${formatShape(shape)} (${n} elements)`);
+      for (let i = 0; i < n; i++) values[i] = castValue(Number(data[i]), dtype);
+    }
+    return new Tensor(dtype, [...shape], values);
+  }
+
+  /** Wraps float64 values already rounded to the dtype, without copying. Internal fast path. */
+  static wrap(data: Float64Array, shape: readonly number[], dtype: DType): Tensor {
+    return new Tensor(dtype, shape, data);
+  }
+
+  /** A tensor of `shape` filled with `value`. */
+  static full(shape: readonly number[], value: number, dtype: DType): Tensor {
+    return new Tensor(dtype, [...shape], new Float64Array(sizeOf(shape)).fill(castValue(value, dtype)));
+  }
+
+  /** A rank-0 tensor. */
+  static scalar(value: number, dtype: DType = 'f64'): Tensor {
+    return Tensor.from(value, [], dtype);
+  }
+
+  get size(): number {
+    return this.data.length;
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  /** The element at a multi-index. */
+  get(index: readonly number[]): number {
+    const strides = stridesOf(this.shape);
+    let offset = 0;
+    for (let i = 0; i < index.length; i++) offset += index[i] * strides[i];
+    return this.data[offset];
+  }
+
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.data.length !== 1)
+      throw new InputError(`item() needs one element, tensor has shape ${formatShape(this.shape)}`);
+    return this.data[0];
+  }
+
+  /** The elements as the typed array that matches the dtype (Uint8Array for bool, BigInt64Array for i64). */
+  toTypedArray(): TypedArray {
+    switch (this.dtype) {
+      case 'f32':
+        return Float32Array.from(this.data);
+      case 'f64':
+        return Float64Array.from(this.data);
+      case 'i32':
+        return Int32Array.from(this.data);
+      case 'i64':
+        return BigInt64Array.from(Array.from(this.data, (v) => BigInt(v)));
+      case 'bool':
+        return Uint8Array.from(this.data);
+    }
+  }
+
+  /** Nested arrays, handy for printing and tests. */
+  toArray(): unknown {
+    const build = (dim: number, offset: number, strides: number[]): unknown => {
+      if (dim === this.shape.length)
+        return this.dtype === 'bool' ? this.data[offset] !== 0 : this.data[offset];
+      return Array.from({ length: this.shape[dim] }, (_, i) =>
+        build(dim + 1, offset + i * strides[dim], strides),
+      );
+    };
+    return build(0, 0, stridesOf(this.shape));
+  }
+
+  /** A short printable form: `f32[2, 2] [[1, 2], [3, 4]]`. */
+  toString(): string {
+    return `${this.dtype}${formatShape(this.shape)} ${JSON.stringify(this.toArray())}`;
+  }
+}
