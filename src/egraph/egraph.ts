@@ -1,0 +1,362 @@
+import type { Analysis } from './analysis.js';
+import { checkInvariants } from './check.js';
+import { type Justification, ProofForest } from './explain.js';
+import { asClassId, type ClassId, type SymbolId } from './ids.js';
+import type { Language } from './language.js';
+import { NodeStore } from './node-store.js';
+import type { Term } from './term.js';
+import { UnionFind } from './union-find.js';
+
+/** Options of an e-graph: analyses to run (each gets its own data slot) and whether to record explanations. */
+export interface EGraphOptions {
+  readonly analyses?: readonly Analysis<unknown>[];
+  readonly explanations?: boolean;
+}
+
+/** A node as seen from outside: its symbol and canonical child classes. */
+export interface ENode {
+  readonly symbol: SymbolId;
+  readonly children: readonly ClassId[];
+}
+
+const CONGRUENCE: Justification = { kind: 'congruence' };
+const NO_NODES: number[] = [];
+
+/**
+ * An e-graph over one `Language`: a hashcons from canonical e-node to class, a union-find over class ids, and
+ * per class its nodes, parents and analysis data. Unions are cheap and leave the graph non-canonical until
+ * `rebuild` (egg's deferred rebuild) restores congruence and the hashcons in one pass.
+ *
+ * Nodes live in a `NodeStore` (flat typed arrays); a class lists its nodes and its parents as node indices.
+ *
+ * @example
+ * ```ts
+ * const eg = new EGraph(lang);
+ * const x = eg.add(lang.resolve('x', 0), []);
+ * const y = eg.add(lang.resolve('y', 0), []);
+ * const fx = eg.add(lang.resolve('sin', 1), [x]);
+ * const fy = eg.add(lang.resolve('sin', 1), [y]);
+ * eg.union(x, y);
+ * eg.rebuild();
+ * eg.find(fx) === eg.find(fy); // true, by congruence
+ * ```
+ */
+export class EGraph {
+  /** Canonical e-nodes and the hashcons over them. Read by the matcher and the extractor. @internal */
+  readonly nodes = new NodeStore();
+  /** Nodes (indices into `nodes`) of each canonical class; empty for non-canonical ids. @internal */
+  readonly classNodes: number[][] = [];
+  /** Nodes having each canonical class as a child. @internal */
+  readonly classParents: number[][] = [];
+  /** Analysis data, one array per analysis, indexed by canonical class id. @internal */
+  readonly analysisData: unknown[][];
+  /** Proof forest, present when explanations are on. @internal */
+  readonly explain: ProofForest | undefined;
+  readonly analyses: readonly Analysis<unknown>[];
+  private readonly uf = new UnionFind();
+  private pending: number[] = [];
+  private analysisPending: number[] = [];
+  private touched: number[] = [];
+  private scratch = new Int32Array(16);
+  private mark = new Uint32Array(256);
+  private stamp = 0;
+  private nClasses = 0;
+  /** Bumped on every change, so derived indexes (the op index) know when to refresh. */
+  version = 0;
+
+  constructor(
+    readonly lang: Language,
+    options: EGraphOptions = {},
+  ) {
+    this.analyses = options.analyses ?? [];
+    this.analysisData = this.analyses.map(() => []);
+    this.explain = options.explanations ? new ProofForest() : undefined;
+  }
+
+  /** Number of canonical e-classes. @example `eg.classCount` */
+  get classCount(): number {
+    return this.nClasses;
+  }
+
+  /** Number of e-nodes in the hashcons (egg's `total_size`), what node limits are checked against. */
+  get size(): number {
+    return this.nodes.live;
+  }
+
+  /** Number of ids ever created; ids are dense in `[0, idCount)`. @example `eg.idCount` */
+  get idCount(): number {
+    return this.uf.size;
+  }
+
+  /** Whether no union awaits `rebuild`. @example `eg.isClean` */
+  get isClean(): boolean {
+    return this.pending.length === 0 && this.analysisPending.length === 0 && this.touched.length === 0;
+  }
+
+  /** Canonical id of `id`'s class. @example `eg.find(a) === eg.find(b)` */
+  find(id: ClassId): ClassId {
+    return this.uf.find(id);
+  }
+
+  /** Adds an e-node (children are any ids of their classes) and returns its canonical class. @example `eg.add(plus, [a, b])` */
+  add(symbol: SymbolId, children: readonly ClassId[]): ClassId {
+    return this.uf.find(this.addUncanonical(symbol, children));
+  }
+
+  /**
+   * Adds an e-node and returns the id that stands for exactly this node. Without explanations that is its
+   * canonical class; with explanations it is a fresh id per distinct node as written, so proofs can name it.
+   *
+   * @example `const id = eg.addUncanonical(plus, [a, b])`
+   */
+  addUncanonical(symbol: SymbolId, children: ArrayLike<number>): ClassId {
+    const arity = this.lang.arity(symbol);
+    if (children.length !== arity) {
+      throw new Error(`${this.lang.name(symbol)} takes ${arity} children, got ${children.length}`);
+    }
+    const explain = this.explain;
+    if (explain !== undefined) {
+      const known = explain.originals.lookup(symbol, children, arity);
+      if (known >= 0) return asClassId(known);
+    }
+    if (arity > this.scratch.length) this.scratch = new Int32Array(arity * 2);
+    const kids = this.scratch;
+    for (let i = 0; i < arity; i++) kids[i] = this.uf.find(children[i]);
+    const found = this.nodes.lookup(symbol, kids, arity);
+    if (found >= 0) {
+      const cls = this.uf.find(this.nodes.owner[found]);
+      if (explain === undefined) return cls;
+      // A new id for this spelling of an existing node, joined to it by congruence; it owns no node itself.
+      const id = this.uf.makeSet();
+      explain.addNode(symbol, children, arity, id);
+      this.uf.union(cls, id);
+      explain.union(id, this.nodes.owner[found], CONGRUENCE);
+      return id;
+    }
+    const id = this.uf.makeSet();
+    if (explain !== undefined) explain.addNode(symbol, children, arity, id);
+    const e = this.nodes.push(symbol, kids, arity, id);
+    this.nodes.insert(e, arity);
+    this.classNodes[id] = [e];
+    this.classParents[id] = [];
+    for (let i = 0; i < arity; i++) this.classParents[kids[i]].push(e);
+    this.nClasses++;
+    this.version++;
+    const analyses = this.analyses;
+    if (analyses.length > 0) {
+      const childIds = Array.from(kids.subarray(0, arity)) as ClassId[];
+      for (let k = 0; k < analyses.length; k++) {
+        this.analysisData[k][id] = analyses[k].make(this, symbol, childIds);
+      }
+      for (const a of analyses) a.modify?.(this, id);
+    }
+    return id;
+  }
+
+  /** Adds a whole term bottom-up and returns its class. @example `eg.addTerm(parseTerm(lang, '(+ x 1)'))` */
+  addTerm(term: Term): ClassId {
+    return this.uf.find(this.addTermUncanonical(term));
+  }
+
+  /** Like `addTerm`, but returns the id standing for exactly this term (see `addUncanonical`). */
+  addTermUncanonical(term: Term): ClassId {
+    const kids = term.children.map((c) => this.addTermUncanonical(c));
+    return this.addUncanonical(term.symbol, kids);
+  }
+
+  /** Class of an e-node if present (the graph should be clean), else undefined. @example `eg.lookup(plus, [a, b])` */
+  lookup(symbol: SymbolId, children: readonly ClassId[]): ClassId | undefined {
+    const kids = children.map((c) => this.uf.find(c));
+    const e = this.nodes.lookup(symbol, kids, kids.length);
+    return e < 0 ? undefined : this.uf.find(this.nodes.owner[e]);
+  }
+
+  /** Class of a whole term if every node of it is present, else undefined. @example `eg.lookupTerm(t)` */
+  lookupTerm(term: Term): ClassId | undefined {
+    const kids: ClassId[] = [];
+    for (const c of term.children) {
+      const k = this.lookupTerm(c);
+      if (k === undefined) return undefined;
+      kids.push(k);
+    }
+    return this.lookup(term.symbol, kids);
+  }
+
+  /** Analysis data of a class for one of this graph's analyses. @example `eg.data(constants, id)` */
+  data<D>(analysis: Analysis<D>, id: ClassId): D {
+    const k = this.analyses.indexOf(analysis as Analysis<unknown>);
+    if (k < 0) throw new Error(`analysis '${analysis.name}' is not registered with this e-graph`);
+    return this.analysisData[k][this.uf.find(id)] as D;
+  }
+
+  /** The nodes of a class, as objects (allocates; hot code reads `nodes` directly). @example `eg.nodesOf(id)` */
+  nodesOf(id: ClassId): ENode[] {
+    const store = this.nodes;
+    return this.classNodes[this.uf.find(id)].map((e) => {
+      const arity = this.lang.arity(store.sym[e] as SymbolId);
+      const s = store.start[e];
+      const children = Array.from(store.kids.subarray(s, s + arity), (k) => this.uf.find(k as ClassId));
+      return { symbol: store.sym[e] as SymbolId, children };
+    });
+  }
+
+  /** All canonical class ids, ascending. @example `for (const id of eg.classIds()) ...` */
+  classIds(): ClassId[] {
+    const out: ClassId[] = [];
+    for (let i = 0; i < this.uf.size; i++) if (this.uf.isRoot(i)) out.push(asClassId(i));
+    return out;
+  }
+
+  /** Total nodes over all classes (egg's `total_number_of_nodes`). @example `eg.nodeCount()` */
+  nodeCount(): number {
+    let n = 0;
+    for (let i = 0; i < this.uf.size; i++) if (this.uf.isRoot(i)) n += this.classNodes[i].length;
+    return n;
+  }
+
+  /** Keeps only the nodes of a class that satisfy `keep`; they stay in the hashcons. Used by analyses' modify. */
+  retainNodes(id: ClassId, keep: (symbol: SymbolId) => boolean): void {
+    const cls = this.uf.find(id);
+    this.classNodes[cls] = this.classNodes[cls].filter((e) => keep(this.nodes.sym[e] as SymbolId));
+    this.version++;
+  }
+
+  /**
+   * Merges the classes of `a` and `b`; returns false when already equal. With explanations on, `why` is recorded
+   * between exactly `a` and `b` (so pass the ids of the two terms the reason talks about). Congruence is
+   * restored only by `rebuild`. Throws (leaving the graph unchanged) when an analysis refuses the merge.
+   *
+   * @example `eg.union(a, b, { kind: 'rule', rule: 'comm-add' })`
+   */
+  union(a: ClassId, b: ClassId, why: Justification = { kind: 'rule', rule: 'user' }): boolean {
+    let ra = this.uf.find(a);
+    let rb = this.uf.find(b);
+    if (ra === rb) return false;
+    const analyses = this.analyses;
+    const merged: unknown[] = [];
+    for (let k = 0; k < analyses.length; k++) {
+      merged.push(analyses[k].merge(this.analysisData[k][ra], this.analysisData[k][rb]));
+    }
+    this.explain?.union(a, b, why);
+    if (this.classParents[ra].length < this.classParents[rb].length) [ra, rb] = [rb, ra];
+    this.uf.union(ra, rb);
+    const parentsA = this.classParents[ra];
+    const parentsB = this.classParents[rb];
+    for (let k = 0; k < analyses.length; k++) {
+      const data = this.analysisData[k];
+      const m = merged[k];
+      if (!analyses[k].same(m, data[ra])) for (const p of parentsA) this.analysisPending.push(p);
+      if (!analyses[k].same(m, data[rb])) for (const p of parentsB) this.analysisPending.push(p);
+      data[ra] = m;
+      data[rb] = undefined;
+    }
+    const nodesA = this.classNodes[ra];
+    for (const e of this.classNodes[rb]) nodesA.push(e);
+    for (const p of parentsB) {
+      parentsA.push(p);
+      this.pending.push(p);
+    }
+    this.classNodes[rb] = NO_NODES;
+    this.classParents[rb] = NO_NODES;
+    this.touched.push(ra);
+    this.nClasses--;
+    this.version++;
+    for (const an of analyses) an.modify?.(this, ra);
+    return true;
+  }
+
+  /**
+   * Restores the invariants after unions: re-canonicalizes the parents of merged classes in the hashcons,
+   * merges classes found congruent (repeating until none), re-propagates analysis data, and drops duplicate
+   * nodes from classes. Returns the number of congruence unions it made.
+   *
+   * @example
+   * ```ts
+   * eg.union(a, b);
+   * eg.rebuild();
+   * eg.check();
+   * ```
+   */
+  rebuild(): number {
+    const store = this.nodes;
+    const lang = this.lang;
+    let unions = 0;
+    while (this.pending.length > 0 || this.analysisPending.length > 0) {
+      let e = this.pending.pop();
+      while (e !== undefined) {
+        if (store.dead[e] === 0) {
+          const arity = lang.arity(store.sym[e] as SymbolId);
+          store.remove(e, arity);
+          const s = store.start[e];
+          const kids = store.kids;
+          for (let i = 0; i < arity; i++) kids[s + i] = this.uf.find(kids[s + i]);
+          const f = store.lookupNode(e, arity);
+          if (f >= 0) {
+            store.dead[e] = 1;
+            if (this.union(asClassId(store.owner[f]), asClassId(store.owner[e]), CONGRUENCE)) unions++;
+          } else {
+            store.insert(e, arity);
+          }
+        }
+        e = this.pending.pop();
+      }
+      e = this.analysisPending.pop();
+      while (e !== undefined) {
+        if (store.dead[e] === 0) this.repairAnalyses(e);
+        e = this.analysisPending.pop();
+      }
+    }
+    this.rebuildClasses();
+    return unions;
+  }
+
+  /** Verifies the invariants (canonical nodes, complete hashcons, congruence); throws on a violation. */
+  check(): void {
+    checkInvariants(this);
+  }
+
+  private repairAnalyses(e: number): void {
+    const store = this.nodes;
+    const sym = store.sym[e] as SymbolId;
+    const arity = this.lang.arity(sym);
+    const s = store.start[e];
+    const kids: ClassId[] = [];
+    for (let i = 0; i < arity; i++) kids.push(this.uf.find(store.kids[s + i]));
+    const cls = this.uf.find(store.owner[e]);
+    for (let k = 0; k < this.analyses.length; k++) {
+      const an = this.analyses[k];
+      const data = this.analysisData[k];
+      const old = data[cls];
+      const m = an.merge(old, an.make(this, sym, kids));
+      if (an.same(m, old)) continue;
+      data[cls] = m;
+      for (const p of this.classParents[cls]) this.analysisPending.push(p);
+      an.modify?.(this, cls);
+    }
+  }
+
+  /** Drops dead (congruent duplicate) nodes and duplicate parents from classes touched since the last rebuild. */
+  private rebuildClasses(): void {
+    const dead = this.nodes.dead;
+    for (const id of this.touched) {
+      const cls = this.uf.find(id);
+      const nodes = this.classNodes[cls];
+      if (nodes === NO_NODES) continue;
+      this.classNodes[cls] = nodes.filter((e) => dead[e] === 0);
+      this.classParents[cls] = this.dedupLive(this.classParents[cls]);
+    }
+    this.touched = [];
+  }
+
+  private dedupLive(list: number[]): number[] {
+    if (this.mark.length < this.nodes.count) this.mark = new Uint32Array(this.nodes.sym.length);
+    const stamp = ++this.stamp;
+    const out: number[] = [];
+    for (const e of list) {
+      if (this.nodes.dead[e] !== 0 || this.mark[e] === stamp) continue;
+      this.mark[e] = stamp;
+      out.push(e);
+    }
+    return out;
+  }
+}

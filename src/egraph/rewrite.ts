@@ -1,0 +1,266 @@
+import type { EGraph } from './egraph.js';
+import type { Justification } from './explain.js';
+import type { ClassId, SymbolId } from './ids.js';
+import type { Language } from './language.js';
+import { type Matches, Program, type SearchBudget } from './machine.js';
+import type { OpIndex } from './op-index.js';
+import { type Pattern, parsePattern, patternVars } from './pattern.js';
+
+/**
+ * The classes bound to a match's variables, read by guards and computing appliers. It is a view over the
+ * search's flat match arrays, reused from match to match: read it during the call, do not keep it.
+ *
+ * @example `const b = subst.get('?b')`
+ */
+export class Subst {
+  /** Index of the current match. @internal */
+  at = 0;
+  /** Current matches. @internal */
+  matches!: Matches;
+  constructor(readonly vars: readonly string[]) {}
+
+  /** Class bound to a variable (name with its `?`). Throws for a variable the searcher does not bind. */
+  get(name: string): ClassId {
+    const v = this.vars.indexOf(name);
+    if (v < 0) throw new Error(`variable ${name} is not bound by the left-hand side`);
+    return this.matches.value(this.at, v);
+  }
+
+  /** A plain copy, for explanations and reports. @example `subst.toRecord() // { '?a': 3 }` */
+  toRecord(): Record<string, ClassId> {
+    const r: Record<string, ClassId> = {};
+    this.vars.forEach((name, v) => {
+      r[name] = this.matches.value(this.at, v);
+    });
+    return r;
+  }
+}
+
+/** Applies one match; returns the number of unions that changed the e-graph. */
+export type BoundApplier = (eg: EGraph, matches: Matches, i: number) => number;
+
+/**
+ * The right-hand side of a rewrite. `vars` are the variables it reads (checked against the left-hand side when
+ * the rewrite is built); `bind` resolves them once to positions in the searcher's matches.
+ */
+export interface Applier {
+  readonly vars: readonly string[];
+  bind(rule: Rewrite): BoundApplier;
+}
+
+/**
+ * A named predicate over the classes of some bound variables, usually reading analysis data
+ * (`not_zero(?b)`, `is_const(?v)`). Guards are explicit and named, never hidden inside an applier.
+ *
+ * @example
+ * ```ts
+ * const notZero = (v: string): Guard => ({
+ *   name: `not_zero(${v})`, vars: [v],
+ *   check: (eg, s) => eg.data(constants, s.get(v)) !== 0,
+ * });
+ * ```
+ */
+export interface Guard {
+  readonly name: string;
+  readonly vars: readonly string[];
+  check(eg: EGraph, subst: Subst): boolean;
+}
+
+/**
+ * Instantiates a pattern with the match's classes and unions it with the matched class. With explanations on,
+ * it also instantiates the left-hand side, so the recorded step links exactly lhs[σ] to rhs[σ].
+ *
+ * @example `new PatternApplier(parsePattern(lang, '(+ ?b ?a)'))`
+ */
+export class PatternApplier implements Applier {
+  readonly vars: readonly string[];
+  constructor(readonly rhs: Pattern) {
+    this.vars = patternVars(rhs);
+  }
+
+  bind(rule: Rewrite): BoundApplier {
+    const rhs = compileInstantiation(this.rhs, rule.searcher.vars);
+    const lhsPattern = rule.searcher.pattern;
+    const lhs = compileInstantiation(lhsPattern, rule.searcher.vars);
+    const subst = new Subst(rule.searcher.vars);
+    return (eg, matches, i) => {
+      const to = instantiate(eg, rhs, matches, i);
+      if (eg.explain === undefined) return eg.union(matches.eclass(i), to) ? 1 : 0;
+      subst.matches = matches;
+      subst.at = i;
+      const why: Justification = { kind: 'rule', rule: rule.name, subst: subst.toRecord() };
+      return eg.union(instantiate(eg, lhs, matches, i), to, why) ? 1 : 0;
+    };
+  }
+}
+
+/**
+ * An applier computed by a function: it returns classes (typically built with `eg.add`) to union with the
+ * matched class.
+ *
+ * @example
+ * ```ts
+ * const fold = new ComputeApplier(['?a', '?b'], (eg, _root, s) => [eg.add(num(valueOf(s.get('?a')) + 1), [])]);
+ * ```
+ */
+export class ComputeApplier implements Applier {
+  constructor(
+    readonly vars: readonly string[],
+    private readonly compute: (eg: EGraph, eclass: ClassId, subst: Subst) => readonly ClassId[],
+  ) {}
+
+  bind(rule: Rewrite): BoundApplier {
+    const subst = new Subst(rule.searcher.vars);
+    const why: Justification = { kind: 'rule', rule: rule.name };
+    return (eg, matches, i) => {
+      subst.matches = matches;
+      subst.at = i;
+      const root = matches.eclass(i);
+      let n = 0;
+      for (const id of this.compute(eg, root, subst)) if (eg.union(root, id, why)) n++;
+      return n;
+    };
+  }
+}
+
+/**
+ * Runs an applier only for matches passing every guard.
+ *
+ * @example `new ConditionalApplier([notZero('?b')], new PatternApplier(rhs))`
+ */
+export class ConditionalApplier implements Applier {
+  readonly vars: readonly string[];
+  constructor(
+    readonly guards: readonly Guard[],
+    readonly applier: Applier,
+  ) {
+    this.vars = [...new Set([...applier.vars, ...guards.flatMap((g) => g.vars)])];
+  }
+
+  bind(rule: Rewrite): BoundApplier {
+    const inner = this.applier.bind(rule);
+    const subst = new Subst(rule.searcher.vars);
+    const guards = this.guards;
+    return (eg, matches, i) => {
+      subst.matches = matches;
+      subst.at = i;
+      for (const g of guards) if (!g.check(eg, subst)) return 0;
+      return inner(eg, matches, i);
+    };
+  }
+}
+
+/**
+ * A rewrite: name + searcher (a compiled left-hand side) + applier. Refuses, when built, an applier or guard
+ * reading a variable the left-hand side does not bind.
+ *
+ * @example
+ * ```ts
+ * const comm = new Rewrite('comm-add', parsePattern(lang, '(+ ?a ?b)'), parsePattern(lang, '(+ ?b ?a)'));
+ * const div = new Rewrite('div-canon', lhs, rhs, [notZero('?b')]);
+ * const fold = new Rewrite('fold', lhs, new ComputeApplier(['?a'], fn));
+ * ```
+ */
+export class Rewrite {
+  readonly searcher: Program;
+  readonly applier: Applier;
+  private bound: BoundApplier | undefined;
+
+  constructor(
+    readonly name: string,
+    lhs: Pattern,
+    rhs: Pattern | Applier,
+    guards: readonly Guard[] = [],
+  ) {
+    this.searcher = Program.compile(lhs);
+    const base = 'kind' in rhs ? new PatternApplier(rhs) : rhs;
+    this.applier = guards.length > 0 ? new ConditionalApplier(guards, base) : base;
+    const unbound = this.applier.vars.filter((v) => !this.searcher.vars.includes(v));
+    if (unbound.length > 0) {
+      throw new Error(
+        `rule '${name}': ${unbound.join(', ')} not bound by the left-hand side (binds ${this.searcher.vars.join(', ') || 'nothing'})`,
+      );
+    }
+  }
+
+  /** Matches of the left-hand side. @example `rule.search(eg)` */
+  search(eg: EGraph, index?: OpIndex, budget?: SearchBudget): Matches {
+    return this.searcher.search(eg, index, budget);
+  }
+
+  /**
+   * Applies matches in order until `deadline` (a `performance.now()` time); returns the number of unions that
+   * changed the graph. The graph needs `rebuild` afterwards.
+   *
+   * @example `rule.apply(eg, rule.search(eg))`
+   */
+  apply(eg: EGraph, matches: Matches, deadline = Number.POSITIVE_INFINITY): number {
+    this.bound ??= this.applier.bind(this);
+    const fn = this.bound;
+    let n = 0;
+    for (let i = 0; i < matches.count; i++) {
+      n += fn(eg, matches, i);
+      if ((i & 255) === 255 && performance.now() > deadline) break;
+    }
+    return n;
+  }
+}
+
+/**
+ * Builds a rewrite from s-expressions: `parseRewrite(lang, 'comm-add', '(+ ?a ?b)', '(+ ?b ?a)')`.
+ *
+ * @example `parseRewrite(lang, 'div-canon', '(/ ?a ?b)', '(* ?a (pow ?b -1))', [notZero('?b')])`
+ */
+export function parseRewrite(
+  lang: Language,
+  name: string,
+  lhs: string,
+  rhs: string,
+  guards: readonly Guard[] = [],
+): Rewrite {
+  return new Rewrite(name, parsePattern(lang, lhs), parsePattern(lang, rhs), guards);
+}
+
+/** Post-order steps building a pattern: each step is a symbol and child refs (≥0: an earlier step, <0: var). */
+interface Instantiation {
+  readonly syms: Int32Array;
+  readonly refs: Int32Array[];
+  readonly rootVar: number; // var index when the pattern is a bare variable, else -1
+  readonly scratch: number[][];
+  readonly built: Int32Array;
+}
+
+function compileInstantiation(p: Pattern, vars: readonly string[]): Instantiation {
+  const syms: number[] = [];
+  const refs: Int32Array[] = [];
+  const walk = (q: Pattern): number => {
+    if (q.kind === 'var') return -1 - vars.indexOf(q.name);
+    const kids = q.children.map(walk);
+    syms.push(q.symbol);
+    refs.push(Int32Array.from(kids));
+    return syms.length - 1;
+  };
+  const root = walk(p);
+  return {
+    syms: Int32Array.from(syms),
+    refs,
+    rootVar: root < 0 ? -1 - root : -1,
+    scratch: refs.map((r) => new Array<number>(r.length).fill(0)),
+    built: new Int32Array(syms.length),
+  };
+}
+
+function instantiate(eg: EGraph, ins: Instantiation, m: Matches, i: number): ClassId {
+  if (ins.rootVar >= 0) return m.value(i, ins.rootVar);
+  const built = ins.built;
+  for (let s = 0; s < ins.syms.length; s++) {
+    const refs = ins.refs[s];
+    const kids = ins.scratch[s];
+    for (let k = 0; k < refs.length; k++) {
+      const r = refs[k];
+      kids[k] = r >= 0 ? built[r] : m.value(i, -1 - r);
+    }
+    built[s] = eg.addUncanonical(ins.syms[s] as SymbolId, kids);
+  }
+  return built[ins.syms.length - 1] as ClassId;
+}

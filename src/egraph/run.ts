@@ -1,0 +1,178 @@
+import type { EGraph } from './egraph.js';
+import type { ClassId } from './ids.js';
+import type { Matches } from './machine.js';
+import { OpIndex } from './op-index.js';
+import type { Rewrite } from './rewrite.js';
+import { BackoffScheduler, type Scheduler } from './scheduler.js';
+
+/** Rules that grew the e-graph most, by e-nodes added, largest first. */
+export type Growth = readonly { readonly rule: string; readonly enodes: number }[];
+
+/** Why a run stopped. Limits carry the rules that grew the graph most, the usual suspects to tame. */
+export type StopReason =
+  | { readonly kind: 'saturated' }
+  | { readonly kind: 'iterationLimit'; readonly limit: number; readonly topRules: Growth }
+  | { readonly kind: 'nodeLimit'; readonly limit: number; readonly topRules: Growth }
+  | { readonly kind: 'timeLimit'; readonly limitMs: number; readonly topRules: Growth }
+  | { readonly kind: 'goalReached' };
+
+/** Per-rule figures of one iteration (only rules that searched). */
+export interface RuleIterationStats {
+  readonly rule: string;
+  readonly matches: number;
+  readonly applied: number;
+  readonly enodesAdded: number;
+}
+
+/** Figures of one iteration, taken after its rebuild. */
+export interface IterationStats {
+  readonly iteration: number;
+  /** E-nodes over all classes (egg's `total_number_of_nodes`). */
+  readonly enodes: number;
+  readonly eclasses: number;
+  /** Hashcons size, what the node limit is checked against. */
+  readonly size: number;
+  readonly rules: readonly RuleIterationStats[];
+  readonly searchMs: number;
+  readonly applyMs: number;
+  readonly rebuildMs: number;
+  readonly rebuildUnions: number;
+}
+
+/** What a run did. */
+export interface RunReport {
+  readonly stopReason: StopReason;
+  readonly iterations: readonly IterationStats[];
+  readonly totalMs: number;
+  readonly growth: Growth;
+}
+
+/** Limits and policy of a run; defaults are egg's (30 iterations, 10,000 e-nodes, 5 s, backoff). */
+export interface RunOptions {
+  readonly iterLimit?: number;
+  readonly nodeLimit?: number;
+  readonly timeLimitMs?: number;
+  readonly scheduler?: Scheduler;
+  /** Stop as soon as every pair is in one class. */
+  readonly goals?: readonly (readonly [ClassId, ClassId])[];
+  /** Run `eg.check()` after every rebuild (tests). */
+  readonly checkInvariants?: boolean;
+}
+
+/**
+ * Runs rewrites to saturation or a limit: each iteration searches every rule (as the scheduler allows) on the
+ * clean graph, applies all matches, then rebuilds once. The iteration and node limits are checked between
+ * iterations (so a run may end somewhat above the node limit, as in egg); the time limit is also checked
+ * inside searches and applies, so a run ends close to it.
+ *
+ * @example
+ * ```ts
+ * const eg = new EGraph(lang);
+ * const start = eg.addTerm(parseTerm(lang, '(+ x 0)'));
+ * const report = new Runner(eg, { nodeLimit: 10_000 }).run(rules);
+ * report.stopReason.kind; // 'saturated'
+ * ```
+ */
+export class Runner {
+  readonly iterLimit: number;
+  readonly nodeLimit: number;
+  readonly timeLimitMs: number;
+  readonly scheduler: Scheduler;
+
+  constructor(
+    readonly egraph: EGraph,
+    private readonly options: RunOptions = {},
+  ) {
+    this.iterLimit = options.iterLimit ?? 30;
+    this.nodeLimit = options.nodeLimit ?? 10_000;
+    this.timeLimitMs = options.timeLimitMs ?? 5_000;
+    this.scheduler = options.scheduler ?? new BackoffScheduler();
+  }
+
+  /** Runs the rules; see the class doc. @example `new Runner(eg).run(rules).stopReason` */
+  run(rules: readonly Rewrite[]): RunReport {
+    const eg = this.egraph;
+    const t0 = performance.now();
+    const deadline = t0 + this.timeLimitMs;
+    const growth = new Map<string, number>(rules.map((r) => [r.name, 0]));
+    const iterations: IterationStats[] = [];
+    const topRules = (): Growth =>
+      [...growth]
+        .filter(([, n]) => n > 0)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 5)
+        .map(([rule, enodes]) => ({ rule, enodes }));
+    const finish = (stopReason: StopReason): RunReport => ({
+      stopReason,
+      iterations,
+      totalMs: performance.now() - t0,
+      growth: topRules(),
+    });
+    if (!eg.isClean) eg.rebuild();
+    for (let iter = 0; ; iter++) {
+      if (this.goalReached()) return finish({ kind: 'goalReached' });
+      if (iter >= this.iterLimit)
+        return finish({ kind: 'iterationLimit', limit: this.iterLimit, topRules: topRules() });
+      if (eg.size > this.nodeLimit)
+        return finish({ kind: 'nodeLimit', limit: this.nodeLimit, topRules: topRules() });
+      if (performance.now() > deadline) return finish(this.timeStop(topRules()));
+
+      const sizeBefore = eg.size;
+      const classesBefore = eg.classCount;
+      const tSearch = performance.now();
+      const index = OpIndex.of(eg);
+      const found: (Matches | undefined)[] = [];
+      let timedOut = false;
+      for (const rule of rules) {
+        found.push(this.scheduler.search(iter, eg, rule, index, deadline));
+        if (rule.searcher.timedOut || performance.now() > deadline) {
+          timedOut = true;
+          break;
+        }
+      }
+      const tApply = performance.now();
+      const stats: RuleIterationStats[] = [];
+      let applied = 0;
+      for (let r = 0; r < found.length && !timedOut; r++) {
+        const m = found[r];
+        if (m === undefined) continue;
+        const before = eg.size;
+        const n = m.count > 0 ? rules[r].apply(eg, m, deadline) : 0;
+        const added = eg.size - before;
+        growth.set(rules[r].name, (growth.get(rules[r].name) ?? 0) + added);
+        stats.push({ rule: rules[r].name, matches: m.count, applied: n, enodesAdded: added });
+        applied += n;
+        if (performance.now() > deadline) timedOut = true;
+      }
+      const tRebuild = performance.now();
+      const rebuildUnions = eg.rebuild();
+      const tEnd = performance.now();
+      if (this.options.checkInvariants) eg.check();
+      iterations.push({
+        iteration: iter,
+        enodes: eg.nodeCount(),
+        eclasses: eg.classCount,
+        size: eg.size,
+        rules: stats,
+        searchMs: tApply - tSearch,
+        applyMs: tRebuild - tApply,
+        rebuildMs: tEnd - tRebuild,
+        rebuildUnions,
+      });
+      if (timedOut) return finish(this.timeStop(topRules()));
+      if (this.goalReached()) return finish({ kind: 'goalReached' });
+      const changed = applied > 0 || eg.size !== sizeBefore || eg.classCount !== classesBefore;
+      if (!changed && this.scheduler.canStop(iter)) return finish({ kind: 'saturated' });
+    }
+  }
+
+  private timeStop(topRules: Growth): StopReason {
+    return { kind: 'timeLimit', limitMs: this.timeLimitMs, topRules };
+  }
+
+  private goalReached(): boolean {
+    const goals = this.options.goals;
+    if (goals === undefined || goals.length === 0) return false;
+    return goals.every(([a, b]) => this.egraph.find(a) === this.egraph.find(b));
+  }
+}

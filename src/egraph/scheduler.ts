@@ -1,0 +1,94 @@
+import type { EGraph } from './egraph.js';
+import type { Matches } from './machine.js';
+import type { OpIndex } from './op-index.js';
+import type { Rewrite } from './rewrite.js';
+
+/**
+ * Decides, each iteration, which rules search and with what match budget, and whether the run may stop as
+ * saturated. `search` returns the matches to apply, or undefined when the rule is skipped this iteration.
+ */
+export interface Scheduler {
+  search(iteration: number, eg: EGraph, rule: Rewrite, index: OpIndex, deadline: number): Matches | undefined;
+  canStop(iteration: number): boolean;
+}
+
+/**
+ * Every rule searches every iteration with no match limit.
+ *
+ * @example `new Runner(eg, { scheduler: new SimpleScheduler() })`
+ */
+export class SimpleScheduler implements Scheduler {
+  search(_iteration: number, eg: EGraph, rule: Rewrite, index: OpIndex, deadline: number): Matches {
+    return rule.search(eg, index, { limit: Number.POSITIVE_INFINITY, deadline });
+  }
+
+  canStop(): boolean {
+    return true;
+  }
+}
+
+interface BanState {
+  timesBanned: number;
+  bannedUntil: number;
+}
+
+/**
+ * egg's backoff scheduler: a rule that finds more than `matchLimit << timesBanned` matches in one iteration
+ * is banned for `banLength << timesBanned` iterations, so explosive rules (associativity, `add-zero`) cannot
+ * flood the graph while the others keep working. When everything else is done, bans are cut short instead of
+ * declaring saturation.
+ *
+ * @example `new Runner(eg, { scheduler: new BackoffScheduler({ matchLimit: 1000, banLength: 5 }) })`
+ */
+export class BackoffScheduler implements Scheduler {
+  readonly matchLimit: number;
+  readonly banLength: number;
+  private readonly state = new Map<Rewrite, BanState>();
+
+  constructor(options: { matchLimit?: number; banLength?: number } = {}) {
+    this.matchLimit = options.matchLimit ?? 1000;
+    this.banLength = options.banLength ?? 5;
+  }
+
+  /** Number of times a rule has been banned so far. @example `scheduler.timesBanned(rule)` */
+  timesBanned(rule: Rewrite): number {
+    return this.state.get(rule)?.timesBanned ?? 0;
+  }
+
+  /** Whether a rule is banned at this iteration. @example `scheduler.isBanned(rule, 3)` */
+  isBanned(rule: Rewrite, iteration: number): boolean {
+    return (this.state.get(rule)?.bannedUntil ?? 0) > iteration;
+  }
+
+  search(
+    iteration: number,
+    eg: EGraph,
+    rule: Rewrite,
+    index: OpIndex,
+    deadline: number,
+  ): Matches | undefined {
+    let s = this.state.get(rule);
+    if (s === undefined) {
+      s = { timesBanned: 0, bannedUntil: 0 };
+      this.state.set(rule, s);
+    }
+    if (s.bannedUntil > iteration) return undefined;
+    const threshold = this.matchLimit * 2 ** s.timesBanned;
+    const matches = rule.search(eg, index, { limit: threshold, deadline });
+    if (matches.count > threshold) {
+      s.bannedUntil = iteration + this.banLength * 2 ** s.timesBanned;
+      s.timesBanned++;
+      return undefined;
+    }
+    return matches;
+  }
+
+  canStop(iteration: number): boolean {
+    const banned = [...this.state.values()].filter((s) => s.bannedUntil > iteration);
+    if (banned.length === 0) return true;
+    // Shift every ban so the soonest one ends now: the graph did not change, so waiting is pointless.
+    const delta = Math.min(...banned.map((s) => s.bannedUntil)) - (iteration + 1);
+    for (const s of banned) s.bannedUntil -= delta;
+    return false;
+  }
+}
