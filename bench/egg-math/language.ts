@@ -38,25 +38,31 @@ export function numberSymbol(lang: Language, v: number): SymbolId {
 /** egg's math constant folding over `+ - * /`, never dividing by zero. @example `new EGraph(lang, { analyses: [eggConstants()] })` */
 export function eggConstants(): ConstantFolding<number> {
   return new ConstantFolding<number>({
+    // -0 is folded to 0: the literal `0` stands for both, and analysis data must agree with it.
     evaluate: (lang, s, kids) => {
-      switch (lang.op(s)) {
-        case 'num':
-          return lang.payload(s) as number;
-        case '+':
-          return kids[0] + kids[1];
-        case '-':
-          return kids[0] - kids[1];
-        case '*':
-          return kids[0] * kids[1];
-        case '/':
-          return kids[1] === 0 ? undefined : kids[0] / kids[1];
-        default:
-          return undefined;
-      }
+      const v = evaluateMath(lang, s, kids);
+      return v === 0 ? 0 : v;
     },
     literal: numberSymbol,
     equal: (a, b) => a === b,
   });
+}
+
+function evaluateMath(lang: Language, s: SymbolId, kids: readonly number[]): number | undefined {
+  switch (lang.op(s)) {
+    case 'num':
+      return lang.payload(s) as number;
+    case '+':
+      return kids[0] + kids[1];
+    case '-':
+      return kids[0] - kids[1];
+    case '*':
+      return kids[0] * kids[1];
+    case '/':
+      return kids[1] === 0 ? undefined : kids[0] / kids[1];
+    default:
+      return undefined;
+  }
 }
 
 /** egg's math extraction cost: every node 1, `d` and `i` 100. @example `new GreedyExtractor(eg, eggCost(lang))` */

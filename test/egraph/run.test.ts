@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { eggConstants } from '../../bench/egg-math/language.js';
+import { loadEggMath } from '../../bench/egg-math/load.js';
+import { eggMathRules } from '../../bench/egg-math/rules.js';
+import { EGraph } from '../../src/egraph/egraph.js';
+import { parsePattern } from '../../src/egraph/pattern.js';
+import { ComputeApplier, parseRewrite, Rewrite } from '../../src/egraph/rewrite.js';
+import { Runner } from '../../src/egraph/run.js';
+import { BackoffScheduler, SimpleScheduler } from '../../src/egraph/scheduler.js';
+import { parseTerm } from '../../src/egraph/term.js';
+import { smallLanguage } from './helpers.js';
+
+describe('rewrites', () => {
+  it('refuses a right-hand side variable the left-hand side does not bind', () => {
+    const { lang } = smallLanguage();
+    expect(() => parseRewrite(lang, 'bad', '(+ ?a ?b)', '(+ ?a ?c)')).toThrow(
+      "rule 'bad': ?c not bound by the left-hand side (binds ?a, ?b)",
+    );
+    expect(() => new Rewrite('bad2', parsePattern(lang, '?a'), new ComputeApplier(['?z'], () => []))).toThrow(
+      "rule 'bad2': ?z not bound",
+    );
+  });
+
+  it('runs guards and computing appliers', () => {
+    const { lang } = smallLanguage();
+    const constants = eggConstants();
+    const eg = new EGraph(lang, { analyses: [constants] });
+    const root = eg.addTerm(parseTerm(lang, '(sin (+ a 2))'));
+    const twice = new Rewrite(
+      'double',
+      parsePattern(lang, '(+ ?a ?n)'),
+      new ComputeApplier(['?a', '?n'], (g, _root, s) => [
+        g.add(lang.resolve('-', 2), [
+          s.get('?a'),
+          g.add(lang.resolve(String(-eg.data(constants, s.get('?n'))!), 0), []),
+        ]),
+      ]),
+      [{ name: 'is_const(?n)', vars: ['?n'], check: (g, s) => g.data(constants, s.get('?n')) !== undefined }],
+    );
+    const report = new Runner(eg, { checkInvariants: true }).run([twice]);
+    expect(report.stopReason.kind).toBe('saturated');
+    expect(eg.find(root)).toBe(eg.lookupTerm(parseTerm(lang, '(sin (- a -2))')));
+  });
+});
+
+describe('runner limits', () => {
+  it('stops at the node limit with ?x => (+ ?x 0) and comm-add', () => {
+    // These two rules alone saturate (every new node joins an existing class), at about four times the
+    // start size; a limit below that must stop the run with nodeLimit at the first check past the limit.
+    const { lang } = smallLanguage();
+    const eg = new EGraph(lang);
+    const leaves = Array.from({ length: 200 }, (_, i) => `v${i}`);
+    eg.addTerm(
+      parseTerm(
+        lang,
+        leaves.reduce((acc, v) => `(+ ${v} ${acc})`),
+      ),
+    );
+    const limit = 1000;
+    const rules = [
+      parseRewrite(lang, 'add-zero', '?x', '(+ ?x 0)'),
+      parseRewrite(lang, 'comm-add', '(+ ?a ?b)', '(+ ?b ?a)'),
+    ];
+    const report = new Runner(eg, {
+      nodeLimit: limit,
+      iterLimit: 1000,
+      scheduler: new SimpleScheduler(),
+    }).run(rules);
+    expect(report.stopReason.kind).toBe('nodeLimit');
+    expect(eg.size).toBeGreaterThan(limit);
+    expect(report.iterations.at(-2)?.size ?? 0).toBeLessThanOrEqual(limit);
+    const growth = (report.stopReason as { topRules: { rule: string }[] }).topRules.map((r) => r.rule);
+    expect(growth).toContain('add-zero');
+  });
+
+  it('ends within the time limit + 10% + slack', () => {
+    const { lang } = smallLanguage();
+    const eg = new EGraph(lang);
+    eg.addTerm(parseTerm(lang, '(+ a (+ b (+ c (+ 1 (+ 2 (+ 3 (+ a (+ b (+ c 0)))))))))'));
+    const rules = [
+      parseRewrite(lang, 'comm-add', '(+ ?a ?b)', '(+ ?b ?a)'),
+      parseRewrite(lang, 'assoc-add', '(+ ?a (+ ?b ?c))', '(+ (+ ?a ?b) ?c)'),
+      parseRewrite(lang, 'add-zero', '?x', '(+ ?x 0)'),
+    ];
+    const limit = 300;
+    const t0 = performance.now();
+    const report = new Runner(eg, {
+      timeLimitMs: limit,
+      nodeLimit: 1e9,
+      iterLimit: 1e9,
+      scheduler: new SimpleScheduler(),
+    }).run(rules);
+    const elapsed = performance.now() - t0;
+    expect(report.stopReason.kind).toBe('timeLimit');
+    expect(elapsed).toBeLessThan(limit * 1.1 + 50);
+  });
+
+  it('stops as soon as the goal is reached', () => {
+    const { lang } = smallLanguage();
+    const eg = new EGraph(lang);
+    const a = eg.addTerm(parseTerm(lang, '(+ a b)'));
+    const b = eg.addTerm(parseTerm(lang, '(+ b a)'));
+    const rules = [
+      parseRewrite(lang, 'comm-add', '(+ ?a ?b)', '(+ ?b ?a)'),
+      parseRewrite(lang, 'add-zero', '?x', '(+ ?x 0)'),
+    ];
+    const report = new Runner(eg, { goals: [[a, b]] }).run(rules);
+    expect(report.stopReason).toEqual({ kind: 'goalReached' });
+    expect(report.iterations).toHaveLength(1);
+  });
+
+  it('reports per-iteration statistics', () => {
+    const { lang } = smallLanguage();
+    const eg = new EGraph(lang);
+    eg.addTerm(parseTerm(lang, '(+ a b)'));
+    const report = new Runner(eg).run([parseRewrite(lang, 'comm-add', '(+ ?a ?b)', '(+ ?b ?a)')]);
+    expect(report.stopReason.kind).toBe('saturated');
+    const first = report.iterations[0];
+    expect(first.rules[0]).toMatchObject({ rule: 'comm-add', matches: 1, applied: 1, enodesAdded: 1 });
+    expect(first.enodes).toBe(4);
+    expect(first.eclasses).toBe(3);
+    expect(first.searchMs).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('backoff scheduler', () => {
+  it('bans a rule whose matches exceed its limit, doubling limit and ban', () => {
+    const { lang } = smallLanguage();
+    const eg = new EGraph(lang, { analyses: [eggConstants()] });
+    eg.addTerm(parseTerm(lang, '(+ a (+ b (+ c (+ 1 (+ 2 x)))))'.replace('x', 'a')));
+    const rules = [
+      parseRewrite(lang, 'comm-add', '(+ ?a ?b)', '(+ ?b ?a)'),
+      parseRewrite(lang, 'assoc-add', '(+ ?a (+ ?b ?c))', '(+ (+ ?a ?b) ?c)'),
+    ];
+    const scheduler = new BackoffScheduler({ matchLimit: 10, banLength: 2 });
+    const report = new Runner(eg, { scheduler, iterLimit: 12, checkInvariants: true }).run(rules);
+    expect(scheduler.timesBanned(rules[0]) + scheduler.timesBanned(rules[1])).toBeGreaterThan(0);
+    const skipped = report.iterations.some((it) => it.rules.length < rules.length);
+    expect(skipped).toBe(true);
+  });
+
+  it('does not call a run with banned rules saturated', () => {
+    const { lang } = smallLanguage();
+    const constants = eggConstants();
+    const eg = new EGraph(lang, { analyses: [constants] });
+    eg.addTerm(parseTerm(lang, '(* x (+ y 2))'.replace(/[xy]/g, 'a')));
+    const rules = eggMathRules(lang, constants, loadEggMath().rules, ['comm-add', 'comm-mul', 'distribute']);
+    const scheduler = new BackoffScheduler({ matchLimit: 1, banLength: 3 });
+    const report = new Runner(eg, { scheduler }).run(rules);
+    expect(report.stopReason.kind).toBe('saturated');
+    const last = report.iterations.length - 1;
+    expect(rules.every((r) => !scheduler.isBanned(r, last))).toBe(true);
+  });
+});
