@@ -1,0 +1,75 @@
+/**
+ * Between graphs and e-graphs: load a graph's nodes into an e-graph (shared nodes become one class),
+ * and build a graph back from one chosen e-node per class (what an extractor returns).
+ */
+import { apply } from '../../graph/apply.js';
+import type { Node } from '../../graph/node.js';
+import { topoSort } from '../../graph/topo.js';
+import type { EGraph, ENode } from '../egraph.js';
+import type { ClassId } from '../ids.js';
+import type { TensorLanguage } from './language.js';
+
+/**
+ * Adds every node reachable from `outputs` and returns the class of each output.
+ *
+ * @example const [root] = addGraph(eg, lang, [T.exp(x)]);
+ */
+export function addGraph(eg: EGraph, lang: TensorLanguage, outputs: readonly Node[]): ClassId[] {
+  const classOf = new Map<number, ClassId>();
+  for (const node of topoSort(outputs)) {
+    const symbol = lang.symbol(node.op, node.attrs, node.args.length);
+    classOf.set(
+      node.id,
+      eg.add(
+        symbol,
+        node.args.map((a) => classOf.get(a.id)!),
+      ),
+    );
+  }
+  return outputs.map((o) => eg.find(classOf.get(o.id)!));
+}
+
+/**
+ * Builds graph nodes for `roots` from one chosen e-node per class. Iterative (graphs may be deep), and
+ * hash-consing in `apply` keeps shared classes shared.
+ *
+ * @example const [out] = buildGraph(eg, lang, [root], (c) => best.get(c)!);
+ */
+export function buildGraph(
+  eg: EGraph,
+  lang: TensorLanguage,
+  roots: readonly ClassId[],
+  choose: (cls: ClassId) => ENode,
+): Node[] {
+  const built = new Map<ClassId, Node>();
+  const stack: { cls: ClassId; node: ENode; expanded: boolean }[] = [];
+  const push = (cls: ClassId) => {
+    const c = eg.find(cls);
+    if (!built.has(c)) stack.push({ cls: c, node: choose(c), expanded: false });
+  };
+  const onPath = new Set<ClassId>();
+  for (const root of roots) {
+    push(root);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      if (built.has(top.cls)) {
+        stack.pop();
+        continue;
+      }
+      if (!top.expanded) {
+        if (onPath.has(top.cls))
+          throw new Error(`buildGraph: the chosen nodes form a cycle through class ${top.cls}`);
+        onPath.add(top.cls);
+        top.expanded = true;
+        for (const child of top.node.children) push(child);
+        continue;
+      }
+      stack.pop();
+      onPath.delete(top.cls);
+      const { def, attrs } = lang.tensorSymbol(top.node.symbol);
+      const args = top.node.children.map((c) => built.get(eg.find(c))!);
+      built.set(top.cls, apply(def.name, args, { ...attrs }));
+    }
+  }
+  return roots.map((r) => built.get(eg.find(r))!);
+}

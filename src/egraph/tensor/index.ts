@@ -1,0 +1,38 @@
+/** Saturn's op table as an e-graph language, its analyses, and conversion to and from graphs. */
+import { EGraph } from '../egraph.js';
+import { TensorLanguage } from './language.js';
+import { RangeAnalysis } from './range-analysis.js';
+import { TypeAnalysis } from './type-analysis.js';
+import { ValueAnalysis } from './value-analysis.js';
+
+export { addGraph, buildGraph } from './convert.js';
+export { TensorLanguage, type TensorSymbol } from './language.js';
+export { RangeAnalysis } from './range-analysis.js';
+export { TypeAnalysis, unifyTypes } from './type-analysis.js';
+export { VALUE_SIZE_LIMIT, ValueAnalysis } from './value-analysis.js';
+
+/** An e-graph over the tensor language with its three analyses, ready for rules and extraction. */
+export interface TensorEGraph {
+  readonly egraph: EGraph;
+  readonly lang: TensorLanguage;
+  readonly types: TypeAnalysis;
+  readonly values: ValueAnalysis;
+  readonly ranges: RangeAnalysis;
+}
+
+/**
+ * Creates an empty tensor e-graph.
+ *
+ * @example
+ * const t = createTensorEGraph();
+ * const [root] = addGraph(t.egraph, t.lang, [T.exp(T.vector('x'))]);
+ * t.egraph.data(t.types, root) // { dtype: 'f32', shape: ['?x0'] }
+ */
+export function createTensorEGraph(options: { explanations?: boolean } = {}): TensorEGraph {
+  const lang = new TensorLanguage();
+  const types = new TypeAnalysis();
+  const values = new ValueAnalysis();
+  const ranges = new RangeAnalysis();
+  const egraph = new EGraph(lang, { analyses: [types, values, ranges], explanations: options.explanations });
+  return { egraph, lang, types, values, ranges };
+}

@@ -1,0 +1,64 @@
+/**
+ * Saturn's op table as an e-graph language: a symbol is an op together with its attributes (and its
+ * arity, for variadic ops), so `sum{axis=[1]}` and `sum{axis=[0]}` are different symbols and matching an
+ * e-node by symbol also matches its attributes.
+ */
+import { attrsKey } from '../../graph/apply.js';
+import type { Attrs, OpDef } from '../../graph/op-def.js';
+import { getOp } from '../../graph/op-table.js';
+import type { Tensor } from '../../graph/tensor.js';
+import type { SymbolId } from '../ids.js';
+import { Language } from '../language.js';
+
+/** What a tensor symbol carries: the op's definition and the attribute values. */
+export interface TensorSymbol {
+  readonly def: OpDef;
+  readonly attrs: Attrs;
+}
+
+/**
+ * The tensor language: interns (op, attrs, arity) symbols and reads them back.
+ *
+ * @example
+ * const lang = new TensorLanguage();
+ * const s = lang.symbol('sum', { axis: [1], keepdims: false }, 1);
+ * lang.op(s) // 'sum'
+ */
+export class TensorLanguage extends Language {
+  constructor() {
+    super('saturn-tensor');
+  }
+
+  /** The symbol of `op` with checked attributes `attrs` and `arity` children. */
+  symbol(op: string, attrs: Attrs, arity: number): SymbolId {
+    const key = `${op}/${arity}{${attrsKey(attrs)}}`;
+    const known = this.get(key);
+    if (known !== undefined) return known;
+    const def = getOp(op);
+    return this.intern({
+      op,
+      arity,
+      payload: { def, attrs } satisfies TensorSymbol,
+      name: printedName(op, attrs),
+      key,
+    });
+  }
+
+  /** The op definition and attributes of a symbol. */
+  tensorSymbol(s: SymbolId): TensorSymbol {
+    return this.payload(s) as TensorSymbol;
+  }
+}
+
+// Names for s-expression printing and debugging: `sum[axis=[1]]`, `x`, `2`.
+function printedName(op: string, attrs: Attrs): string {
+  if (op === 'input') return String(attrs.name);
+  if (op === 'constant') {
+    const t = attrs.value as Tensor;
+    return t.size === 1 && t.rank === 0
+      ? String(t.data[0])
+      : `constant[${t.dtype}${JSON.stringify(t.shape)}]`;
+  }
+  const parts = Object.entries(attrs).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+  return parts.length ? `${op}[${parts.join(',')}]` : op;
+}
