@@ -80,7 +80,8 @@ const accumulating = (d: DType): DType => (isFloat(d) ? d : 'i64');
 /** Adjoint of max/min: g flows to every element equal to the extreme (ties share it, as Theano). */
 const extremeVjp = ({ node, args: [x], g }: VjpContext, axes: number[], keepdims: boolean) => {
   const hit = A('eq', x, expandReduced(node, x, axes, keepdims));
-  return A('mul', expandReduced(g, x, axes, keepdims), A('cast', hit));
+  // cast needs its dtype attribute; A() passes none, so the mask is cast with apply.
+  return A('mul', expandReduced(g, x, axes, keepdims), apply('cast', [hit], { dtype: g.dtype }));
 };
 
 const REDUCTIONS: ReductionSpec[] = [
