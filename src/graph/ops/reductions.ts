@@ -84,6 +84,21 @@ const extremeVjp = ({ node, args: [x], g }: VjpContext, axes: number[], keepdims
   return A('mul', expandReduced(g, x, axes, keepdims), apply('cast', [hit], { dtype: g.dtype }));
 };
 
+/**
+ * Adjoint of prod without dividing by x (out/x is NaN at a zero): with p the product of the group's
+ * nonzero elements and c its count of zeros, d out/d x_i is p/x_i when c = 0, p at the one zero when
+ * c = 1, and 0 otherwise.
+ */
+function prodVjp(x: Node, g: Node, axes: number[]): Node {
+  const zero = A('eq', x, 0);
+  const nonzero = A('switch', zero, 1, x);
+  const keep = { axis: axes, keepdims: true };
+  const zeros = apply('sum', [apply('cast', [zero], { dtype: x.dtype })], keep);
+  const p = apply('prod', [nonzero], keep);
+  const atZero = A('switch', A('and', zero, A('eq', zeros, 1)), p, 0);
+  return A('mul', g, A('switch', A('eq', zeros, 0), A('div', p, nonzero), atZero));
+}
+
 const REDUCTIONS: ReductionSpec[] = [
   {
     name: 'sum',
@@ -98,8 +113,7 @@ const REDUCTIONS: ReductionSpec[] = [
     doc: 'product over axes',
     dtype: accumulating,
     evaluate: (x, axes, k, d) => reduce(x, axes, k, d, 1, (a, v) => a * v),
-    // Written as out/x, so it is exact only where no reduced element is zero.
-    vjp: ({ node, args: [x], g }, axes, k) => A('div', expandReduced(A('mul', g, node), x, axes, k), x),
+    vjp: ({ args: [x], g }, axes, k) => prodVjp(x, expandReduced(g, x, axes, k), axes),
     cost: 1,
   },
   {
