@@ -85,6 +85,9 @@ function reshapeTarget(x: Shape, target: readonly Dim[]): Shape {
   let fill: Dim;
   if (left.length === 0 && Number.isInteger(coefficient)) fill = coefficient;
   else if (left.length === 1 && coefficient === 1) fill = left[0];
+  // Flattening [n, 3] to [-1] leaves 3·n, which no single dim can name: as with unknown sizes, the -1
+  // stays, to be resolved at run time, and the output dim is a derived unknown.
+  else if (left.length > 0) return target;
   else throw new ShapeError(`reshape: cannot infer -1 of ${formatShape(target)} from ${formatShape(x)}`);
   return target.map((d) => (d === -1 ? fill : d));
 }
