@@ -151,14 +151,13 @@ function intern(op: string, args: readonly Node[], attrs: Attrs, type: TypeInfo)
   const key = `${op}{${attrsKey(attrs)}}(${args.map((a) => a.id).join(',')})`;
   const existing = interned.get(key)?.deref();
   if (existing && (op !== 'constant' || sameConstant(existing, attrs))) return existing;
-  const node = new Node(
-    nextId++,
-    op,
-    args,
-    Object.freeze(attrs),
-    type.dtype,
-    Object.freeze([...type.shape]),
-    key,
+  // Hash-consing shares a node among all its builders, so no one may change it: the node, its
+  // attributes and every list inside them are frozen, not only readonly in the types.
+  const frozenAttrs: Record<string, AttrValue> = {};
+  for (const [name, v] of Object.entries(attrs))
+    frozenAttrs[name] = Array.isArray(v) ? Object.freeze([...v]) : v;
+  const node = Object.freeze(
+    new Node(nextId++, op, args, Object.freeze(frozenAttrs), type.dtype, Object.freeze([...type.shape]), key),
   );
   interned.set(key, new WeakRef(node));
   sweeper.register(node, key);
