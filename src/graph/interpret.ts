@@ -141,9 +141,17 @@ function flatten(name: string, value: readonly unknown[], shape: number[]): numb
   return out;
 }
 
+const INT_RANGE = {
+  i32: [-(2 ** 31), 2 ** 31 - 1],
+  i64: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+  bool: [0, 1],
+} as const;
+
 function fromNumbers(name: string, node: Node, flat: number[], shape: number[] | null): Tensor {
   if (isInteger(node.dtype) || node.dtype === 'bool') {
-    const bad = flat.find((v) => !Number.isInteger(v) || (node.dtype === 'bool' && v !== 0 && v !== 1));
+    // Out-of-range values would wrap (i32) or lose digits (i64 past 2^53) silently, so they are refused.
+    const [lo, hi] = INT_RANGE[node.dtype as 'i32' | 'i64' | 'bool'];
+    const bad = flat.find((v) => !Number.isInteger(v) || v < lo || v > hi);
     if (bad !== undefined) throw new InputError(`input '${name}': ${bad} is not a valid ${node.dtype} value`);
   }
   return Tensor.from(flat, shape ?? inferShape(name, node, flat.length), node.dtype);
