@@ -44,7 +44,7 @@ const NO_NODES: number[] = [];
 export class EGraph {
   /** Canonical e-nodes and the hashcons over them. Read by the matcher and the extractor. @internal */
   readonly nodes = new NodeStore();
-  /** Nodes (indices into `nodes`) of each canonical class; empty for non-canonical ids. @internal */
+  /** Nodes (indices into `nodes`) of each canonical class, sorted by symbol once clean; empty for non-canonical ids. @internal */
   readonly classNodes: number[][] = [];
   /** Nodes having each canonical class as a child. @internal */
   readonly classParents: number[][] = [];
@@ -60,6 +60,8 @@ export class EGraph {
   private scratch = new Int32Array(16);
   private mark = new Uint32Array(256);
   private stamp = 0;
+  private classMark = new Uint32Array(256);
+  private classStamp = 0;
   private nClasses = 0;
   /** Bumped on every change, so derived indexes (the op index) know when to refresh. */
   version = 0;
@@ -335,14 +337,24 @@ export class EGraph {
     }
   }
 
-  /** Drops dead (congruent duplicate) nodes and duplicate parents from classes touched since the last rebuild. */
+  /**
+   * Drops dead (congruent duplicate) nodes and duplicate parents from classes touched since the last rebuild,
+   * and sorts each such class's nodes by symbol so the matcher can binary-search the nodes of one op.
+   */
   private rebuildClasses(): void {
-    const dead = this.nodes.dead;
+    const store = this.nodes;
+    const dead = store.dead;
+    const sym = store.sym;
+    if (this.classMark.length < this.uf.size) this.classMark = new Uint32Array(this.uf.size * 2);
+    const stamp = ++this.classStamp;
     for (const id of this.touched) {
       const cls = this.uf.find(id);
+      if (this.classMark[cls] === stamp) continue;
+      this.classMark[cls] = stamp;
       const nodes = this.classNodes[cls];
-      if (nodes === NO_NODES) continue;
-      this.classNodes[cls] = nodes.filter((e) => dead[e] === 0);
+      const live = nodes.filter((e) => dead[e] === 0);
+      if (live.length > 1) live.sort((a, b) => sym[a] - sym[b]);
+      this.classNodes[cls] = live;
       this.classParents[cls] = this.dedupLive(this.classParents[cls]);
     }
     this.touched = [];

@@ -194,9 +194,18 @@ export class Program {
           const out = ins.out;
           const arity = ins.arity;
           if ((++this.steps & 1023) === 0 && performance.now() > this.budget.deadline) this.timedOut = true;
-          for (let j = 0; j < nodes.length; j++) {
+          // Class nodes are sorted by symbol: binary-search the first node of this op, stop after its last.
+          const symOf = store.sym;
+          let lo = 0;
+          let hi = nodes.length;
+          while (lo < hi) {
+            const mid = (lo + hi) >>> 1;
+            if (symOf[nodes[mid]] < sym) lo = mid + 1;
+            else hi = mid;
+          }
+          for (let j = lo; j < nodes.length; j++) {
             const e = nodes[j];
-            if (store.sym[e] !== sym) continue;
+            if (symOf[e] !== sym) break;
             const s = store.start[e];
             for (let k = 0; k < arity; k++) regs[out + k] = store.kids[s + k];
             this.run(pc + 1);
