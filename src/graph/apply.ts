@@ -57,7 +57,13 @@ function toNodes(op: OpDef, args: readonly TensorLike[]): Node[] {
   });
 }
 
-function weakDType(value: number, others: readonly DType[]): DType {
+/**
+ * The dtype a JS number takes among args of the given dtypes: the float width of float args, the int
+ * type of int args for integral values, else i64 or f64.
+ *
+ * @example weakDType(2, ['f32']) // 'f32'
+ */
+export function weakDType(value: number, others: readonly DType[]): DType {
   const integral = Number.isInteger(value);
   if (others.length === 0) return integral ? 'i64' : 'f64';
   const joined = promoteAll(others);

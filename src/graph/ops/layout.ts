@@ -5,7 +5,7 @@
 import { apply } from '../apply.js';
 import { promoteAll } from '../dtype.js';
 import { ShapeError } from '../errors.js';
-import type { OpDef, TypeInfo } from '../op-def.js';
+import type { Attrs, OpDef, TypeInfo } from '../op-def.js';
 import {
   broadcastShapes,
   type Dim,
@@ -24,6 +24,11 @@ import { Tensor } from '../tensor.js';
 import { broadcastStrides, gather } from './kernels.js';
 import { SLICE, SLICE_UPDATE } from './slice.js';
 
+/** The permutation of a transpose; null (the default) reverses the axes. */
+function permOf(attrs: Attrs, rank: number): number[] {
+  return (attrs.perm as number[] | null) ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
+}
+
 const TRANSPOSE: OpDef = {
   name: 'transpose',
   arity: 1,
@@ -31,26 +36,26 @@ const TRANSPOSE: OpDef = {
   attrs: { perm: { type: 'ints', default: null, nullable: true } },
   doc: 'transpose(x, perm=null): permute axes (reverse them by default)',
   normalize: ([x], attrs) => {
-    const rank = x.shape.length;
-    const perm = (attrs.perm as number[] | null) ?? Array.from({ length: rank }, (_, i) => rank - 1 - i);
+    const perm = permOf(attrs, x.shape.length);
     const sorted = [...perm].sort((a, b) => a - b);
-    if (perm.length !== rank || sorted.some((p, i) => p !== i))
+    if (perm.length !== x.shape.length || sorted.some((p, i) => p !== i))
       throw new ShapeError(
-        `transpose: perm ${JSON.stringify(perm)} is not a permutation of the ${rank} axes of ${formatShape(x.shape)}`,
+        `transpose: perm ${JSON.stringify(perm)} is not a permutation of the ${x.shape.length} axes of ${formatShape(x.shape)}`,
       );
-    return { perm };
+    // The full reversal is stored as null, so `transpose(x)` has one spelling at any rank.
+    return { perm: perm.every((p, i) => p === perm.length - 1 - i) ? null : perm };
   },
-  infer: ([x], attrs) => ({ dtype: x.dtype, shape: (attrs.perm as number[]).map((p) => x.shape[p]) }),
+  infer: ([x], attrs) => ({ dtype: x.dtype, shape: permOf(attrs, x.shape.length).map((p) => x.shape[p]) }),
   evaluate: ([x], attrs, out) => {
     const strides = stridesOf(x.shape);
     return gather(
       x,
       out.shape,
-      (attrs.perm as number[]).map((p) => strides[p]),
+      permOf(attrs, x.rank).map((p) => strides[p]),
     );
   },
-  vjp: ({ node, g }) => {
-    const perm = node.attrs.perm as number[];
+  vjp: ({ node, args: [x], g }) => {
+    const perm = permOf(node.attrs, x.rank);
     const inverse = perm.map((_, i) => perm.indexOf(i));
     return [apply('transpose', [g], { perm: inverse })];
   },

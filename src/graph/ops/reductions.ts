@@ -1,6 +1,7 @@
 /**
  * Reductions over axes (`sum prod max min mean all any`, `logsumexp`) and the softmax family along one
- * axis. `axis` is null (every axis), an int or a list; it is normalized to sorted non-negative axes.
+ * axis. `axis` is null (every axis), an int or a list; it is normalized to sorted non-negative axes, or
+ * to null when it covers every axis, so `sum(x)` has one spelling whatever the rank (rules match on it).
  */
 import { apply, constant } from '../apply.js';
 import { type DType, floatOf, isFloat } from '../dtype.js';
@@ -18,7 +19,15 @@ const REDUCE_ATTRS = {
   keepdims: { type: 'bool', default: false },
 } as const;
 
-const axesOf = (attrs: Attrs): number[] => attrs.axis as number[];
+/** The reduced axes; a stored null means every axis of a tensor of rank `rank`. */
+const axesOf = (attrs: Attrs, rank: number): number[] =>
+  attrs.axis === null ? Array.from({ length: rank }, (_, i) => i) : (attrs.axis as number[]);
+
+/** Normalized axes, with "every axis" stored as null. */
+function canonicalAxes(op: string, axis: number[] | null, rank: number): number[] | null {
+  const axes = normalizeAxes(op, axis, rank);
+  return axes.length === rank ? null : axes;
+}
 
 /**
  * Brings a reduced adjoint back to the input's shape: re-inserts the reduced axes as 1 (unless kept),
@@ -60,15 +69,23 @@ function reduction(spec: ReductionSpec): OpDef {
     doc: spec.doc,
     normalize: ([x], attrs) => ({
       ...attrs,
-      axis: normalizeAxes(spec.name, attrs.axis as number[] | null, x.shape.length),
+      axis: canonicalAxes(spec.name, attrs.axis as number[] | null, x.shape.length),
     }),
     infer: ([x], attrs) => ({
       dtype: spec.dtype(x.dtype),
-      shape: reducedShape<Shape[number]>(x.shape, axesOf(attrs), attrs.keepdims as boolean, 1),
+      shape: reducedShape<Shape[number]>(
+        x.shape,
+        axesOf(attrs, x.shape.length),
+        attrs.keepdims as boolean,
+        1,
+      ),
     }),
-    evaluate: ([x], attrs, out) => spec.evaluate(x, axesOf(attrs), attrs.keepdims as boolean, out.dtype),
+    evaluate: ([x], attrs, out) =>
+      spec.evaluate(x, axesOf(attrs, x.rank), attrs.keepdims as boolean, out.dtype),
     vjp: (ctx) => [
-      spec.vjp ? spec.vjp(ctx, axesOf(ctx.node.attrs), ctx.node.attrs.keepdims as boolean) : null,
+      spec.vjp
+        ? spec.vjp(ctx, axesOf(ctx.node.attrs, ctx.args[0].rank), ctx.node.attrs.keepdims as boolean)
+        : null,
     ],
     elementCost: spec.cost,
   };
@@ -215,10 +232,11 @@ function laneOp(
     normalize: ([x], attrs) => {
       if (x.shape.length === 0)
         throw new ShapeError(`${name}: needs a tensor of rank 1 or more, got a scalar`);
-      return { axis: normalizeAxes(name, attrs.axis as number, x.shape.length)[0] };
+      // Stored counted from the end (-1 is the last axis), so the default has one spelling at any rank.
+      return { axis: normalizeAxes(name, attrs.axis as number, x.shape.length)[0] - x.shape.length };
     },
     infer: ([x]) => ({ dtype: requireNumeric(name, x.dtype), shape: x.shape }),
-    evaluate: ([x], attrs, out) => mapLanes(x, attrs.axis as number, out.dtype, lane),
+    evaluate: ([x], attrs, out) => mapLanes(x, (attrs.axis as number) + x.rank, out.dtype, lane),
     vjp: (ctx) => [vjp(ctx, ctx.node.attrs.axis as number)],
     elementCost: cost,
   };
