@@ -89,12 +89,18 @@ export class Runner {
     this.scheduler = options.scheduler ?? new BackoffScheduler();
   }
 
-  /** Runs the rules; see the class doc. @example `new Runner(eg).run(rules).stopReason` */
-  run(rules: readonly Rewrite[]): RunReport {
+  /**
+   * Runs the rules; see the class doc. `rules` may be a function, asked once per iteration: rules over
+   * ops with attributes expand to one rewrite per attribute value present, which grows as rules add ops.
+   *
+   * @example `new Runner(eg).run(rules).stopReason`
+   */
+  run(ruleSource: readonly Rewrite[] | (() => readonly Rewrite[])): RunReport {
     const eg = this.egraph;
     const t0 = performance.now();
     const deadline = t0 + this.timeLimitMs;
-    const growth = new Map<string, number>(rules.map((r) => [r.name, 0]));
+    const currentRules = typeof ruleSource === 'function' ? ruleSource : () => ruleSource;
+    const growth = new Map<string, number>();
     const iterations: IterationStats[] = [];
     const topRules = (): Growth =>
       [...growth]
@@ -117,6 +123,7 @@ export class Runner {
         return finish({ kind: 'nodeLimit', limit: this.nodeLimit, topRules: topRules() });
       if (performance.now() > deadline) return finish(this.timeStop(topRules()));
 
+      const rules = currentRules();
       const sizeBefore = eg.size;
       const classesBefore = eg.classCount;
       const tSearch = performance.now();
