@@ -31,11 +31,36 @@ export function apply(
   const op = getOp(opName);
   checkArity(op, args.length);
   const nodes = toNodes(op, args);
-  const types: TypeInfo[] = nodes.map((n) => ({ dtype: n.dtype, shape: n.shape }));
+  const typed = typeApplication(
+    op,
+    nodes.map((n) => ({ dtype: n.dtype, shape: n.shape })),
+    attrs,
+  );
+  return intern(op.name, nodes, typed.attrs, typed.type);
+}
+
+/** An op application as the type checker sees it: checked, normalized attributes and the result type. */
+export interface TypedApplication {
+  readonly attrs: Attrs;
+  readonly type: TypeInfo;
+}
+
+/**
+ * Type-checks an application of `op` to args of the given types, without building a node: checks arity
+ * and attributes, normalizes them, and infers the result. The e-graph's rule appliers build e-nodes
+ * through this, so graph construction and rewriting share one notion of well-typed.
+ *
+ * @example typeApplication(getOp('exp'), [{ dtype: 'i32', shape: [3] }], {}).type // { dtype: 'f64', shape: [3] }
+ */
+export function typeApplication(
+  op: OpDef,
+  argTypes: readonly TypeInfo[],
+  attrs: Record<string, unknown>,
+): TypedApplication {
+  checkArity(op, argTypes.length);
   let checked = checkAttrs(op, attrs);
-  if (op.normalize) checked = op.normalize(types, checked);
-  const type = op.infer(types, checked);
-  return intern(op.name, nodes, checked, type);
+  if (op.normalize) checked = op.normalize(argTypes, checked);
+  return { attrs: checked, type: op.infer(argTypes, checked) };
 }
 
 function checkArity(op: OpDef, count: number): void {
@@ -87,7 +112,13 @@ export function constant(value: number | Tensor, dtype?: DType): Node {
   return apply('constant', [], { value: cast });
 }
 
-function checkAttrs(op: OpDef, given: Record<string, unknown>): Attrs {
+/**
+ * Checks attribute values against an op's specs: unknown names and wrong types are OpErrors; omitted
+ * attributes take their defaults.
+ *
+ * @example checkAttrs(getOp('sum'), { axis: 1 }) // { axis: [1], keepdims: false }
+ */
+export function checkAttrs(op: OpDef, given: Record<string, unknown>): Attrs {
   const out: Record<string, AttrValue> = {};
   for (const name of Object.keys(given)) {
     if (given[name] === undefined) continue;
