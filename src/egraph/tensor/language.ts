@@ -25,6 +25,8 @@ export interface TensorSymbol {
  * lang.op(s) // 'sum'
  */
 export class TensorLanguage extends Language {
+  private readonly byOp = new Map<string, SymbolId[]>();
+
   constructor() {
     super('saturn-tensor');
   }
@@ -35,13 +37,22 @@ export class TensorLanguage extends Language {
     const known = this.get(key);
     if (known !== undefined) return known;
     const def = getOp(op);
-    return this.intern({
+    const id = this.intern({
       op,
       arity,
       payload: { def, attrs } satisfies TensorSymbol,
       name: printedName(op, attrs),
       key,
     });
+    const list = this.byOp.get(op) ?? [];
+    list.push(id);
+    this.byOp.set(op, list);
+    return id;
+  }
+
+  /** Every symbol interned so far for an op (one per attribute value and arity), oldest first. */
+  symbolsOf(op: string): readonly SymbolId[] {
+    return this.byOp.get(op) ?? [];
   }
 
   /** The op definition and attributes of a symbol. */
