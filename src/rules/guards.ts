@@ -1,0 +1,239 @@
+/**
+ * Guards: the `when` part of a rule. A guard is an expression over named, registered functions of the
+ * bound classes (`positive(?x)`, `rank(?x) == 2`, `dtype(?x) == f32`), combined with `and`, `or`, `not`
+ * and comparisons. The functions read the e-graph's analyses (type, value, range); nothing else.
+ */
+import type { EGraph } from '../egraph/egraph.js';
+import type { ClassId } from '../egraph/ids.js';
+import { isNonZero, TOP } from '../egraph/interval.js';
+import type { Guard, Subst } from '../egraph/rewrite.js';
+import type { TensorEGraph } from '../egraph/tensor/index.js';
+import { isFloat, isInteger } from '../graph/dtype.js';
+import type { SourceSpan } from '../graph/errors.js';
+import { isConcrete } from '../graph/shape.js';
+
+/** A guard expression as parsed from a rule's `when` clause. */
+export type GuardExpr =
+  | { readonly kind: 'and' | 'or'; readonly args: readonly GuardExpr[] }
+  | { readonly kind: 'not'; readonly arg: GuardExpr }
+  | { readonly kind: 'compare'; readonly op: CompareOp; readonly left: GuardExpr; readonly right: GuardExpr }
+  | {
+      readonly kind: 'call';
+      readonly name: string;
+      readonly args: readonly GuardExpr[];
+      readonly span?: SourceSpan;
+    }
+  | { readonly kind: 'var'; readonly name: string; readonly span?: SourceSpan }
+  | { readonly kind: 'number'; readonly value: number }
+  | { readonly kind: 'word'; readonly value: string; readonly span?: SourceSpan };
+
+export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
+
+type GuardValue = boolean | number | string;
+
+/** What a guard function sees: the tensor e-graph and the classes of its arguments. */
+type GuardFn = (t: TensorEGraph, ...classes: ClassId[]) => GuardValue;
+
+/** A registered guard function: its arity (all args are class variables), result kind and doc. */
+export interface GuardFunction {
+  readonly arity: number;
+  readonly returns: 'bool' | 'number' | 'string';
+  readonly doc: string;
+  readonly fn: GuardFn;
+}
+
+const range = (t: TensorEGraph, c: ClassId) => t.egraph.data(t.ranges, c) ?? TOP;
+const type = (t: TensorEGraph, c: ClassId) => t.egraph.data(t.types, c);
+const pred = (doc: string, fn: (t: TensorEGraph, c: ClassId) => boolean): GuardFunction => ({
+  arity: 1,
+  returns: 'bool',
+  doc,
+  fn: (t, c) => fn(t, c),
+});
+
+/** Every guard function a rule may call, by name. */
+export const GUARD_FUNCTIONS: Readonly<Record<string, GuardFunction>> = {
+  nonzero: pred('no element is 0', (t, c) => isNonZero(range(t, c))),
+  positive: pred('every element is > 0', (t, c) => range(t, c).lo > 0),
+  nonneg: pred('every element is >= 0', (t, c) => range(t, c).lo >= 0),
+  negative: pred('every element is < 0', (t, c) => range(t, c).hi < 0),
+  nonpos: pred('every element is <= 0', (t, c) => range(t, c).hi <= 0),
+  finite: pred(
+    'every element is finite',
+    (t, c) => Number.isFinite(range(t, c).lo) && Number.isFinite(range(t, c).hi),
+  ),
+  is_const: pred('the value is a known constant', (t, c) => t.egraph.data(t.values, c) !== undefined),
+  is_uniform: pred('every element has the same known value', (t, c) => range(t, c).lo === range(t, c).hi),
+  is_scalar: pred('rank 0', (t, c) => type(t, c).shape.length === 0),
+  is_float: pred('a float dtype', (t, c) => isFloat(type(t, c).dtype)),
+  is_int: pred('an integer dtype', (t, c) => isInteger(type(t, c).dtype)),
+  is_bool: pred('the bool dtype', (t, c) => type(t, c).dtype === 'bool'),
+  is_integral: pred('every element is a whole number', (t, c) => {
+    const r = range(t, c);
+    return r.lo === r.hi && Number.isInteger(r.lo);
+  }),
+  same_shape: {
+    arity: 2,
+    returns: 'bool',
+    doc: 'the two shapes are the same',
+    fn: (t, a, b) => {
+      const [x, y] = [type(t, a).shape, type(t, b).shape];
+      return x.length === y.length && x.every((d, i) => d === y[i]);
+    },
+  },
+  rank: { arity: 1, returns: 'number', doc: 'the number of axes', fn: (t, c) => type(t, c).shape.length },
+  size: {
+    arity: 1,
+    returns: 'number',
+    doc: 'the number of elements (NaN when a dim is symbolic)',
+    fn: (t, c) => {
+      const s = type(t, c).shape;
+      return isConcrete(s) ? s.reduce((n: number, d: number) => n * d, 1) : Number.NaN;
+    },
+  },
+  dtype: { arity: 1, returns: 'string', doc: 'the dtype name', fn: (t, c) => type(t, c).dtype },
+  value: {
+    arity: 1,
+    returns: 'number',
+    doc: 'the value every element has (NaN unless uniform)',
+    fn: (t, c) => {
+      const r = range(t, c);
+      return r.lo === r.hi ? r.lo : Number.NaN;
+    },
+  },
+  lo: { arity: 1, returns: 'number', doc: 'a lower bound of the elements', fn: (t, c) => range(t, c).lo },
+  hi: { arity: 1, returns: 'number', doc: 'an upper bound of the elements', fn: (t, c) => range(t, c).hi },
+};
+
+/** A guard that could not be compiled; `span` points at the offending call when known. */
+export class GuardCompileError extends Error {
+  constructor(
+    message: string,
+    readonly span?: SourceSpan,
+  ) {
+    super(message);
+  }
+}
+
+/** The class variables a guard reads. */
+export function guardVars(g: GuardExpr): string[] {
+  switch (g.kind) {
+    case 'and':
+    case 'or':
+      return [...new Set(g.args.flatMap(guardVars))];
+    case 'not':
+      return guardVars(g.arg);
+    case 'compare':
+      return [...new Set([...guardVars(g.left), ...guardVars(g.right)])];
+    case 'call':
+      return [...new Set(g.args.flatMap(guardVars))];
+    case 'var':
+      return [g.name];
+    default:
+      return [];
+  }
+}
+
+/** Prints a guard the way it is written. */
+export function formatGuard(g: GuardExpr): string {
+  switch (g.kind) {
+    case 'and':
+    case 'or':
+      return g.args
+        .map((a) => (a.kind === 'and' || a.kind === 'or' ? `(${formatGuard(a)})` : formatGuard(a)))
+        .join(` ${g.kind} `);
+    case 'not':
+      return `not ${formatGuard(g.arg)}`;
+    case 'compare':
+      return `${formatGuard(g.left)} ${g.op} ${formatGuard(g.right)}`;
+    case 'call':
+      return `${g.name}(${g.args.map(formatGuard).join(', ')})`;
+    case 'var':
+      return g.name;
+    case 'number':
+      return String(g.value);
+    case 'word':
+      return g.value;
+  }
+}
+
+type Evaluator = (t: TensorEGraph, s: Subst) => GuardValue;
+
+/**
+ * Compiles a guard expression against the registry, checking names and arities, into a `Guard` for a
+ * rewrite over the tensor e-graph `t`.
+ *
+ * @example compileGuard(parsed, t).check(eg, subst)
+ */
+export function compileGuard(g: GuardExpr, t: TensorEGraph): Guard {
+  const run = compileExpr(g);
+  return {
+    name: formatGuard(g),
+    vars: guardVars(g),
+    check: (_eg: EGraph, s: Subst) => run(t, s) === true,
+  };
+}
+
+/** Checks a guard's names and arities without an e-graph; throws GuardCompileError. */
+export function validateGuard(g: GuardExpr): void {
+  compileExpr(g);
+}
+
+function compileExpr(g: GuardExpr): Evaluator {
+  switch (g.kind) {
+    case 'and': {
+      const parts = g.args.map(compileExpr);
+      return (t, s) => parts.every((p) => p(t, s) === true);
+    }
+    case 'or': {
+      const parts = g.args.map(compileExpr);
+      return (t, s) => parts.some((p) => p(t, s) === true);
+    }
+    case 'not': {
+      const inner = compileExpr(g.arg);
+      return (t, s) => inner(t, s) !== true;
+    }
+    case 'compare': {
+      const [l, r] = [compileExpr(g.left), compileExpr(g.right)];
+      const cmp = COMPARE[g.op];
+      return (t, s) => cmp(l(t, s), r(t, s));
+    }
+    case 'number':
+      return () => g.value;
+    case 'word':
+      return () => g.value;
+    case 'var':
+      throw new GuardCompileError(
+        `a bare variable ${g.name} is not a condition; call a guard on it, e.g. positive(${g.name})`,
+        g.span,
+      );
+    case 'call': {
+      const f = GUARD_FUNCTIONS[g.name];
+      if (!f)
+        throw new GuardCompileError(
+          `unknown guard '${g.name}' (guards: ${Object.keys(GUARD_FUNCTIONS).join(', ')})`,
+          g.span,
+        );
+      if (g.args.length !== f.arity)
+        throw new GuardCompileError(
+          `guard '${g.name}' takes ${f.arity} argument${f.arity === 1 ? '' : 's'}, got ${g.args.length}`,
+          g.span,
+        );
+      const names = g.args.map((a) => {
+        if (a.kind !== 'var')
+          throw new GuardCompileError(`guard '${g.name}' takes pattern variables (?x) as arguments`, g.span);
+        return a.name;
+      });
+      return (t, s) => f.fn(t, ...names.map((n) => s.get(n)));
+    }
+  }
+}
+
+const COMPARE: Record<CompareOp, (a: GuardValue, b: GuardValue) => boolean> = {
+  '==': (a, b) => a === b,
+  '!=': (a, b) => a !== b,
+  '<': (a, b) => a < b,
+  '<=': (a, b) => a <= b,
+  '>': (a, b) => a > b,
+  '>=': (a, b) => a >= b,
+};

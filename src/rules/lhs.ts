@@ -1,0 +1,170 @@
+/**
+ * Left sides: a rule pattern over ops with attributes is matched by expanding it, once per combination
+ * of op symbols present in the e-graph whose attributes fit, into plain e-graph patterns (which match by
+ * symbol). Attribute variables are bound by that choice; literals become hidden variables with a guard
+ * that the class's range is exactly that number, so `?x + 0` matches a scalar 0, `zeros_like(y)` or
+ * `fill(y, 0)` alike.
+ */
+import type { SymbolId } from '../egraph/ids.js';
+import type { Pattern } from '../egraph/pattern.js';
+import type { TensorLanguage } from '../egraph/tensor/language.js';
+import { attrsKey, checkAttrs } from '../graph/apply.js';
+import type { AttrValue } from '../graph/op-def.js';
+import { getOp } from '../graph/op-table.js';
+import type { AttrPattern, RulePattern } from './pattern.js';
+
+/** A literal of the left side, matched through its hidden variable. */
+export interface LiteralVar {
+  readonly name: string;
+  readonly value: number;
+}
+
+/** One op position of the left side: what its attributes must be. */
+interface OpSlot {
+  readonly op: string;
+  readonly arity: number;
+  readonly fixed: Readonly<Record<string, AttrValue>>;
+  readonly vars: Readonly<Record<string, string>>;
+}
+
+/** A left side ready to expand: the pattern shape with op slots, and the literal variables it introduced. */
+export interface CompiledLhs {
+  readonly slots: readonly OpSlot[];
+  readonly literals: readonly LiteralVar[];
+  /** Builds the e-graph pattern for one symbol per slot. */
+  readonly build: (symbols: readonly SymbolId[]) => Pattern;
+}
+
+/** An error in a left side, reported with the rule's location by the caller. */
+export class LhsError extends Error {}
+
+/**
+ * Compiles a left side. Omitted attributes must equal the op's default; required ones must be given.
+ *
+ * @example compileLhs(parseRulePattern('log(1 + ?x)')).literals // [{ name: '?#1', value: 1 }]
+ */
+export function compileLhs(p: RulePattern): CompiledLhs {
+  if (p.kind === 'literal') throw new LhsError('a left side cannot be a bare number');
+  const slots: OpSlot[] = [];
+  const literals: LiteralVar[] = [];
+  type Shape = { kind: 'var'; name: string } | { kind: 'slot'; slot: number; children: Shape[] };
+  const walk = (q: RulePattern): Shape => {
+    if (q.kind === 'var') return { kind: 'var', name: q.name };
+    if (q.kind === 'literal') {
+      const name = `?#${literals.length + 1}`;
+      literals.push({ name, value: q.value });
+      return { kind: 'var', name };
+    }
+    const slot = slots.length;
+    slots.push(opSlot(q.op, q.args.length, q.attrs));
+    return { kind: 'slot', slot, children: q.args.map(walk) };
+  };
+  const shape = walk(p);
+  const build = (symbols: readonly SymbolId[]): Pattern => {
+    const go = (s: Shape): Pattern =>
+      s.kind === 'var'
+        ? { kind: 'var', name: s.name }
+        : { kind: 'node', symbol: symbols[s.slot], children: s.children.map(go) };
+    return go(shape);
+  };
+  return { slots, literals, build };
+}
+
+function opSlot(opName: string, arity: number, attrs: Readonly<Record<string, AttrPattern>>): OpSlot {
+  const def = getOp(opName);
+  if (typeof def.arity === 'number' && def.arity !== arity)
+    throw new LhsError(`${opName} takes ${def.arity} argument${def.arity === 1 ? '' : 's'}, got ${arity}`);
+  const fixedGiven: Record<string, unknown> = {};
+  const vars: Record<string, string> = {};
+  for (const [name, a] of Object.entries(attrs)) {
+    if (a.kind === 'var') vars[name] = a.name;
+    else fixedGiven[name] = a.value;
+  }
+  for (const [name, spec] of Object.entries(def.attrs))
+    if (!(name in attrs) && spec.default === undefined)
+      throw new LhsError(`${opName} needs its attribute '${name}' on a left side (a value or a ?variable)`);
+  // Checked like a graph's attributes; defaults fill what is omitted, and variables are left open.
+  const checked = checkAttrs(def, {
+    ...fixedGiven,
+    ...Object.fromEntries(Object.keys(vars).map((k) => [k, placeholder(def.attrs[k]?.type)])),
+  });
+  const fixed: Record<string, AttrValue> = {};
+  for (const [name, value] of Object.entries(checked)) if (!(name in vars)) fixed[name] = value;
+  for (const name of ['axis', 'perm'] as const)
+    if (Array.isArray(fixed[name]) && (fixed[name] as number[]).some((v) => v < 0))
+      throw new LhsError(
+        `${opName}: negative ${name} values depend on the rank; bind ${name}=?a and guard on rank instead`,
+      );
+  return { op: opName, arity, fixed, vars };
+}
+
+// A value that passes an attribute's type check, standing in for a variable during checking.
+function placeholder(type: string | undefined): unknown {
+  switch (type) {
+    case 'int':
+    case 'number':
+      return 0;
+    case 'bool':
+      return false;
+    case 'dtype':
+      return 'f64';
+    case 'string':
+      return '';
+    case 'tensor':
+      return undefined;
+    default:
+      return [];
+  }
+}
+
+/** One way to match a left side: a symbol per slot and the attribute variables it binds. */
+export interface Expansion {
+  readonly key: string;
+  readonly symbols: readonly SymbolId[];
+  readonly attrs: ReadonlyMap<string, AttrValue>;
+}
+
+/**
+ * Every combination of symbols interned in `lang` that fits the left side's slots with consistent
+ * attribute variables.
+ *
+ * @example expand(compileLhs(p), lang).length // 1 for ops without attributes
+ */
+export function expand(lhs: CompiledLhs, lang: TensorLanguage): Expansion[] {
+  const out: Expansion[] = [];
+  const chosen: SymbolId[] = [];
+  const bindings = new Map<string, AttrValue>();
+  const go = (i: number) => {
+    if (i === lhs.slots.length) {
+      out.push({ key: chosen.join(','), symbols: [...chosen], attrs: new Map(bindings) });
+      return;
+    }
+    const slot = lhs.slots[i];
+    for (const s of lang.symbolsOf(slot.op)) {
+      if (lang.arity(s) !== slot.arity) continue;
+      const { attrs } = lang.tensorSymbol(s);
+      if (!Object.entries(slot.fixed).every(([k, v]) => sameValue(attrs[k], v))) continue;
+      const added: string[] = [];
+      let ok = true;
+      for (const [attr, v] of Object.entries(slot.vars)) {
+        const bound = bindings.get(v);
+        if (bound === undefined && !bindings.has(v)) {
+          bindings.set(v, attrs[attr]);
+          added.push(v);
+        } else if (!sameValue(bound as AttrValue, attrs[attr])) ok = false;
+      }
+      if (ok) {
+        chosen.push(s);
+        go(i + 1);
+        chosen.pop();
+      }
+      for (const v of added) bindings.delete(v);
+    }
+  };
+  go(0);
+  return out;
+}
+
+function sameValue(a: AttrValue, b: AttrValue): boolean {
+  return attrsKey({ v: a }) === attrsKey({ v: b });
+}

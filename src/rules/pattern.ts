@@ -1,0 +1,58 @@
+/**
+ * Rule patterns: expressions with `?x` variables, number literals, and ops whose attributes are fixed
+ * values or `?a` attribute variables. The rule grammar produces them; `lhs.ts` compiles the left side
+ * to e-graph matching and `instantiate.ts` builds the right side.
+ */
+import type { SourceSpan } from '../graph/errors.js';
+
+/** An attribute in a pattern: a fixed value, or a variable bound by the left side. */
+export type AttrPattern =
+  | { readonly kind: 'value'; readonly value: unknown }
+  | { readonly kind: 'var'; readonly name: string };
+
+/** A pattern over tensor ops. */
+export type RulePattern =
+  | { readonly kind: 'var'; readonly name: string; readonly span?: SourceSpan }
+  | { readonly kind: 'literal'; readonly value: number; readonly span?: SourceSpan }
+  | {
+      readonly kind: 'op';
+      readonly op: string;
+      readonly args: readonly RulePattern[];
+      readonly attrs: Readonly<Record<string, AttrPattern>>;
+      readonly span?: SourceSpan;
+    };
+
+/**
+ * The variables of a pattern in order of first occurrence: class variables and attribute variables.
+ *
+ * @example patternVariables(lhs) // { classVars: ['?x'], attrVars: ['?a'] }
+ */
+export function patternVariables(p: RulePattern): { classVars: string[]; attrVars: string[] } {
+  const classVars: string[] = [];
+  const attrVars: string[] = [];
+  const walk = (q: RulePattern) => {
+    if (q.kind === 'var') {
+      if (!classVars.includes(q.name)) classVars.push(q.name);
+    } else if (q.kind === 'op') {
+      for (const a of Object.values(q.attrs))
+        if (a.kind === 'var' && !attrVars.includes(a.name)) attrVars.push(a.name);
+      q.args.forEach(walk);
+    }
+  };
+  walk(p);
+  return { classVars, attrVars };
+}
+
+/**
+ * Prints a pattern in the expression syntax (calls only; the playground and reports use it).
+ *
+ * @example formatPattern({ kind: 'op', op: 'exp', args: [{ kind: 'var', name: '?x' }], attrs: {} }) // 'exp(?x)'
+ */
+export function formatPattern(p: RulePattern): string {
+  if (p.kind === 'var') return p.name;
+  if (p.kind === 'literal') return String(p.value);
+  const attrs = Object.entries(p.attrs).map(
+    ([k, a]) => `${k}=${a.kind === 'var' ? a.name : JSON.stringify(a.value)}`,
+  );
+  return `${p.op}(${[...p.args.map(formatPattern), ...attrs].join(', ')})`;
+}

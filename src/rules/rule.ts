@@ -1,0 +1,178 @@
+/**
+ * A compiled tensor rule: left side (expanded over the attribute values present), guard, and a typed
+ * right side. `RuleSet` turns a list of them into the rewrites a Runner asks for each iteration.
+ */
+import type { EGraph } from '../egraph/egraph.js';
+import type { Guard, Subst } from '../egraph/rewrite.js';
+import { ComputeApplier, Rewrite } from '../egraph/rewrite.js';
+import type { TensorEGraph } from '../egraph/tensor/index.js';
+import type { SourceSpan } from '../graph/errors.js';
+import { getOp } from '../graph/op-table.js';
+import { compileGuard, type GuardExpr, guardVars, validateGuard } from './guards.js';
+import { type AttrBindings, instantiateRhs, type RejectReason } from './instantiate.js';
+import { type CompiledLhs, compileLhs, expand } from './lhs.js';
+import { patternVariables, type RulePattern } from './pattern.js';
+
+/** A rule as written: one direction (a `<=>` rule gives two of these). */
+export interface RuleDef {
+  readonly name: string;
+  readonly tags: readonly string[];
+  readonly lhs: RulePattern;
+  readonly rhs: RulePattern;
+  readonly guard?: GuardExpr;
+  /** Where the rule is written, for errors and reports. */
+  readonly span?: SourceSpan;
+}
+
+/** A rule that does not compile: unbound variables, unknown ops or guards, bad attributes. */
+export class RuleCompileError extends Error {
+  constructor(
+    readonly rule: string,
+    message: string,
+    readonly span?: SourceSpan,
+  ) {
+    super(`rule '${rule}': ${message}`);
+  }
+}
+
+/** Counts of right sides a rule built or refused, for `rules:check` and reports. */
+export interface RuleCounters {
+  applied: number;
+  rejected: Record<RejectReason, number>;
+}
+
+/**
+ * A rule checked and compiled once; `rewrites(t)` gives its rewrites for one tensor e-graph.
+ *
+ * @example const r = new CompiledRule(def); new Runner(t.egraph).run(() => r.rewrites(t));
+ */
+export class CompiledRule {
+  readonly lhs: CompiledLhs;
+  readonly counters: RuleCounters = {
+    applied: 0,
+    rejected: { 'ill-typed': 0, 'type-changed': 0, 'literal-shape': 0 },
+  };
+
+  constructor(readonly def: RuleDef) {
+    const fail = (message: string, span = def.span) => new RuleCompileError(def.name, message, span);
+    try {
+      this.lhs = compileLhs(def.lhs);
+    } catch (e) {
+      throw fail(e instanceof Error ? e.message : String(e));
+    }
+    const left = patternVariables(def.lhs);
+    const right = patternVariables(def.rhs);
+    const clash = left.classVars.find((v) => left.attrVars.includes(v));
+    if (clash) throw fail(`${clash} is used both as a tensor and as an attribute`);
+    const unboundClass = right.classVars.filter((v) => !left.classVars.includes(v));
+    if (unboundClass.length)
+      throw fail(
+        `${unboundClass.join(', ')} on the right side ${unboundClass.length > 1 ? 'are' : 'is'} not bound on the left`,
+      );
+    const unboundAttr = right.attrVars.filter((v) => !left.attrVars.includes(v));
+    if (unboundAttr.length)
+      throw fail(`attribute ${unboundAttr.join(', ')} on the right side is not bound on the left`);
+    if (def.guard) {
+      const unboundGuard = guardVars(def.guard).filter((v) => !left.classVars.includes(v));
+      if (unboundGuard.length)
+        throw fail(
+          `${unboundGuard.join(', ')} in the guard ${unboundGuard.length > 1 ? 'are' : 'is'} not bound on the left`,
+        );
+      try {
+        validateGuard(def.guard);
+      } catch (e) {
+        throw fail(e instanceof Error ? e.message : String(e), (e as { span?: SourceSpan }).span ?? def.span);
+      }
+    }
+    checkRhsOps(def.rhs, fail);
+  }
+
+  get name(): string {
+    return this.def.name;
+  }
+
+  private readonly perGraph = new WeakMap<
+    TensorEGraph,
+    { size: number; byKey: Map<string, Rewrite>; list: Rewrite[] }
+  >();
+
+  /** The rewrites for the symbols now in `t`'s language; stable objects, so schedulers keep their state. */
+  rewrites(t: TensorEGraph): readonly Rewrite[] {
+    let cache = this.perGraph.get(t);
+    if (!cache) {
+      cache = { size: -1, byKey: new Map(), list: [] };
+      this.perGraph.set(t, cache);
+    }
+    if (cache.size === t.lang.size) return cache.list;
+    cache.size = t.lang.size;
+    const list: Rewrite[] = [];
+    for (const e of expand(this.lhs, t.lang)) {
+      let rw = cache.byKey.get(e.key);
+      if (!rw) {
+        rw = this.makeRewrite(t, e.symbols, e.attrs);
+        cache.byKey.set(e.key, rw);
+      }
+      list.push(rw);
+    }
+    cache.list = list;
+    return list;
+  }
+
+  private makeRewrite(
+    t: TensorEGraph,
+    symbols: Parameters<CompiledLhs['build']>[0],
+    attrs: AttrBindings,
+  ): Rewrite {
+    const pattern = this.lhs.build(symbols);
+    const guards: Guard[] = this.lhs.literals.map((lit) => ({
+      name: `${lit.name} == ${lit.value}`,
+      vars: [lit.name],
+      check: (eg: EGraph, s: Subst) => {
+        const r = eg.data(t.ranges, s.get(lit.name));
+        return r.lo === lit.value && r.hi === lit.value;
+      },
+    }));
+    if (this.def.guard) guards.push(compileGuard(this.def.guard, t));
+    const rhs = this.def.rhs;
+    const counters = this.counters;
+    const vars = patternVariables(rhs).classVars;
+    const applier = new ComputeApplier(vars, (_eg, matched, subst) => {
+      const built = instantiateRhs(t, rhs, subst, attrs, matched);
+      if (typeof built === 'string') {
+        counters.rejected[built]++;
+        return [];
+      }
+      counters.applied++;
+      return [built];
+    });
+    return new Rewrite(this.def.name, pattern, applier, guards);
+  }
+}
+
+function checkRhsOps(p: RulePattern, fail: (m: string) => Error): void {
+  if (p.kind !== 'op') return;
+  // getOp throws a "did you mean" error for unknown ops; arity is checked when instantiated, but a
+  // fixed-arity mismatch is certain now.
+  let arity: number | { min: number };
+  try {
+    arity = getOp(p.op).arity;
+  } catch (e) {
+    throw fail(e instanceof Error ? e.message : String(e));
+  }
+  if (typeof arity === 'number' && arity !== p.args.length)
+    throw fail(`${p.op} takes ${arity} argument${arity === 1 ? '' : 's'}, got ${p.args.length}`);
+  p.args.forEach((a) => checkRhsOps(a, fail));
+}
+
+/**
+ * Rules run together: the rewrite source a Runner asks once per iteration.
+ *
+ * @example new Runner(t.egraph).run(new RuleSet(rules).source(t))
+ */
+export class RuleSet {
+  constructor(readonly rules: readonly CompiledRule[]) {}
+
+  source(t: TensorEGraph): () => readonly Rewrite[] {
+    return () => this.rules.flatMap((r) => r.rewrites(t));
+  }
+}
