@@ -161,7 +161,7 @@ function checkRhsOps(p: RulePattern, fail: (m: string) => Error): void {
   }
   if (typeof arity === 'number' && arity !== p.args.length)
     throw fail(`${p.op} takes ${arity} argument${arity === 1 ? '' : 's'}, got ${p.args.length}`);
-  p.args.forEach((a) => checkRhsOps(a, fail));
+  for (const a of p.args) checkRhsOps(a, fail);
 }
 
 /**
