@@ -94,11 +94,15 @@ function reduction(spec: ReductionSpec): OpDef {
 // numpy sums bools and ints in 64 bits.
 const accumulating = (d: DType): DType => (isFloat(d) ? d : 'i64');
 
-/** Adjoint of max/min: g flows to every element equal to the extreme (ties share it, as Theano). */
+/**
+ * Adjoint of max/min: g is split evenly among the elements equal to the extreme (as JAX). Giving all
+ * of g to each tie (Theano's choice) is wrong where ties are copies: max(broadcast_to(x)) would get
+ * k·g for k copies of one element whose true derivative is g.
+ */
 const extremeVjp = ({ node, args: [x], g }: VjpContext, axes: number[], keepdims: boolean) => {
-  const hit = A('eq', x, expandReduced(node, x, axes, keepdims));
-  // cast needs its dtype attribute; A() passes none, so the mask is cast with apply.
-  return A('mul', expandReduced(g, x, axes, keepdims), apply('cast', [hit], { dtype: g.dtype }));
+  const hit = apply('cast', [A('eq', x, expandReduced(node, x, axes, keepdims))], { dtype: g.dtype });
+  const ties = apply('sum', [hit], { axis: axes, keepdims: true });
+  return A('mul', expandReduced(g, x, axes, keepdims), A('div', hit, ties));
 };
 
 /**
