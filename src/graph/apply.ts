@@ -82,6 +82,9 @@ function toNodes(op: OpDef, args: readonly TensorLike[]): Node[] {
   });
 }
 
+/** JS's -0 exists only as a float (Python's -0.0): read as an integer it would silently become 0. */
+const isIntegral = (value: number) => Number.isInteger(value) && !Object.is(value, -0);
+
 /**
  * The dtype a JS number takes among args of the given dtypes: the float width of float args, the int
  * type of int args for integral values, else i64 or f64.
@@ -89,7 +92,7 @@ function toNodes(op: OpDef, args: readonly TensorLike[]): Node[] {
  * @example weakDType(2, ['f32']) // 'f32'
  */
 export function weakDType(value: number, others: readonly DType[]): DType {
-  const integral = Number.isInteger(value);
+  const integral = isIntegral(value);
   if (others.length === 0) return integral ? 'i64' : 'f64';
   const joined = promoteAll(others);
   if (isFloat(joined)) return joined;
@@ -105,9 +108,7 @@ export function weakDType(value: number, others: readonly DType[]): DType {
  */
 export function constant(value: number | Tensor, dtype?: DType): Node {
   const tensor =
-    value instanceof Tensor
-      ? value
-      : Tensor.scalar(value, dtype ?? (Number.isInteger(value) ? 'i64' : 'f64'));
+    value instanceof Tensor ? value : Tensor.scalar(value, dtype ?? (isIntegral(value) ? 'i64' : 'f64'));
   const cast = dtype && tensor.dtype !== dtype ? Tensor.from(tensor.data, tensor.shape, dtype) : tensor;
   return apply('constant', [], { value: cast });
 }
