@@ -1,0 +1,31 @@
+/**
+ * Constant folding on a graph: every node whose args are all constants is evaluated once with the
+ * reference interpreter and replaced by a constant, when the result is small. The optimizer runs it on
+ * the graph extraction chose, so the value comes from the stabilized form.
+ */
+import { apply } from './apply.js';
+import { evaluate } from './interpret.js';
+import type { Node } from './node.js';
+import { isConcrete } from './shape.js';
+import { topoSort } from './topo.js';
+
+/**
+ * Folds constant subgraphs of at most `sizeLimit` elements; returns the new outputs.
+ *
+ * @example foldConstants([T.add(T.constant(2), 3)])[0].attrs.value.item() // 5
+ */
+export function foldConstants(outputs: readonly Node[], sizeLimit = 1024): Node[] {
+  const replaced = new Map<number, Node>();
+  for (const node of topoSort(outputs)) {
+    const args = node.args.map((a) => replaced.get(a.id) ?? a);
+    let next = args.every((a, i) => a === node.args[i]) ? node : apply(node.op, args, { ...node.attrs });
+    const foldable =
+      next.args.length > 0 &&
+      next.args.every((a) => a.op === 'constant') &&
+      isConcrete(next.shape) &&
+      next.shape.reduce((n: number, d) => n * (d as number), 1) <= sizeLimit;
+    if (foldable) next = apply('constant', [], { value: evaluate(next, {}) });
+    if (next !== node) replaced.set(node.id, next);
+  }
+  return outputs.map((o) => replaced.get(o.id) ?? o);
+}

@@ -1,0 +1,201 @@
+/**
+ * The optimizer pipeline: graph → e-graph (shared subexpressions merged) → the mode's phases of rule
+ * saturation, each with its limits → DAG-aware extraction of the cheapest equivalent graph → constant
+ * folding of what extraction chose → a new graph. Returns the graph and a report of what changed.
+ */
+import type { StopReason } from './egraph/run.js';
+import { Runner } from './egraph/run.js';
+import { addGraph, buildGraph, createTensorEGraph, type TensorEGraph } from './egraph/tensor/index.js';
+import { dagCost } from './extract/choice.js';
+import { extractDag } from './extract/dag.js';
+import type { NodeCost } from './extract/node-cost.js';
+import { nodeCountCost } from './extract/node-cost.js';
+import { foldConstants } from './graph/fold.js';
+import type { Node } from './graph/node.js';
+import { topoSort } from './graph/topo.js';
+import { type PhaseLimits, type RuleLibrary, rulesForPhase } from './rules/library.js';
+import { RuleSet } from './rules/rule.js';
+
+/** The optimization modes every rule library defines. */
+export type Mode = 'fast_run' | 'fast_compile' | 'none';
+
+export interface OptimizeOptions {
+  /** `fast_run` (default) runs every phase; `fast_compile` cheap cleanup; `none` returns the graph as is. */
+  readonly mode?: Mode | string;
+  /** Ruleset tags to run in every phase besides the mode's own. */
+  readonly include?: readonly string[];
+  /** Ruleset tags never to run (e.g. `unsafe`). */
+  readonly exclude?: readonly string[];
+  /** Limits for every phase, overriding the mode's. */
+  readonly limits?: PhaseLimits;
+  /** Cost of one e-node; defaults to the CPU cost model. */
+  readonly cost?: NodeCost;
+  /** Record why each output equals its optimized form (slower). */
+  readonly explain?: boolean;
+  /** The rules; defaults to the shipped `rules/` library. */
+  readonly library?: RuleLibrary;
+  /** Constants up to this many elements are folded (default 1024). */
+  readonly foldLimit?: number;
+}
+
+/** What one phase did. */
+export interface PhaseReport {
+  readonly name: string;
+  readonly rulesets: readonly string[];
+  readonly stopReason: StopReason;
+  readonly iterations: number;
+  readonly enodes: number;
+  readonly eclasses: number;
+  readonly ms: number;
+}
+
+/** What `optimize` changed, and where its time went. */
+export interface OptimizeReport {
+  readonly mode: string;
+  readonly nodesBefore: number;
+  readonly nodesAfter: number;
+  readonly costBefore: number;
+  readonly costAfter: number;
+  /** Applications per rule (rules that never applied are left out). */
+  readonly rules: Readonly<Record<string, number>>;
+  readonly phases: readonly PhaseReport[];
+  /** The stop reason of the last phase that ran (or `none`). */
+  readonly stopReason: string;
+  readonly ms: {
+    readonly build: number;
+    readonly saturate: number;
+    readonly extract: number;
+    readonly total: number;
+  };
+}
+
+export interface OptimizeResult {
+  readonly outputs: Node[];
+  readonly report: OptimizeReport;
+}
+
+/**
+ * Counts op applications, as PyTensor counts apply nodes: inputs and constants are not counted.
+ *
+ * @example countOps([T.exp(T.vector('x'))]) // 1
+ */
+export function countOps(outputs: readonly Node[]): number {
+  return topoSort(outputs).filter((n) => n.op !== 'input' && n.op !== 'constant').length;
+}
+
+/**
+ * Optimizes a graph with a rule library.
+ *
+ * @example
+ * const x = T.vector('x');
+ * const { outputs, report } = optimize([T.log(T.add(1, T.exp(x)))], { library });
+ * formatExpr(outputs[0]) // 'softplus(x)'
+ */
+export function optimize(
+  outputs: Node | readonly Node[],
+  options: OptimizeOptions & { library: RuleLibrary },
+): OptimizeResult {
+  const list = Array.isArray(outputs) ? [...(outputs as readonly Node[])] : [outputs as Node];
+  const t0 = performance.now();
+  const mode = options.mode ?? 'fast_run';
+  const nodesBefore = countOps(list);
+  const cost = options.cost ?? nodeCountCost;
+  const costBefore = graphCost(list, cost);
+  if (mode === 'none') {
+    const total = performance.now() - t0;
+    return {
+      outputs: list,
+      report: {
+        mode,
+        nodesBefore,
+        nodesAfter: nodesBefore,
+        costBefore,
+        costAfter: costBefore,
+        rules: {},
+        phases: [],
+        stopReason: 'none',
+        ms: { build: 0, saturate: 0, extract: 0, total },
+      },
+    };
+  }
+  const spec = options.library.modes.get(mode);
+  if (!spec)
+    throw new Error(`unknown mode '${mode}' (modes: none, ${[...options.library.modes.keys()].join(', ')})`);
+
+  const t = createTensorEGraph({ explanations: options.explain });
+  const roots = addGraph(t.egraph, t.lang, list);
+  const tBuilt = performance.now();
+
+  const phases: PhaseReport[] = [];
+  const applied = new Map<string, number>();
+  for (const phase of spec.phases) {
+    const rules = rulesForPhase(options.library, phase, options);
+    const limits = { ...phase.limits, ...options.limits };
+    const before = performance.now();
+    const run = new Runner(t.egraph, {
+      iterLimit: limits.iterations,
+      nodeLimit: limits.nodes,
+      timeLimitMs: limits.timeMs,
+    }).run(new RuleSet(rules).source(t));
+    for (const it of run.iterations)
+      for (const r of it.rules)
+        if (r.applied > 0) applied.set(r.rule, (applied.get(r.rule) ?? 0) + r.applied);
+    phases.push({
+      name: phase.name,
+      rulesets: phase.rulesets,
+      stopReason: run.stopReason,
+      iterations: run.iterations.length,
+      enodes: t.egraph.nodeCount(),
+      eclasses: t.egraph.classCount,
+      ms: performance.now() - before,
+    });
+  }
+  const tSaturated = performance.now();
+
+  const optimized = extractGraph(t, roots, cost, options.foldLimit);
+  const tExtracted = performance.now();
+  return {
+    outputs: optimized,
+    report: {
+      mode,
+      nodesBefore,
+      nodesAfter: countOps(optimized),
+      costBefore,
+      costAfter: graphCost(optimized, cost),
+      rules: Object.fromEntries([...applied].sort((a, b) => b[1] - a[1])),
+      phases,
+      stopReason: phases.length ? phases[phases.length - 1].stopReason.kind : 'none',
+      ms: {
+        build: tBuilt - t0,
+        saturate: tSaturated - tBuilt,
+        extract: tExtracted - tSaturated,
+        total: tExtracted - t0,
+      },
+    },
+  };
+}
+
+/** Extracts the cheapest DAG for `roots`, builds it as a graph and folds its small constant parts. */
+function extractGraph(
+  t: TensorEGraph,
+  roots: readonly import('./egraph/ids.js').ClassId[],
+  cost: NodeCost,
+  foldLimit = 1024,
+): Node[] {
+  const { choice } = extractDag(t.egraph, roots, cost);
+  const built = buildGraph(t.egraph, t.lang, roots, (c) => choice.get(t.egraph.find(c))!);
+  return foldConstants(built, foldLimit);
+}
+
+/**
+ * The DAG cost of a graph under a node cost: each distinct node once.
+ *
+ * @example graphCost([T.exp(x)], nodeCountCost) // 1
+ */
+export function graphCost(outputs: readonly Node[], cost: NodeCost): number {
+  const t = createTensorEGraph();
+  const roots = addGraph(t.egraph, t.lang, outputs);
+  t.egraph.rebuild();
+  const choice = new Map(t.egraph.classIds().map((c) => [c, t.egraph.nodesOf(c)[0]] as const));
+  return dagCost(t.egraph, roots, choice, cost);
+}

@@ -1,0 +1,64 @@
+/**
+ * A rule library: the compiled rules of one or more rule files, the rulesets (tags) they declare, the
+ * optimization modes (schedules of phases over rulesets, each phase with its limits), and the checks
+ * written in the files.
+ */
+import type { CompiledRule } from './rule.js';
+
+/** Limits of one saturation phase; omitted limits take the runner's defaults. */
+export interface PhaseLimits {
+  readonly iterations?: number;
+  readonly nodes?: number;
+  readonly timeMs?: number;
+}
+
+/** One phase of a mode: the rulesets saturated together, and its limits. */
+export interface PhaseSpec {
+  readonly name: string;
+  readonly rulesets: readonly string[];
+  readonly limits: PhaseLimits;
+}
+
+/** An optimization mode: phases run in order on one e-graph, so later phases see every earlier form. */
+export interface ModeSpec {
+  readonly name: string;
+  readonly phases: readonly PhaseSpec[];
+}
+
+/** A `check A ~> B` written in a rule file, run by rules:check and the test suite. */
+export interface CheckSpec {
+  readonly input: string;
+  readonly expected: string;
+  readonly decls: string;
+  /** True for `fail check`: the rewrite must not be found. */
+  readonly mustFail: boolean;
+  readonly mode?: string;
+  readonly file?: string;
+  readonly line: number;
+}
+
+/** Everything loaded from rule files. */
+export interface RuleLibrary {
+  readonly rules: readonly CompiledRule[];
+  readonly rulesets: ReadonlyMap<string, { readonly doc?: string }>;
+  readonly modes: ReadonlyMap<string, ModeSpec>;
+  readonly checks: readonly CheckSpec[];
+}
+
+/**
+ * The rules that run in a phase: those tagged with one of the phase's rulesets or with an included tag,
+ * and with no excluded tag.
+ *
+ * @example rulesForPhase(lib, phase, { exclude: ['unsafe'] })
+ */
+export function rulesForPhase(
+  library: RuleLibrary,
+  phase: PhaseSpec,
+  tags: { include?: readonly string[]; exclude?: readonly string[] } = {},
+): CompiledRule[] {
+  const wanted = new Set([...phase.rulesets, ...(tags.include ?? [])]);
+  const excluded = new Set(tags.exclude ?? []);
+  return library.rules.filter(
+    (r) => r.def.tags.some((t) => wanted.has(t)) && !r.def.tags.some((t) => excluded.has(t)),
+  );
+}
