@@ -7,6 +7,7 @@ import { InputError, ShapeError } from './errors.js';
 import type { Node } from './node.js';
 import type { Attrs, AttrValue, ConcreteType } from './op-def.js';
 import { getOp } from './op-table.js';
+import type { Profile } from './profile.js';
 import { type Dim, formatShape, isUnknownDim, type Shape, sizeOf } from './shape.js';
 import { Tensor, type TypedArray } from './tensor.js';
 import { topoSort } from './topo.js';
@@ -20,6 +21,12 @@ export type InputValue =
   | TypedArray
   | { readonly data: ArrayLike<number> | BigInt64Array; readonly shape: readonly number[] };
 
+/** Options of `evaluate`. */
+export interface EvaluateOptions {
+  /** Collects the time of every op evaluated. */
+  readonly profile?: Profile;
+}
+
 /** Values for the inputs of a graph, by input name. */
 export type InputValues = Readonly<Record<string, InputValue>>;
 
@@ -30,9 +37,14 @@ export type InputValues = Readonly<Record<string, InputValue>>;
  * const x = T.vector('x', 'f64');
  * evaluate(x.mul(2).sum(), { x: [1, 2, 3] }).item() // 12
  */
-export function evaluate(output: Node, inputs: InputValues): Tensor;
-export function evaluate(outputs: readonly Node[], inputs: InputValues): Tensor[];
-export function evaluate(outputs: Node | readonly Node[], inputs: InputValues): Tensor | Tensor[] {
+export function evaluate(output: Node, inputs: InputValues, options?: EvaluateOptions): Tensor;
+export function evaluate(outputs: readonly Node[], inputs: InputValues, options?: EvaluateOptions): Tensor[];
+export function evaluate(
+  outputs: Node | readonly Node[],
+  inputs: InputValues,
+  options: EvaluateOptions = {},
+): Tensor | Tensor[] {
+  const profile = options.profile;
   const list = Array.isArray(outputs) ? (outputs as readonly Node[]) : [outputs as Node];
   const nodes = topoSort(list);
   const dims = new Map<string, number>();
@@ -49,7 +61,9 @@ export function evaluate(outputs: Node | readonly Node[], inputs: InputValues): 
       attrs,
     ) as ConcreteType;
     checkShape(node, out.shape, dims);
+    const start = profile ? performance.now() : 0;
     values.set(node.id, op.evaluate(args, attrs, out));
+    profile?.record(node, performance.now() - start);
   }
   const results = list.map((n) => values.get(n.id)!);
   return Array.isArray(outputs) ? results : results[0];
