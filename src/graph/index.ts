@@ -40,3 +40,4 @@ export {
 } from './shape.js';
 export { Tensor, type TypedArray } from './tensor.js';
 export { graphInputs, topoSort } from './topo.js';
+export * from './syntax/index.js';

@@ -1,0 +1,20 @@
+/**
+ * The expression notation: `parseExpr` / `formatExpr` and friends, the syntax tree, and the grammar
+ * and semantics that the rule language extends.
+ */
+export type * from './ast.js';
+export { sourceError, sourceSpan, syntaxError } from './errors.js';
+export { formatDecls, formatExpr, formatNumber } from './format.js';
+export { attrValue, callsKnownOps, type LowerScope, lowerDecl, lowerExpr, lowerType } from './lower.js';
+export { type ParseOptions, parseDecls, parseExpr, parseExprs, parseSource } from './parse.js';
+export {
+  exprGrammar,
+  exprGrammarSource,
+  exprSemantics,
+  INFIX_OPS,
+  type InfixOperand,
+  PREFIX_OPS,
+  resolveInfix,
+  SEXPR_ALIASES,
+  VARIADIC_SEXPR_OPS,
+} from './semantics.js';
