@@ -1,0 +1,116 @@
+/**
+ * Choices of one node per class, what every extractor returns, and their DAG cost: each class reachable
+ * from the roots through chosen nodes counted once, however many parents share it.
+ */
+import type { EGraph, ENode } from '../egraph/egraph.js';
+import type { ClassId } from '../egraph/ids.js';
+import { checkNodeCost, type NodeCost } from './node-cost.js';
+import type { ExtractionProblem } from './problem.js';
+
+/** An extracted DAG: one node for every class reachable from the roots through chosen nodes, and its cost. */
+export interface Extraction {
+  /** Chosen node of each reachable canonical class; the chosen sub-graph is acyclic. */
+  readonly choice: ReadonlyMap<ClassId, ENode>;
+  /** DAG cost: the sum of the chosen nodes' own costs, each class counted once. */
+  readonly cost: number;
+}
+
+/**
+ * The DAG cost of any choice (each class reachable from the roots through chosen nodes counted once), so
+ * that choices made by different extractors compare on the same footing. Throws when a reachable class has
+ * no chosen node or the chosen nodes form a cycle.
+ *
+ * @example
+ * ```ts
+ * const tree = extractTree(eg, [root], nodeCountCost);
+ * dagCost(eg, [root], tree.choice, nodeCountCost) <= tree.cost; // sharing can only help
+ * ```
+ */
+export function dagCost(
+  eg: EGraph,
+  roots: readonly ClassId[],
+  choice: ReadonlyMap<ClassId, ENode>,
+  nodeCost: NodeCost,
+): number {
+  let total = 0;
+  const state = new Map<ClassId, 1 | 2>(); // 1: on the DFS path, 2: done
+  const stack: { cls: ClassId; node: ENode; next: number }[] = [];
+  const enter = (id: ClassId): void => {
+    const cls = eg.find(id);
+    const s = state.get(cls);
+    if (s === 2) return;
+    if (s === 1) throw new Error(`dagCost: the chosen nodes form a cycle through class ${cls}`);
+    const node = choice.get(cls);
+    if (node === undefined) throw new Error(`dagCost: no node chosen for reachable class ${cls}`);
+    total += checkNodeCost(eg, cls, node, nodeCost(eg, cls, node));
+    state.set(cls, 1);
+    stack.push({ cls, node, next: 0 });
+  };
+  for (const root of roots) {
+    enter(root);
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top.next < top.node.children.length) enter(top.node.children[top.next++]);
+      else {
+        state.set(top.cls, 2);
+        stack.pop();
+      }
+    }
+  }
+  return total;
+}
+
+/**
+ * A class on a cycle of the chosen sub-graph reachable from the roots (`pick` gives each dense class's node,
+ * -1 for none), or -1 when it is acyclic. Throws when a reachable class has no node picked.
+ */
+export function findPickCycle(p: ExtractionProblem, pick: Int32Array): number {
+  const state = new Uint8Array(p.classes.length); // 0: new, 1: on path, 2: done
+  const stackCls: number[] = [];
+  const stackNext: number[] = [];
+  const enter = (c: number): number => {
+    if (state[c] === 2) return -1;
+    if (state[c] === 1) return c;
+    if (pick[c] < 0) throw new Error(`class ${p.classes[c]} has no finite term`);
+    state[c] = 1;
+    stackCls.push(c);
+    stackNext.push(p.kidStart[pick[c]]);
+    return -1;
+  };
+  for (const r of p.roots) {
+    const hit = enter(r);
+    if (hit >= 0) return hit;
+    while (stackCls.length > 0) {
+      const top = stackCls.length - 1;
+      const c = stackCls[top];
+      const j = stackNext[top];
+      if (j < p.kidStart[pick[c] + 1]) {
+        stackNext[top] = j + 1;
+        const cyc = enter(p.kids[j]);
+        if (cyc >= 0) return cyc;
+      } else {
+        state[c] = 2;
+        stackCls.pop();
+        stackNext.pop();
+      }
+    }
+  }
+  return -1;
+}
+
+/** The extraction a pick stands for: the chosen node of each class reachable from the roots, and the DAG cost. */
+export function pickToExtraction(p: ExtractionProblem, pick: Int32Array): Extraction {
+  const choice = new Map<ClassId, ENode>();
+  const seen = new Uint8Array(p.classes.length);
+  const stack = [...p.roots];
+  let cost = 0;
+  for (let c = stack.pop(); c !== undefined; c = stack.pop()) {
+    if (seen[c]) continue;
+    seen[c] = 1;
+    const e = pick[c];
+    choice.set(p.classes[c], p.nodes[e]);
+    cost += p.cost[e];
+    for (let j = p.kidStart[e]; j < p.kidStart[e + 1]; j++) if (!seen[p.kids[j]]) stack.push(p.kids[j]);
+  }
+  return { choice, cost };
+}
