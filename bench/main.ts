@@ -1,6 +1,7 @@
 // Benchmark entry point: `npm run bench -- [suite ...] [--json FILE]`. Suites register themselves on import.
 import { writeFileSync } from 'node:fs';
 import './egraph.js';
+import './extract.js';
 import { registeredSuites } from './registry.js';
 
 function main(argv: readonly string[]): void {
