@@ -9,8 +9,8 @@ import { isNonZero, TOP } from '../egraph/interval.js';
 import type { Guard, Subst } from '../egraph/rewrite.js';
 import type { TensorEGraph } from '../egraph/tensor/index.js';
 import { isFloat, isInteger } from '../graph/dtype.js';
-import type { SourceSpan } from '../graph/errors.js';
 import { isConcrete } from '../graph/shape.js';
+import type { Span } from '../graph/syntax/ast.js';
 
 /** A guard expression as parsed from a rule's `when` clause. */
 export type GuardExpr =
@@ -21,11 +21,11 @@ export type GuardExpr =
       readonly kind: 'call';
       readonly name: string;
       readonly args: readonly GuardExpr[];
-      readonly span?: SourceSpan;
+      readonly span?: Span;
     }
-  | { readonly kind: 'var'; readonly name: string; readonly span?: SourceSpan }
+  | { readonly kind: 'var'; readonly name: string; readonly span?: Span }
   | { readonly kind: 'number'; readonly value: number }
-  | { readonly kind: 'word'; readonly value: string; readonly span?: SourceSpan };
+  | { readonly kind: 'word'; readonly value: string; readonly span?: Span };
 
 export type CompareOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
 
@@ -109,7 +109,7 @@ export const GUARD_FUNCTIONS: Readonly<Record<string, GuardFunction>> = {
 export class GuardCompileError extends Error {
   constructor(
     message: string,
-    readonly span?: SourceSpan,
+    readonly span?: Span,
   ) {
     super(message);
   }

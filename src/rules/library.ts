@@ -40,7 +40,7 @@ export interface CheckSpec {
 /** Everything loaded from rule files. */
 export interface RuleLibrary {
   readonly rules: readonly CompiledRule[];
-  readonly rulesets: ReadonlyMap<string, { readonly doc?: string }>;
+  readonly rulesets: ReadonlyMap<string, { readonly doc?: string; readonly replacing: boolean }>;
   readonly modes: ReadonlyMap<string, ModeSpec>;
   readonly checks: readonly CheckSpec[];
 }

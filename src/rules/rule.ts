@@ -3,11 +3,14 @@
  * right side. `RuleSet` turns a list of them into the rewrites a Runner asks for each iteration.
  */
 import type { EGraph } from '../egraph/egraph.js';
+import type { ClassId } from '../egraph/ids.js';
+import type { Pattern } from '../egraph/pattern.js';
 import type { Guard, Subst } from '../egraph/rewrite.js';
 import { ComputeApplier, Rewrite } from '../egraph/rewrite.js';
 import type { TensorEGraph } from '../egraph/tensor/index.js';
 import type { SourceSpan } from '../graph/errors.js';
 import { getOp } from '../graph/op-table.js';
+import type { Span } from '../graph/syntax/ast.js';
 import { compileGuard, type GuardExpr, guardVars, validateGuard } from './guards.js';
 import { type AttrBindings, instantiateRhs, type RejectReason } from './instantiate.js';
 import { type CompiledLhs, compileLhs, expand } from './lhs.js';
@@ -22,6 +25,8 @@ export interface RuleDef {
   readonly guard?: GuardExpr;
   /** Where the rule is written, for errors and reports. */
   readonly span?: SourceSpan;
+  /** The matched left side is marked as never to be extracted (rules of a `replacing` ruleset). */
+  readonly replaces?: boolean;
 }
 
 /** A rule that does not compile: unbound variables, unknown ops or guards, bad attributes. */
@@ -29,7 +34,8 @@ export class RuleCompileError extends Error {
   constructor(
     readonly rule: string,
     message: string,
-    readonly span?: SourceSpan,
+    /** Where in the rule's source the problem is, when narrower than the rule (a guard call). */
+    readonly at?: Span,
   ) {
     super(`rule '${rule}': ${message}`);
   }
@@ -54,7 +60,7 @@ export class CompiledRule {
   };
 
   constructor(readonly def: RuleDef) {
-    const fail = (message: string, span = def.span) => new RuleCompileError(def.name, message, span);
+    const fail = (message: string, at?: Span) => new RuleCompileError(def.name, message, at);
     try {
       this.lhs = compileLhs(def.lhs);
     } catch (e) {
@@ -81,7 +87,7 @@ export class CompiledRule {
       try {
         validateGuard(def.guard);
       } catch (e) {
-        throw fail(e instanceof Error ? e.message : String(e), (e as { span?: SourceSpan }).span ?? def.span);
+        throw fail(e instanceof Error ? e.message : String(e), (e as { span?: Span }).span);
       }
     }
     checkRhsOps(def.rhs, fail);
@@ -136,17 +142,42 @@ export class CompiledRule {
     const rhs = this.def.rhs;
     const counters = this.counters;
     const vars = patternVariables(rhs).classVars;
-    const applier = new ComputeApplier(vars, (_eg, matched, subst) => {
+    const replaces = this.def.replaces === true;
+    const applier = new ComputeApplier(vars, (eg, matched, subst) => {
       const built = instantiateRhs(t, rhs, subst, attrs, matched);
       if (typeof built === 'string') {
         counters.rejected[built]++;
         return [];
       }
       counters.applied++;
+      if (replaces) markReplaced(eg, t, pattern, subst);
       return [built];
     });
     return new Rewrite(this.def.name, pattern, applier, guards);
   }
+}
+
+/** Records the e-node a left side matched at its root, so extraction avoids it. */
+function markReplaced(eg: EGraph, t: TensorEGraph, pattern: Pattern, subst: Subst): void {
+  if (pattern.kind !== 'node') return;
+  const children: ClassId[] = [];
+  for (const child of pattern.children) {
+    const cls = lookupPattern(eg, child, subst);
+    if (cls === undefined) return;
+    children.push(cls);
+  }
+  t.replaced.add(pattern.symbol, children);
+}
+
+function lookupPattern(eg: EGraph, p: Pattern, subst: Subst): ClassId | undefined {
+  if (p.kind === 'var') return subst.get(p.name);
+  const kids: ClassId[] = [];
+  for (const c of p.children) {
+    const k = lookupPattern(eg, c, subst);
+    if (k === undefined) return undefined;
+    kids.push(k);
+  }
+  return eg.lookup(p.symbol, kids);
 }
 
 function checkRhsOps(p: RulePattern, fail: (m: string) => Error): void {

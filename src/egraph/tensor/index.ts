@@ -2,12 +2,14 @@
 import { EGraph } from '../egraph.js';
 import { TensorLanguage } from './language.js';
 import { RangeAnalysis } from './range-analysis.js';
+import { ReplacedNodes } from './replaced.js';
 import { TypeAnalysis } from './type-analysis.js';
 import { ValueAnalysis } from './value-analysis.js';
 
 export { addGraph, buildGraph } from './convert.js';
 export { TensorLanguage, type TensorSymbol } from './language.js';
 export { RangeAnalysis } from './range-analysis.js';
+export { ReplacedNodes } from './replaced.js';
 export { TypeAnalysis, unifyTypes } from './type-analysis.js';
 export { VALUE_SIZE_LIMIT, ValueAnalysis } from './value-analysis.js';
 
@@ -18,6 +20,8 @@ export interface TensorEGraph {
   readonly types: TypeAnalysis;
   readonly values: ValueAnalysis;
   readonly ranges: RangeAnalysis;
+  /** E-nodes that a replacing rule (stabilization) rewrote: valid, but never to be extracted. */
+  readonly replaced: ReplacedNodes;
 }
 
 /**
@@ -34,5 +38,5 @@ export function createTensorEGraph(options: { explanations?: boolean } = {}): Te
   const values = new ValueAnalysis();
   const ranges = new RangeAnalysis();
   const egraph = new EGraph(lang, { analyses: [types, values, ranges], explanations: options.explanations });
-  return { egraph, lang, types, values, ranges };
+  return { egraph, lang, types, values, ranges, replaced: new ReplacedNodes() };
 }

@@ -1,0 +1,249 @@
+/**
+ * Loading rule files into a library: parse, turn syntax trees into rule patterns and guards, compile
+ * each rule, and collect every error (with file, line, column and caret) instead of stopping at the
+ * first, so `rules:check` can list them all.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SaturnError, SourceError } from '../graph/errors.js';
+import { getOp } from '../graph/op-table.js';
+import type { AttrExpr, Expr, Span } from '../graph/syntax/ast.js';
+import { sourceError } from '../graph/syntax/errors.js';
+import { attrValue } from '../graph/syntax/lower.js';
+import type { GuardExpr } from './guards.js';
+import type { CheckSpec, ModeSpec, PhaseLimits, RuleLibrary } from './library.js';
+import type { AttrPattern, RulePattern } from './pattern.js';
+import { CompiledRule, RuleCompileError } from './rule.js';
+import { type GuardAst, type Item, parseRuleFile, type RuleItem } from './syntax.js';
+
+/** A rule file's text and its name for messages. */
+export interface RuleSource {
+  readonly text: string;
+  readonly file?: string;
+}
+
+/** A library and the errors met while loading it (the library holds whatever did load). */
+export interface LoadResult {
+  readonly library: RuleLibrary;
+  readonly errors: readonly SourceError[];
+}
+
+/** The folder of the shipped rule files (`rules/` at the package root). */
+export const SHIPPED_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
+
+/**
+ * Reads the `.rules` files of a folder (sorted by name) as sources.
+ *
+ * @example readRuleDir(SHIPPED_RULES_DIR).map((s) => s.file)
+ */
+export function readRuleDir(dir: string): RuleSource[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.rules'))
+    .sort()
+    .map((f) => ({ text: readFileSync(join(dir, f), 'utf8'), file: join(dir, f) }));
+}
+
+let shipped: RuleLibrary | undefined;
+
+/**
+ * The shipped rule library, loaded once. Throws if a shipped file has an error (a bug in Saturn).
+ *
+ * @example optimize(out, { library: defaultLibrary() })
+ */
+export function defaultLibrary(): RuleLibrary {
+  if (!shipped) {
+    const { library, errors } = loadLibrary(readRuleDir(SHIPPED_RULES_DIR));
+    if (errors.length)
+      throw new SaturnError(`the shipped rules have errors:\n${errors.map((e) => e.message).join('\n')}`);
+    shipped = library;
+  }
+  return shipped;
+}
+
+/**
+ * Loads rule files into one library. Rulesets, rules and modes of all files share one namespace.
+ *
+ * @example const { library, errors } = loadLibrary([{ text: 'rule r [x]: exp(log(?x)) => ?x', file: 'a.rules' }])
+ */
+export function loadLibrary(sources: readonly RuleSource[]): LoadResult {
+  const errors: SourceError[] = [];
+  const parsed: { items: Item[]; source: RuleSource }[] = [];
+  for (const source of sources) {
+    try {
+      parsed.push({ items: parseRuleFile(source.text, source.file), source });
+    } catch (e) {
+      if (e instanceof SourceError) errors.push(e);
+      else throw e;
+    }
+  }
+  const rulesets = new Map<string, { doc?: string; replacing: boolean }>();
+  for (const { items } of parsed)
+    for (const item of items)
+      if (item.kind === 'ruleset') rulesets.set(item.name.name, { doc: item.doc, replacing: item.replacing });
+
+  const rules: CompiledRule[] = [];
+  const modes = new Map<string, ModeSpec>();
+  const checks: CheckSpec[] = [];
+  const ruleNames = new Set<string>();
+  for (const { items, source } of parsed) {
+    const at = (span: Span, message: string) => sourceError(source.text, span, message, source.file);
+    for (const item of items) {
+      try {
+        if (item.kind === 'rule') {
+          if (ruleNames.has(item.name.name))
+            throw at(item.name.span, `duplicate rule name '${item.name.name}'`);
+          ruleNames.add(item.name.name);
+          for (const tag of item.tags)
+            if (!rulesets.has(tag.name))
+              throw at(tag.span, `unknown ruleset '${tag.name}' (declare it with 'ruleset ${tag.name}')`);
+          const replaces = item.tags.some((t) => rulesets.get(t.name)?.replacing);
+          rules.push(...compileItem(item, source, at, replaces));
+        } else if (item.kind === 'mode') {
+          modes.set(item.name.name, {
+            name: item.name.name,
+            phases: item.phases.map((p) => {
+              for (const r of p.rulesets)
+                if (!rulesets.has(r.name))
+                  throw at(r.span, `unknown ruleset '${r.name}' in mode '${item.name.name}'`);
+              return {
+                name: p.rulesets.map((r) => r.name).join('+'),
+                rulesets: p.rulesets.map((r) => r.name),
+                limits: phaseLimits(p.limits, at),
+              };
+            }),
+          });
+        } else if (item.kind === 'check') {
+          const line = source.text.slice(0, item.span.start).split('\n').length;
+          const decls = item.decls.map((d) => source.text.slice(d.span.start, d.span.end)).join('; ');
+          checks.push({
+            input: source.text.slice(item.input.span.start, item.input.span.end),
+            expected: source.text.slice(item.expected.span.start, item.expected.span.end),
+            decls,
+            mustFail: item.mustFail,
+            file: source.file,
+            line,
+          });
+        }
+      } catch (e) {
+        if (e instanceof SourceError) errors.push(e);
+        else throw e;
+      }
+    }
+  }
+  return { library: { rules, rulesets, modes, checks }, errors };
+}
+
+type At = (span: Span, message: string) => SourceError;
+
+function compileItem(item: RuleItem, source: RuleSource, at: At, replaces: boolean): CompiledRule[] {
+  const lhs = toPattern(item.lhs, at);
+  const rhs = toPattern(item.rhs, at);
+  const guard = item.guard ? toGuard(item.guard) : undefined;
+  const tags = item.tags.map((t) => t.name);
+  const span = { source: source.text, file: source.file, ...lineCol(source.text, item.name.span) };
+  const make = (name: string, l: RulePattern, r: RulePattern) => {
+    try {
+      return new CompiledRule({ name, tags, lhs: l, rhs: r, guard, span, replaces });
+    } catch (e) {
+      if (e instanceof RuleCompileError)
+        throw at(e.at ?? item.name.span, e.message.replace(/^rule '[^']*': /, `rule '${item.name.name}': `));
+      throw e;
+    }
+  };
+  const forward = make(item.name.name, lhs, rhs);
+  return item.bidirectional ? [forward, make(`${item.name.name}~rev`, rhs, lhs)] : [forward];
+}
+
+function lineCol(text: string, span: Span) {
+  const before = text.slice(0, span.start);
+  return {
+    line: before.split('\n').length,
+    column: span.start - before.lastIndexOf('\n'),
+    length: span.end - span.start,
+  };
+}
+
+/** A syntax tree of the expression notation as a rule pattern; plain names are refused. */
+function toPattern(e: Expr, at: At): RulePattern {
+  switch (e.kind) {
+    case 'number':
+      return { kind: 'literal', value: e.value };
+    case 'var':
+      return { kind: 'var', name: e.name };
+    case 'name':
+      throw at(e.span, `'${e.name}' is not a pattern variable (write ?${e.name})`);
+    case 'call': {
+      try {
+        getOp(e.op);
+      } catch (err) {
+        throw at(e.opSpan, err instanceof Error ? err.message : String(err));
+      }
+      const args = e.args.map((a) => {
+        if (a.kind === 'list') throw at(a.span, `${e.op}: a list is not a tensor argument in a rule`);
+        return toPattern(a, at);
+      });
+      // -(literal) is the negative literal, so `?x * -1` matches a constant -1.
+      if (e.op === 'neg' && args.length === 1 && args[0].kind === 'literal')
+        return { kind: 'literal', value: -args[0].value };
+      const def = getOp(e.op);
+      const attrs: Record<string, AttrPattern> = {};
+      for (const a of e.attrs) {
+        if (!(a.name in def.attrs)) {
+          const known = Object.keys(def.attrs);
+          throw at(
+            a.span,
+            `${e.op} has no attribute '${a.name}'${known.length ? ` (attributes: ${known.join(', ')})` : ''}`,
+          );
+        }
+        attrs[a.name] = toAttr(a.value);
+      }
+      return { kind: 'op', op: e.op, args, attrs };
+    }
+  }
+}
+
+function toAttr(v: AttrExpr): AttrPattern {
+  if (v.kind === 'unknown' && /^\?[A-Za-z_]/.test(v.name)) return { kind: 'var', name: v.name };
+  return { kind: 'value', value: attrValue(v) };
+}
+
+function toGuard(g: GuardAst): GuardExpr {
+  switch (g.kind) {
+    case 'and':
+    case 'or':
+      return { kind: g.kind, args: g.args.map(toGuard) };
+    case 'not':
+      return { kind: 'not', arg: toGuard(g.arg) };
+    case 'compare':
+      return { kind: 'compare', op: g.op, left: toGuard(g.left), right: toGuard(g.right) };
+    case 'call':
+      return { kind: 'call', name: g.name, args: g.args.map(toGuard), span: g.span };
+    case 'var':
+      return { kind: 'var', name: g.name, span: g.span };
+    case 'number':
+      return { kind: 'number', value: g.value };
+    case 'word':
+      return { kind: 'word', value: g.value };
+  }
+}
+
+const LIMIT_NAMES: Record<string, keyof PhaseLimits> = {
+  iterations: 'iterations',
+  nodes: 'nodes',
+  time_ms: 'timeMs',
+};
+
+function phaseLimits(args: readonly { name: string; value: AttrExpr; span: Span }[], at: At): PhaseLimits {
+  const limits: Record<string, number> = {};
+  for (const a of args) {
+    const key = LIMIT_NAMES[a.name];
+    if (!key)
+      throw at(a.span, `unknown phase limit '${a.name}' (limits: ${Object.keys(LIMIT_NAMES).join(', ')})`);
+    const value = attrValue(a.value);
+    if (typeof value !== 'number' || !(value > 0))
+      throw at(a.value.span, `phase limit '${a.name}' must be a positive number`);
+    limits[key] = value;
+  }
+  return limits;
+}

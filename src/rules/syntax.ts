@@ -1,0 +1,197 @@
+/**
+ * Parsing rule files: the `Rules` grammar (`rules.ohm`, extending the expression grammar) and the
+ * semantics that turn a file into items — rulesets, rules, modes and checks — with source spans.
+ */
+import { readFileSync } from 'node:fs';
+import * as ohm from 'ohm-js';
+import type { AttrArg, DeclAst, Expr, Span } from '../graph/syntax/ast.js';
+import { syntaxError } from '../graph/syntax/errors.js';
+import { exprGrammar, exprSemantics } from '../graph/syntax/semantics.js';
+import type { CompareOp } from './guards.js';
+
+/** The `Rules` grammar, a sub-grammar of the expression grammar. */
+export const rulesGrammar: ohm.Grammar = ohm.grammars(
+  readFileSync(new URL('./rules.ohm', import.meta.url), 'utf8'),
+  {
+    Expr: exprGrammar,
+  },
+).Rules;
+
+/** A name with where it is written. */
+export interface Named {
+  readonly name: string;
+  readonly span: Span;
+}
+
+/** A guard as written, with spans on calls and variables for error messages. */
+export type GuardAst =
+  | { readonly kind: 'and' | 'or'; readonly args: readonly GuardAst[]; readonly span: Span }
+  | { readonly kind: 'not'; readonly arg: GuardAst; readonly span: Span }
+  | {
+      readonly kind: 'compare';
+      readonly op: CompareOp;
+      readonly left: GuardAst;
+      readonly right: GuardAst;
+      readonly span: Span;
+    }
+  | { readonly kind: 'call'; readonly name: string; readonly args: readonly GuardAst[]; readonly span: Span }
+  | { readonly kind: 'var'; readonly name: string; readonly span: Span }
+  | { readonly kind: 'number'; readonly value: number; readonly span: Span }
+  | { readonly kind: 'word'; readonly value: string; readonly span: Span };
+
+export interface RulesetItem {
+  readonly kind: 'ruleset';
+  readonly name: Named;
+  /** Rules of a replacing ruleset mark the left side they matched as never to be extracted. */
+  readonly replacing: boolean;
+  readonly doc?: string;
+  readonly span: Span;
+}
+
+export interface RuleItem {
+  readonly kind: 'rule';
+  readonly name: Named;
+  readonly tags: readonly Named[];
+  readonly lhs: Expr;
+  readonly rhs: Expr;
+  readonly bidirectional: boolean;
+  readonly guard?: GuardAst;
+  readonly span: Span;
+}
+
+export interface PhaseItem {
+  readonly rulesets: readonly Named[];
+  readonly limits: readonly AttrArg[];
+  readonly span: Span;
+}
+
+export interface ModeItem {
+  readonly kind: 'mode';
+  readonly name: Named;
+  readonly phases: readonly PhaseItem[];
+  readonly span: Span;
+}
+
+export interface CheckItem {
+  readonly kind: 'check';
+  readonly input: Expr;
+  readonly expected: Expr;
+  readonly decls: readonly DeclAst[];
+  readonly mustFail: boolean;
+  readonly span: Span;
+}
+
+export type Item = RulesetItem | RuleItem | ModeItem | CheckItem;
+
+const spanOf = (node: ohm.Node): Span => ({ start: node.source.startIdx, end: node.source.endIdx });
+const list = (node: ohm.Node): ohm.Node[] => node.asIteration().children;
+const named = (node: ohm.Node): Named => ({ name: node.sourceString, span: spanOf(node) });
+
+const actions: ohm.ActionDict<unknown> = {
+  File(items, _end): Item[] {
+    return items.children.map((i) => i.ast());
+  },
+  RulesetDecl(_kw, name, replacing, doc): RulesetItem {
+    const text = doc.children[0]?.sourceString;
+    return {
+      kind: 'ruleset',
+      name: named(name),
+      replacing: replacing.children.length > 0,
+      doc: text?.slice(1, -1),
+      span: spanOf(this),
+    };
+  },
+  RuleDecl(_kw, name, tags, _colon, lhs, arrow, rhs, guard): RuleItem {
+    return {
+      kind: 'rule',
+      name: named(name),
+      tags: tags.children.length ? list(tags.children[0].children[1]).map(named) : [],
+      lhs: lhs.ast(),
+      rhs: rhs.ast(),
+      bidirectional: arrow.sourceString === '<=>',
+      guard: guard.children[0]?.ast(),
+      span: spanOf(this),
+    };
+  },
+  Guard(_when, body): GuardAst {
+    return body.ast();
+  },
+  GuardOr(items): GuardAst {
+    const args = list(items).map((i) => i.ast() as GuardAst);
+    return args.length === 1 ? args[0] : { kind: 'or', args, span: spanOf(this) };
+  },
+  GuardAnd(items): GuardAst {
+    const args = list(items).map((i) => i.ast() as GuardAst);
+    return args.length === 1 ? args[0] : { kind: 'and', args, span: spanOf(this) };
+  },
+  GuardNot_not(_not, arg): GuardAst {
+    return { kind: 'not', arg: arg.ast(), span: spanOf(this) };
+  },
+  GuardCmp_cmp(left, op, right): GuardAst {
+    return {
+      kind: 'compare',
+      op: op.sourceString as CompareOp,
+      left: left.ast(),
+      right: right.ast(),
+      span: spanOf(this),
+    };
+  },
+  GuardAtom_call(name, _open, args, _close): GuardAst {
+    return {
+      kind: 'call',
+      name: name.sourceString,
+      args: list(args).map((a) => a.ast()),
+      span: spanOf(this),
+    };
+  },
+  GuardAtom_paren(_open, body, _close): GuardAst {
+    return body.ast();
+  },
+  GuardAtom_number(n): GuardAst {
+    return { kind: 'number', value: (n.ast() as { value: number }).value, span: spanOf(this) };
+  },
+  GuardAtom_var(v): GuardAst {
+    return { kind: 'var', name: v.sourceString, span: spanOf(this) };
+  },
+  GuardAtom_word(w): GuardAst {
+    return { kind: 'word', value: w.sourceString, span: spanOf(this) };
+  },
+  ModeDecl(_kw, name, _colon, phases): ModeItem {
+    return { kind: 'mode', name: named(name), phases: list(phases).map((p) => p.ast()), span: spanOf(this) };
+  },
+  Phase(rulesets, limits): PhaseItem {
+    const given = limits.children[0];
+    return {
+      rulesets: list(rulesets).map(named),
+      limits: given ? list(given.children[1]).map((k) => (k.ast() as { keyword: AttrArg }).keyword) : [],
+      span: spanOf(this),
+    };
+  },
+  CheckDecl(fail, _kw, input, _arrow, expected, where): CheckItem {
+    const decls = where.children[0] ? list(where.children[0].children[1]).map((d) => d.ast() as DeclAst) : [];
+    return {
+      kind: 'check',
+      input: input.ast(),
+      expected: expected.ast(),
+      decls,
+      mustFail: fail.children.length > 0,
+      span: spanOf(this),
+    };
+  },
+  Primary_var(v): Expr {
+    return { kind: 'var', name: v.sourceString, span: spanOf(this) };
+  },
+};
+
+const semantics = rulesGrammar.extendSemantics(exprSemantics).extendOperation('ast', actions);
+
+/**
+ * Parses a rule file to its items; a syntax error is a `SourceError` with line, column and caret.
+ *
+ * @example parseRuleFile('rule log1p [stabilize]: log(1 + ?x) => log1p(?x)')[0].kind // 'rule'
+ */
+export function parseRuleFile(source: string, file?: string): Item[] {
+  const match = rulesGrammar.match(source, 'File');
+  if (match.failed()) throw syntaxError(match, source, file);
+  return semantics(match).ast() as Item[];
+}
