@@ -3,18 +3,44 @@
  * saturation, each with its limits → DAG-aware extraction of the cheapest equivalent graph → constant
  * folding of what extraction chose → a new graph. Returns the graph and a report of what changed.
  */
+
+import type { ClassId } from './egraph/ids.js';
 import type { StopReason } from './egraph/run.js';
 import { Runner } from './egraph/run.js';
 import { addGraph, buildGraph, createTensorEGraph, type TensorEGraph } from './egraph/tensor/index.js';
 import { dagCost } from './extract/choice.js';
 import { extractDag } from './extract/dag.js';
-import type { NodeCost } from './extract/node-cost.js';
-import { nodeCountCost } from './extract/node-cost.js';
+import { type NodeCost, nodeCountCost } from './extract/node-cost.js';
+import { cpuCostModel, gpuCostModel } from './extract/tensor-cost.js';
 import { foldConstants } from './graph/fold.js';
 import type { Node } from './graph/node.js';
 import { topoSort } from './graph/topo.js';
 import { type PhaseLimits, type RuleLibrary, rulesForPhase } from './rules/library.js';
 import { RuleSet } from './rules/rule.js';
+
+/** A cost model by name, or a function giving the node cost for one tensor e-graph. */
+export type CostModel = 'cpu' | 'gpu' | 'count' | ((t: TensorEGraph) => NodeCost);
+
+/** A node that a replacing (stabilizing) rule rewrote costs this much more, so it is never chosen. */
+const REPLACED_PENALTY = 1e12;
+
+/**
+ * The node cost of a cost model for one tensor e-graph, with replaced nodes made prohibitive.
+ *
+ * @example extractDag(t.egraph, roots, nodeCostFor(t, 'cpu'))
+ */
+export function nodeCostFor(t: TensorEGraph, model: CostModel = 'cpu'): NodeCost {
+  const base =
+    model === 'cpu'
+      ? cpuCostModel(t)
+      : model === 'gpu'
+        ? gpuCostModel(t)
+        : model === 'count'
+          ? nodeCountCost
+          : model(t);
+  if (t.replaced.size === 0) return base;
+  return (eg, cls, node) => base(eg, cls, node) + (t.replaced.has(eg, node) ? REPLACED_PENALTY : 0);
+}
 
 /** The optimization modes every rule library defines. */
 export type Mode = 'fast_run' | 'fast_compile' | 'none';
@@ -28,8 +54,8 @@ export interface OptimizeOptions {
   readonly exclude?: readonly string[];
   /** Limits for every phase, overriding the mode's. */
   readonly limits?: PhaseLimits;
-  /** Cost of one e-node; defaults to the CPU cost model. */
-  readonly cost?: NodeCost;
+  /** The cost model: `cpu` (default), `gpu`, `count` (one per op), or a factory of node costs. */
+  readonly cost?: CostModel;
   /** Record why each output equals its optimized form (slower). */
   readonly explain?: boolean;
   /** The rules; defaults to the shipped `rules/` library. */
@@ -99,7 +125,7 @@ export function optimize(
   const t0 = performance.now();
   const mode = options.mode ?? 'fast_run';
   const nodesBefore = countOps(list);
-  const cost = options.cost ?? nodeCountCost;
+  const cost = options.cost ?? 'cpu';
   const costBefore = graphCost(list, cost);
   if (mode === 'none') {
     const total = performance.now() - t0;
@@ -176,13 +202,8 @@ export function optimize(
 }
 
 /** Extracts the cheapest DAG for `roots`, builds it as a graph and folds its small constant parts. */
-function extractGraph(
-  t: TensorEGraph,
-  roots: readonly import('./egraph/ids.js').ClassId[],
-  cost: NodeCost,
-  foldLimit = 1024,
-): Node[] {
-  const { choice } = extractDag(t.egraph, roots, cost);
+function extractGraph(t: TensorEGraph, roots: readonly ClassId[], cost: CostModel, foldLimit = 1024): Node[] {
+  const { choice } = extractDag(t.egraph, roots, nodeCostFor(t, cost));
   const built = buildGraph(t.egraph, t.lang, roots, (c) => choice.get(t.egraph.find(c))!);
   return foldConstants(built, foldLimit);
 }
@@ -190,12 +211,12 @@ function extractGraph(
 /**
  * The DAG cost of a graph under a node cost: each distinct node once.
  *
- * @example graphCost([T.exp(x)], nodeCountCost) // 1
+ * @example graphCost([T.exp(x)], 'count') // 1
  */
-export function graphCost(outputs: readonly Node[], cost: NodeCost): number {
+export function graphCost(outputs: readonly Node[], cost: CostModel = 'cpu'): number {
   const t = createTensorEGraph();
   const roots = addGraph(t.egraph, t.lang, outputs);
   t.egraph.rebuild();
   const choice = new Map(t.egraph.classIds().map((c) => [c, t.egraph.nodesOf(c)[0]] as const));
-  return dagCost(t.egraph, roots, choice, cost);
+  return dagCost(t.egraph, roots, choice, nodeCostFor(t, cost));
 }
