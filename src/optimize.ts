@@ -148,13 +148,18 @@ export function optimize(
   if (!spec)
     throw new Error(`unknown mode '${mode}' (modes: none, ${[...options.library.modes.keys()].join(', ')})`);
 
-  const t = createTensorEGraph({ explanations: options.explain });
-  const roots = addGraph(t.egraph, t.lang, list);
+  let t = createTensorEGraph({ explanations: options.explain });
+  let roots = addGraph(t.egraph, t.lang, list);
   const tBuilt = performance.now();
 
   const phases: PhaseReport[] = [];
   const applied = new Map<string, number>();
   for (const phase of spec.phases) {
+    if (phase.restart && phases.length > 0) {
+      const current = extractGraph(t, roots, cost, options.foldLimit);
+      t = createTensorEGraph({ explanations: options.explain });
+      roots = addGraph(t.egraph, t.lang, current);
+    }
     const rules = rulesForPhase(options.library, phase, options);
     const limits = { ...phase.limits, ...options.limits };
     const before = performance.now();

@@ -17,6 +17,12 @@ export interface PhaseSpec {
   readonly name: string;
   readonly rulesets: readonly string[];
   readonly limits: PhaseLimits;
+  /**
+   * Start this phase from the graph extracted so far, in a fresh e-graph: later phases then see only
+   * the chosen forms, which keeps them small and fast. Phases that must see every form (stabilize
+   * after canonicalize) belong in one phase, or in phases without restart.
+   */
+  readonly restart: boolean;
 }
 
 /** An optimization mode: phases run in order on one e-graph, so later phases see every earlier form. */

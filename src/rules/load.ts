@@ -109,7 +109,7 @@ export function loadLibrary(sources: readonly RuleSource[]): LoadResult {
               return {
                 name: p.rulesets.map((r) => r.name).join('+'),
                 rulesets: p.rulesets.map((r) => r.name),
-                limits: phaseLimits(p.limits, at),
+                ...phaseOptions(p.limits, at),
               };
             }),
           });
@@ -234,16 +234,29 @@ const LIMIT_NAMES: Record<string, keyof PhaseLimits> = {
   time_ms: 'timeMs',
 };
 
-function phaseLimits(args: readonly { name: string; value: AttrExpr; span: Span }[], at: At): PhaseLimits {
+function phaseOptions(
+  args: readonly { name: string; value: AttrExpr; span: Span }[],
+  at: At,
+): { limits: PhaseLimits; restart: boolean } {
   const limits: Record<string, number> = {};
+  let restart = false;
   for (const a of args) {
+    if (a.name === 'restart') {
+      const value = attrValue(a.value);
+      if (typeof value !== 'boolean') throw at(a.value.span, `phase option 'restart' must be true or false`);
+      restart = value;
+      continue;
+    }
     const key = LIMIT_NAMES[a.name];
     if (!key)
-      throw at(a.span, `unknown phase limit '${a.name}' (limits: ${Object.keys(LIMIT_NAMES).join(', ')})`);
+      throw at(
+        a.span,
+        `unknown phase limit '${a.name}' (limits: ${Object.keys(LIMIT_NAMES).join(', ')}; option: restart)`,
+      );
     const value = attrValue(a.value);
     if (typeof value !== 'number' || !(value > 0))
       throw at(a.value.span, `phase limit '${a.name}' must be a positive number`);
     limits[key] = value;
   }
-  return limits;
+  return { limits, restart };
 }

@@ -20,6 +20,12 @@ import type { Language } from '../language.js';
 import type { TensorLanguage } from './language.js';
 
 const point = (v: number): Interval => ({ lo: v, hi: v });
+/**
+ * Ranges describe real-number values (rules are sound on the reals): e^x, sigmoid and softplus are
+ * strictly positive even where floats round them to 0, so their lower bound is the least positive
+ * double rather than 0.
+ */
+const positive = (a: Interval): Interval => ({ lo: Math.max(a.lo, Number.MIN_VALUE), hi: a.hi });
 const hull = (a: Interval, b: Interval): Interval => ({ lo: Math.min(a.lo, b.lo), hi: Math.max(a.hi, b.hi) });
 const BOOL: Interval = { lo: 0, hi: 1 };
 const NONNEG: Interval = { lo: 0, hi: Number.POSITIVE_INFINITY };
@@ -61,7 +67,7 @@ const TRANSFER: Record<string, Transfer> = {
   neg: ([a]) => ({ lo: -a.hi, hi: -a.lo }),
   abs: ([a]) => (a.lo >= 0 ? a : a.hi <= 0 ? { lo: -a.hi, hi: -a.lo } : { lo: 0, hi: Math.max(-a.lo, a.hi) }),
   sign: ([a]) => increasing(Math.sign)(a),
-  exp: ([a]) => increasing(Math.exp)(a),
+  exp: ([a]) => positive(increasing(Math.exp)(a)),
   expm1: ([a]) => increasing(Math.expm1)(a),
   log: ([a]) => (a.lo >= 0 ? increasing(Math.log)(a) : undefined),
   log1p: ([a]) => (a.lo >= -1 ? increasing(Math.log1p)(a) : undefined),
@@ -74,8 +80,8 @@ const TRANSFER: Record<string, Transfer> = {
   sinh: ([a]) => increasing(Math.sinh)(a),
   cosh: () => ({ lo: 1, hi: Number.POSITIVE_INFINITY }),
   arcsinh: ([a]) => increasing(Math.asinh)(a),
-  sigmoid: ([a]) => increasing(sigmoid)(a),
-  softplus: ([a]) => increasing(softplus)(a),
+  sigmoid: ([a]) => positive(increasing(sigmoid)(a)),
+  softplus: ([a]) => positive(increasing(softplus)(a)),
   erf: ([a]) => increasing(erf)(a),
   erfc: ([a]) => decreasing(erfc)(a),
   log1mexp: ([a]) =>
