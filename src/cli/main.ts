@@ -6,9 +6,10 @@
 import { SaturnError } from '../graph/errors.js';
 import { evalCommand } from './eval.js';
 import { gradCommand } from './grad.js';
+import { optimizeCommand } from './optimize.js';
 import { type Command, UsageError } from './usage.js';
 
-const COMMANDS: readonly Command[] = [evalCommand, gradCommand];
+const COMMANDS: readonly Command[] = [evalCommand, gradCommand, optimizeCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
