@@ -12,10 +12,12 @@ import { dagCost } from './extract/choice.js';
 import { extractDag } from './extract/dag.js';
 import { type NodeCost, nodeCountCost } from './extract/node-cost.js';
 import { cpuCostModel, gpuCostModel } from './extract/tensor-cost.js';
+import { OpError } from './graph/errors.js';
 import { foldConstants } from './graph/fold.js';
 import type { Node } from './graph/node.js';
 import { topoSort } from './graph/topo.js';
 import { type PhaseLimits, type RuleLibrary, rulesForPhase } from './rules/library.js';
+import { defaultLibrary } from './rules/load.js';
 import { RuleSet } from './rules/rule.js';
 
 /** A cost model by name, or a function giving the node cost for one tensor e-graph. */
@@ -58,7 +60,7 @@ export interface OptimizeOptions {
   readonly cost?: CostModel;
   /** Record why each output equals its optimized form (slower). */
   readonly explain?: boolean;
-  /** The rules; defaults to the shipped `rules/` library. */
+  /** The rules; defaults to the shipped `rules/` library (`defaultLibrary()`). */
   readonly library?: RuleLibrary;
   /** Constants up to this many elements are folded (default 1024). */
   readonly foldLimit?: number;
@@ -117,11 +119,10 @@ export function countOps(outputs: readonly Node[]): number {
  * const { outputs, report } = optimize([T.log(T.add(1, T.exp(x)))], { library });
  * formatExpr(outputs[0]) // 'softplus(x)'
  */
-export function optimize(
-  outputs: Node | readonly Node[],
-  options: OptimizeOptions & { library: RuleLibrary },
-): OptimizeResult {
+export function optimize(outputs: Node | readonly Node[], options: OptimizeOptions = {}): OptimizeResult {
   const list = Array.isArray(outputs) ? [...(outputs as readonly Node[])] : [outputs as Node];
+  // Loading the rule files happens once per process and is not part of the optimization's time.
+  const library = options.library ?? defaultLibrary();
   const t0 = performance.now();
   const mode = options.mode ?? 'fast_run';
   const nodesBefore = countOps(list);
@@ -144,9 +145,9 @@ export function optimize(
       },
     };
   }
-  const spec = options.library.modes.get(mode);
+  const spec = library.modes.get(mode);
   if (!spec)
-    throw new Error(`unknown mode '${mode}' (modes: none, ${[...options.library.modes.keys()].join(', ')})`);
+    throw new OpError(`unknown mode '${mode}' (modes: none, ${[...library.modes.keys()].join(', ')})`);
 
   let t = createTensorEGraph({ explanations: options.explain });
   let roots = addGraph(t.egraph, t.lang, list);
@@ -160,7 +161,7 @@ export function optimize(
       t = createTensorEGraph({ explanations: options.explain });
       roots = addGraph(t.egraph, t.lang, current);
     }
-    const rules = rulesForPhase(options.library, phase, options);
+    const rules = rulesForPhase(library, phase, options);
     const limits = { ...phase.limits, ...options.limits };
     const before = performance.now();
     const run = new Runner(t.egraph, {
