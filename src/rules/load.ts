@@ -3,8 +3,8 @@
  * each rule, and collect every error (with file, line, column and caret) instead of stopping at the
  * first, so `rules:check` can list them all.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SaturnError, SourceError } from '../graph/errors.js';
 import { getOp } from '../graph/op-table.js';
@@ -29,8 +29,21 @@ export interface LoadResult {
   readonly errors: readonly SourceError[];
 }
 
-/** The folder of the shipped rule files (`rules/` at the package root). */
-export const SHIPPED_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
+/**
+ * The folder of the shipped rule files: `rules/` at the package root, found by walking up from this
+ * module (it runs from `src/rules/`, `dist/rules/` or a benchmark build one level deeper).
+ */
+export const SHIPPED_RULES_DIR = findRulesDir(dirname(fileURLToPath(import.meta.url)));
+
+function findRulesDir(start: string): string {
+  let dir = start;
+  for (let up = 0; up < 5; up++) {
+    const candidate = join(dir, 'rules');
+    if (existsSync(join(candidate, '00-modes.rules'))) return candidate;
+    dir = dirname(dir);
+  }
+  return join(start, '..', '..', 'rules');
+}
 
 /**
  * Reads the `.rules` files of a folder (sorted by name) as sources.
