@@ -145,14 +145,63 @@ export function optimize(outputs: Node | readonly Node[], options: OptimizeOptio
       },
     };
   }
+  const saturated = saturate(list, { ...options, library, mode });
+  const tSaturated = performance.now();
+  const { t, roots, phases, applied } = saturated;
+
+  const extracted = extractGraph(t, roots, cost, options.foldLimit);
+  const tExtracted = performance.now();
+  // Heuristic extraction and restarts can, rarely, end above where they started: then keep the input.
+  const extractedCost = graphCost(extracted, cost);
+  const optimized = extractedCost <= costBefore ? extracted : list;
+  return {
+    outputs: optimized,
+    report: {
+      mode,
+      nodesBefore,
+      nodesAfter: countOps(optimized),
+      costBefore,
+      costAfter: Math.min(extractedCost, costBefore),
+      rules: Object.fromEntries([...applied].sort((a, b) => b[1] - a[1])),
+      phases,
+      stopReason: phases.length ? phases[phases.length - 1].stopReason.kind : 'none',
+      ms: {
+        build: saturated.buildMs,
+        saturate: tSaturated - t0 - saturated.buildMs,
+        extract: tExtracted - tSaturated,
+        total: tExtracted - t0,
+      },
+    },
+  };
+}
+
+/** A saturated tensor e-graph: the mode's phases have run on it; `roots` are the outputs' classes. */
+export interface Saturated {
+  readonly t: TensorEGraph;
+  readonly roots: readonly ClassId[];
+  readonly phases: readonly PhaseReport[];
+  /** Applications per rule over all phases. */
+  readonly applied: ReadonlyMap<string, number>;
+  readonly buildMs: number;
+}
+
+/**
+ * Runs a mode's phases on a graph and returns the e-graph, for extraction, inspection (the rules
+ * playground, `--dot`) and extractor benchmarks. `optimize` is `saturate` then extraction.
+ *
+ * @example const { t, roots } = saturate([T.exp(T.log(x))], { mode: 'fast_run' });
+ */
+export function saturate(outputs: readonly Node[], options: OptimizeOptions = {}): Saturated {
+  const library = options.library ?? defaultLibrary();
+  const mode = options.mode ?? 'fast_run';
+  const cost = options.cost ?? 'cpu';
   const spec = library.modes.get(mode);
   if (!spec)
     throw new OpError(`unknown mode '${mode}' (modes: none, ${[...library.modes.keys()].join(', ')})`);
-
+  const t0 = performance.now();
   let t = createTensorEGraph({ explanations: options.explain });
-  let roots = addGraph(t.egraph, t.lang, list);
-  const tBuilt = performance.now();
-
+  let roots = addGraph(t.egraph, t.lang, outputs);
+  const buildMs = performance.now() - t0;
   const phases: PhaseReport[] = [];
   const applied = new Map<string, number>();
   for (const phase of spec.phases) {
@@ -182,29 +231,7 @@ export function optimize(outputs: Node | readonly Node[], options: OptimizeOptio
       ms: performance.now() - before,
     });
   }
-  const tSaturated = performance.now();
-
-  const optimized = extractGraph(t, roots, cost, options.foldLimit);
-  const tExtracted = performance.now();
-  return {
-    outputs: optimized,
-    report: {
-      mode,
-      nodesBefore,
-      nodesAfter: countOps(optimized),
-      costBefore,
-      costAfter: graphCost(optimized, cost),
-      rules: Object.fromEntries([...applied].sort((a, b) => b[1] - a[1])),
-      phases,
-      stopReason: phases.length ? phases[phases.length - 1].stopReason.kind : 'none',
-      ms: {
-        build: tBuilt - t0,
-        saturate: tSaturated - tBuilt,
-        extract: tExtracted - tSaturated,
-        total: tExtracted - t0,
-      },
-    },
-  };
+  return { t, roots: roots.map((r) => t.egraph.find(r)), phases, applied, buildMs };
 }
 
 /** Extracts the cheapest DAG for `roots`, builds it as a graph and folds its small constant parts. */

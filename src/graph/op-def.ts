@@ -17,14 +17,7 @@ export interface ConcreteType {
 
 /** Values an attribute may hold once checked. */
 export type AttrValue =
-  | number
-  | boolean
-  | string
-  | null
-  | readonly number[]
-  | readonly (number | null)[]
-  | Shape
-  | Tensor;
+  number | boolean | string | null | readonly number[] | readonly (number | null)[] | Shape | Tensor;
 
 export type Attrs = Readonly<Record<string, AttrValue>>;
 
@@ -33,16 +26,7 @@ export type Attrs = Readonly<Record<string, AttrValue>>;
  * be `null` (slice ends); `shape` a list of dims (ints or names); `tensor` a constant's value.
  */
 export type AttrType =
-  | 'int'
-  | 'number'
-  | 'bool'
-  | 'string'
-  | 'dtype'
-  | 'axes'
-  | 'ints'
-  | 'optInts'
-  | 'shape'
-  | 'tensor';
+  'int' | 'number' | 'bool' | 'string' | 'dtype' | 'axes' | 'ints' | 'optInts' | 'shape' | 'tensor';
 
 export interface AttrSpec {
   readonly type: AttrType;

@@ -7,8 +7,7 @@ import type { SourceSpan } from '../graph/errors.js';
 
 /** An attribute in a pattern: a fixed value, or a variable bound by the left side. */
 export type AttrPattern =
-  | { readonly kind: 'value'; readonly value: unknown }
-  | { readonly kind: 'var'; readonly name: string };
+  { readonly kind: 'value'; readonly value: unknown } | { readonly kind: 'var'; readonly name: string };
 
 /** A pattern over tensor ops. */
 export type RulePattern =

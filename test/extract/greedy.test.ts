@@ -18,7 +18,7 @@ describe('greedy extraction', () => {
         const ex = new GreedyExtractor(eg, astSize);
         // Reference: least size per class by naive relaxation over nodesOf.
         const best = new Map<number, number>();
-        for (let changed = true; changed; ) {
+        for (let changed = true; changed;) {
           changed = false;
           for (const c of eg.classIds()) {
             for (const n of eg.nodesOf(c)) {
