@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import * as ohm from 'ohm-js';
 import type { AttrArg, DeclAst, Expr, Span } from '../graph/syntax/ast.js';
-import { syntaxError } from '../graph/syntax/errors.js';
+import { sourceError, syntaxError } from '../graph/syntax/errors.js';
 import { exprGrammar, exprSemantics } from '../graph/syntax/semantics.js';
 import type { CompareOp } from './guards.js';
 
@@ -191,7 +191,13 @@ const semantics = rulesGrammar.extendSemantics(exprSemantics).extendOperation('a
  * @example parseRuleFile('rule log1p [stabilize]: log(1 + ?x) => log1p(?x)')[0].kind // 'rule'
  */
 export function parseRuleFile(source: string, file?: string): Item[] {
-  const match = rulesGrammar.match(source, 'File');
-  if (match.failed()) throw syntaxError(match, source, file);
-  return semantics(match).ast() as Item[];
+  // Ohm's matcher and semantics recurse once per nesting level: a few hundred levels overflow the stack.
+  try {
+    const match = rulesGrammar.match(source, 'File');
+    if (match.failed()) throw syntaxError(match, source, file);
+    return semantics(match).ast() as Item[];
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw sourceError(source, { start: 0, end: 1 }, 'rule file is nested too deeply to parse', file);
+  }
 }
