@@ -8,7 +8,11 @@
 import { T } from '../src/graph/builders.js';
 import { grad } from '../src/graph/grad.js';
 import type { Node } from '../src/graph/node.js';
-import { countOps, optimize } from '../src/optimize.js';
+import { dagCost } from '../src/extract/choice.js';
+import { extractDag } from '../src/extract/dag.js';
+import { extractExactWith, loadSolver } from '../src/extract/exact.js';
+import { extractTree } from '../src/extract/tree.js';
+import { countOps, nodeCostFor, optimize, saturate } from '../src/optimize.js';
 import { defaultLibrary } from '../src/rules/load.js';
 import { formatTable, registerSuite } from './registry.js';
 
@@ -54,6 +58,45 @@ function randomGraph(size: number, seed: number): Node[] {
     else pool.push(T[binary[Math.floor(rand() * binary.length)]](pick(), pick()));
   }
   return [pool[pool.length - 1]];
+}
+
+const solver = await loadSolver();
+
+/**
+ * Greedy-tree, DAG-aware and exact extraction on the optimizer's own saturated e-graphs (after the
+ * algebra phase, before the restart), compared on DAG cost with the CPU cost model.
+ */
+function compareExtractors(name: string, outputs: Node[]) {
+  const library = defaultLibrary();
+  const spec = library.modes.get('fast_run')!;
+  // The phases before the first restart: that e-graph is the big one extraction must handle.
+  const upTo = spec.phases.findIndex((p, i) => i > 0 && p.restart);
+  const mode = { ...spec, name: 'bench', phases: spec.phases.slice(0, upTo < 0 ? undefined : upTo) };
+  const bench = { ...library, modes: new Map([['bench', mode]]) };
+  const { t, roots } = saturate(outputs, { library: bench, mode: 'bench' });
+  const cost = nodeCostFor(t, 'cpu');
+  const timed = <R>(f: () => R): [R, number] => {
+    const start = performance.now();
+    const r = f();
+    return [r, performance.now() - start];
+  };
+  const [tree, treeMs] = timed(() => extractTree(t.egraph, roots, cost));
+  const [dag, dagMs] = timed(() => extractDag(t.egraph, roots, cost));
+  const [exact, exactMs] = timed(() =>
+    extractExactWith(solver, t.egraph, roots, cost, { timeLimitMs: 10_000, maxNodes: 20_000 }),
+  );
+  return {
+    name,
+    enodes: t.egraph.nodeCount(),
+    eclasses: t.egraph.classCount,
+    tree: dagCost(t.egraph, roots, tree.choice, cost),
+    dag: dag.cost,
+    exact: exact.cost,
+    exactStatus: exact.optimal ? 'optimal' : `fallback (${exact.fallback})`,
+    treeMs,
+    dagMs,
+    exactMs,
+  };
 }
 
 function median(xs: number[]): number {
@@ -118,6 +161,29 @@ registerSuite({
         ]),
       ]),
     );
-    return { suite: 'optimize', cases: results };
+    const extraction = [
+      compareExtractors('logreg+grad', logisticRegression()),
+      compareExtractors('mlp+grad', mlp()),
+    ];
+    log('');
+    log('extraction on the saturated e-graphs (DAG cost, CPU model):');
+    log(
+      formatTable([
+        ['case', 'e-nodes', 'classes', 'tree', 'dag', 'exact', 'tree ms', 'dag ms', 'exact ms', 'exact'],
+        ...extraction.map((e) => [
+          e.name,
+          String(e.enodes),
+          String(e.eclasses),
+          e.tree.toFixed(0),
+          e.dag.toFixed(0),
+          e.exact.toFixed(0),
+          e.treeMs.toFixed(1),
+          e.dagMs.toFixed(1),
+          e.exactMs.toFixed(1),
+          e.exactStatus,
+        ]),
+      ]),
+    );
+    return { suite: 'optimize', cases: results, extraction };
   },
 });
