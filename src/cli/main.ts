@@ -4,12 +4,13 @@
  */
 
 import { SaturnError } from '../graph/errors.js';
+import { checkEquivalenceCommand } from './check-equivalence.js';
 import { evalCommand } from './eval.js';
 import { gradCommand } from './grad.js';
 import { optimizeCommand } from './optimize.js';
 import { type Command, UsageError } from './usage.js';
 
-const COMMANDS: readonly Command[] = [evalCommand, gradCommand, optimizeCommand];
+const COMMANDS: readonly Command[] = [evalCommand, gradCommand, optimizeCommand, checkEquivalenceCommand];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -9,11 +9,11 @@
  * dim, right-aligned, is 1 or the base dim), so any two pool nodes broadcast together.
  */
 import fc from 'fast-check';
-import { T } from '../../src/graph/builders.js';
-import type { DType } from '../../src/graph/dtype.js';
-import type { Node } from '../../src/graph/node.js';
-import { Tensor } from '../../src/graph/tensor.js';
-import { graphInputs } from '../../src/graph/topo.js';
+import { T } from '../graph/builders.js';
+import type { DType } from '../graph/dtype.js';
+import type { Node } from '../graph/node.js';
+import { Tensor } from '../graph/tensor.js';
+import { graphInputs } from '../graph/topo.js';
 
 /** Options of {@link arbGraph}; every field has a default. */
 export interface RandomGraphOptions {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { T } from '../../src/graph/builders.js';
 import { evaluate } from '../../src/graph/interpret.js';
 import { Tensor } from '../../src/graph/tensor.js';
-import { arbGraph, buildGraph } from './random-graphs.js';
+import { arbGraph, buildGraph } from '../../src/testing/random-graphs.js';
 
 describe('hash-consing', () => {
   const x = T.vector('x', 'f32');

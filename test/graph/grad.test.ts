@@ -8,7 +8,7 @@ import { evaluate } from '../../src/graph/interpret.js';
 import type { Node } from '../../src/graph/node.js';
 import { OPS } from '../../src/graph/op-table.js';
 import { Tensor } from '../../src/graph/tensor.js';
-import { arbGraph, prng } from './random-graphs.js';
+import { arbGraph, prng } from '../../src/testing/random-graphs.js';
 
 const H = 1e-6;
 const RTOL = 1e-5;
