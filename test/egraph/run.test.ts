@@ -92,7 +92,9 @@ describe('runner limits', () => {
     }).run(rules);
     const elapsed = performance.now() - t0;
     expect(report.stopReason.kind).toBe('timeLimit');
-    expect(elapsed).toBeLessThan(limit * 1.1 + 50);
+    // 10% over the limit, plus slack for the rebuild that ends the last iteration and for a busy 2-core
+    // machine (CI runs beside other work); an unbounded overshoot would still fail.
+    expect(elapsed).toBeLessThan(limit * 1.1 + 150);
   });
 
   it('stops as soon as the goal is reached', () => {
