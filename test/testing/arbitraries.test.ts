@@ -16,7 +16,10 @@ const params = { numRuns: 100, seed: 6 };
 
 describe('arbitraries', () => {
   it('draws dtypes from the given list', () => {
-    fc.assert(fc.property(arbDType(['f32', 'i32']), (d) => ['f32', 'i32'].includes(d)), params);
+    fc.assert(
+      fc.property(arbDType(['f32', 'i32']), (d) => ['f32', 'i32'].includes(d)),
+      params,
+    );
   });
 
   it('keeps shapes within their bounds', () => {
@@ -40,11 +43,26 @@ describe('arbitraries', () => {
   });
 
   it('respects value domains', () => {
-    fc.assert(fc.property(arbElement('f64', DOMAINS.positive), (v) => v > 0 && v <= 10), params);
-    fc.assert(fc.property(arbElement('f32', DOMAINS.nonzero), (v) => v !== 0 && Math.fround(v) === v), params);
-    fc.assert(fc.property(arbElement('i32', { min: -3, max: 3 }), (v) => Number.isInteger(v) && Math.abs(v) <= 3), params);
-    fc.assert(fc.property(arbElement('bool'), (v) => v === 0 || v === 1), params);
-    fc.assert(fc.property(arbElement('f64', DOMAINS.unit), (v) => Number.isFinite(v) && Math.abs(v) <= 1), params);
+    fc.assert(
+      fc.property(arbElement('f64', DOMAINS.positive), (v) => v > 0 && v <= 10),
+      params,
+    );
+    fc.assert(
+      fc.property(arbElement('f32', DOMAINS.nonzero), (v) => v !== 0 && Math.fround(v) === v),
+      params,
+    );
+    fc.assert(
+      fc.property(arbElement('i32', { min: -3, max: 3 }), (v) => Number.isInteger(v) && Math.abs(v) <= 3),
+      params,
+    );
+    fc.assert(
+      fc.property(arbElement('bool'), (v) => v === 0 || v === 1),
+      params,
+    );
+    fc.assert(
+      fc.property(arbElement('f64', DOMAINS.unit), (v) => Number.isFinite(v) && Math.abs(v) <= 1),
+      params,
+    );
   });
 
   it('mixes NaN and infinities in only when asked', () => {
@@ -56,10 +74,13 @@ describe('arbitraries', () => {
 
   it('builds tensors of the requested type, including empty ones', () => {
     fc.assert(
-      fc.property(arbShape({ minDim: 0 }).chain((s) => arbTensor('f32', s)), (t) => {
-        expect(t.dtype).toBe('f32');
-        expect(t.size).toBe(t.shape.reduce((a, b) => a * b, 1));
-      }),
+      fc.property(
+        arbShape({ minDim: 0 }).chain((s) => arbTensor('f32', s)),
+        (t) => {
+          expect(t.dtype).toBe('f32');
+          expect(t.size).toBe(t.shape.reduce((a, b) => a * b, 1));
+        },
+      ),
       params,
     );
   });

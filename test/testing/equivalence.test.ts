@@ -54,22 +54,33 @@ describe('assertEquivalent', () => {
     const wrong = T.mul(stable, 2);
     assertEquivalent(naive, wrong, { seed: 1, domain: { min: 750, max: 800 }, allowStabilization: true });
     expect(() =>
-      assertEquivalent(naive, wrong, { seed: 1, domain: { min: 750, max: 800 }, allowStabilization: true, reference: x }),
+      assertEquivalent(naive, wrong, {
+        seed: 1,
+        domain: { min: 750, max: 800 },
+        allowStabilization: true,
+        reference: x,
+      }),
     ).toThrow(/stabilized value is not close to the reference/);
   });
 
   it('treats integer outputs exactly and dtype or shape changes as mismatches', () => {
     const i = T.vector('i', 'i32');
     assertEquivalent(T.add(i, i), T.mul(i, 2), { seed: 1 });
-    expect(failure(() => assertEquivalent(T.cast(x, 'f32'), x, { seed: 1 })).message).toContain('dtype f32 became f64');
-    expect(failure(() => assertEquivalent(T.sum(x), x, { seed: 1 })).message).toMatch(/shape \[\] became \[\d\]/);
+    expect(failure(() => assertEquivalent(T.cast(x, 'f32'), x, { seed: 1 })).message).toContain(
+      'dtype f32 became f64',
+    );
+    expect(failure(() => assertEquivalent(T.sum(x), x, { seed: 1 })).message).toMatch(
+      /shape \[\] became \[\d\]/,
+    );
   });
 
   it('uses fixed inputs as given, drawing only the rest', () => {
     const y = T.vector('y', 'f64');
     const inputs = { x: Tensor.from([1, 2], [2], 'f64') };
     assertEquivalent(T.add(x, T.mul(y, 0)), T.add(x, T.sub(y, y)), { seed: 1, inputs });
-    const e = failure(() => assertEquivalent(T.exp(x), T.add(x, 1), { inputs: { x: Tensor.from([1, 2], [2], 'f64') } }));
+    const e = failure(() =>
+      assertEquivalent(T.exp(x), T.add(x, 1), { inputs: { x: Tensor.from([1, 2], [2], 'f64') } }),
+    );
     expect(e.message).toContain('x = f64[2] 1, 2');
   });
 
