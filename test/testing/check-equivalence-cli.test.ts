@@ -76,7 +76,14 @@ describe('saturn check-equivalence', () => {
 
   it('exits 1 and shows the inputs where the optimized graph differs', async () => {
     // mul-zero is an `unsafe` rule by design (x * 0 => 0 ignores Inf); check-equivalence shows it.
-    const r = await cli('check-equivalence', 'x * 0', '--var', 'x:f64[2]=inf,1', '--mode', 'fast_compile');
+    const r = await cli(
+      'check-equivalence',
+      'x * 0',
+      '--var',
+      'x:f64[2]=Infinity,1',
+      '--mode',
+      'fast_compile',
+    );
     expect(r.code).toBe(1);
     expect(r.out).toContain('not equivalent: output 0 at element 0: the original gives NaN');
     expect(r.out).toContain('x = f64[2] Infinity, 1');
@@ -84,7 +91,7 @@ describe('saturn check-equivalence', () => {
       'check-equivalence',
       'x * 0',
       '--var',
-      'x:f64[2]=inf,1',
+      'x:f64[2]=Infinity,1',
       '--mode',
       'fast_compile',
       '--json',
