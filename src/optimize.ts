@@ -40,9 +40,16 @@ export function nodeCostFor(t: TensorEGraph, model: CostModel = 'cpu'): NodeCost
         : model === 'count'
           ? nodeCountCost
           : model(t);
-  if (t.replaced.size === 0) return base;
-  return (eg, cls, node) => base(eg, cls, node) + (t.replaced.has(eg, node) ? REPLACED_PENALTY : 0);
+  return (eg, cls, node) => {
+    const penalty = t.replaced.size > 0 && t.replaced.has(eg, node) ? REPLACED_PENALTY : 0;
+    // A small constant class is folded after extraction, so computing it costs (almost) nothing.
+    if (node.children.length > 0 && eg.data(t.values, cls) !== undefined) return FOLDED_COST + penalty;
+    return base(eg, cls, node) + penalty;
+  };
 }
+
+/** Cost of an op whose value is a small known constant: positive (extraction needs that), near zero. */
+const FOLDED_COST = 1e-6;
 
 /** The optimization modes every rule library defines. */
 export type Mode = 'fast_run' | 'fast_compile' | 'none';
@@ -89,6 +96,11 @@ export interface OptimizeReport {
   readonly phases: readonly PhaseReport[];
   /** The stop reason of the last phase that ran (or `none`). */
   readonly stopReason: string;
+  /**
+   * True when a stabilizing (replacing) rule rewrote part of the graph: the result may then cost more
+   * than the input, since a numerically stable form is kept even where it is dearer.
+   */
+  readonly stabilized: boolean;
   readonly ms: {
     readonly build: number;
     readonly saturate: number;
@@ -141,6 +153,7 @@ export function optimize(outputs: Node | readonly Node[], options: OptimizeOptio
         rules: {},
         phases: [],
         stopReason: 'none',
+        stabilized: false,
         ms: { build: 0, saturate: 0, extract: 0, total },
       },
     };
@@ -151,9 +164,11 @@ export function optimize(outputs: Node | readonly Node[], options: OptimizeOptio
 
   const extracted = extractGraph(t, roots, cost, options.foldLimit);
   const tExtracted = performance.now();
-  // Heuristic extraction and restarts can, rarely, end above where they started: then keep the input.
+  // Heuristic extraction and restarts can, rarely, end above where they started: then keep the input,
+  // unless a stabilizing rule replaced part of it: a stable form is worth its cost.
   const extractedCost = graphCost(extracted, cost);
-  const optimized = extractedCost <= costBefore ? extracted : list;
+  const stabilized = saturated.replacedNodes > 0;
+  const optimized = extractedCost <= costBefore || stabilized ? extracted : list;
   return {
     outputs: optimized,
     report: {
@@ -161,7 +176,8 @@ export function optimize(outputs: Node | readonly Node[], options: OptimizeOptio
       nodesBefore,
       nodesAfter: countOps(optimized),
       costBefore,
-      costAfter: Math.min(extractedCost, costBefore),
+      costAfter: optimized === list ? costBefore : extractedCost,
+      stabilized,
       rules: Object.fromEntries([...applied].sort((a, b) => b[1] - a[1])),
       phases,
       stopReason: phases.length ? phases[phases.length - 1].stopReason.kind : 'none',
@@ -182,6 +198,8 @@ export interface Saturated {
   readonly phases: readonly PhaseReport[];
   /** Applications per rule over all phases. */
   readonly applied: ReadonlyMap<string, number>;
+  /** How many e-nodes replacing (stabilizing) rules marked, over all phases. */
+  readonly replacedNodes: number;
   readonly buildMs: number;
 }
 
@@ -204,8 +222,10 @@ export function saturate(outputs: readonly Node[], options: OptimizeOptions = {}
   const buildMs = performance.now() - t0;
   const phases: PhaseReport[] = [];
   const applied = new Map<string, number>();
+  let replacedNodes = 0;
   for (const phase of spec.phases) {
     if (phase.restart && phases.length > 0) {
+      replacedNodes += t.replaced.size;
       const current = extractGraph(t, roots, cost, options.foldLimit);
       t = createTensorEGraph({ explanations: options.explain });
       roots = addGraph(t.egraph, t.lang, current);
@@ -231,7 +251,8 @@ export function saturate(outputs: readonly Node[], options: OptimizeOptions = {}
       ms: performance.now() - before,
     });
   }
-  return { t, roots: roots.map((r) => t.egraph.find(r)), phases, applied, buildMs };
+  replacedNodes += t.replaced.size;
+  return { t, roots: roots.map((r) => t.egraph.find(r)), phases, applied, replacedNodes, buildMs };
 }
 
 /** Extracts the cheapest DAG for `roots`, builds it as a graph and folds its small constant parts. */
