@@ -130,8 +130,8 @@ export function loadLibrary(sources: readonly RuleSource[]): LoadResult {
           const line = source.text.slice(0, item.span.start).split('\n').length;
           const decls = item.decls.map((d) => source.text.slice(d.span.start, d.span.end)).join('; ');
           checks.push({
-            input: source.text.slice(item.input.span.start, item.input.span.end),
-            expected: source.text.slice(item.expected.span.start, item.expected.span.end),
+            input: source.text.slice(item.inputSpan.start, item.inputSpan.end),
+            expected: source.text.slice(item.expectedSpan.start, item.expectedSpan.end),
             decls,
             mustFail: item.mustFail,
             file: source.file,

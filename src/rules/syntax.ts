@@ -76,6 +76,9 @@ export interface CheckItem {
   readonly kind: 'check';
   readonly input: Expr;
   readonly expected: Expr;
+  /** Where the input and expected expressions are written, parentheses included (an Expr's span drops outer ones). */
+  readonly inputSpan: Span;
+  readonly expectedSpan: Span;
   readonly decls: readonly DeclAst[];
   readonly mustFail: boolean;
   readonly span: Span;
@@ -173,6 +176,8 @@ const actions: ohm.ActionDict<unknown> = {
       kind: 'check',
       input: input.ast(),
       expected: expected.ast(),
+      inputSpan: spanOf(input),
+      expectedSpan: spanOf(expected),
       decls,
       mustFail: fail.children.length > 0,
       span: spanOf(this),
