@@ -8,9 +8,16 @@ import { checkEquivalenceCommand } from './check-equivalence.js';
 import { evalCommand } from './eval.js';
 import { gradCommand } from './grad.js';
 import { optimizeCommand } from './optimize.js';
+import { rulesCommand } from './rules.js';
 import { type Command, UsageError } from './usage.js';
 
-const COMMANDS: readonly Command[] = [evalCommand, gradCommand, optimizeCommand, checkEquivalenceCommand];
+const COMMANDS: readonly Command[] = [
+  evalCommand,
+  gradCommand,
+  optimizeCommand,
+  checkEquivalenceCommand,
+  rulesCommand,
+];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

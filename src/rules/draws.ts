@@ -1,0 +1,270 @@
+/**
+ * Random instances of a rule's left side, for `rules check`: which shapes and attribute values fit the
+ * pattern (found once per rule by type-checking a small candidate set with the op table's `infer`), and
+ * fast-check arbitraries of dtypes and values for its variables. Drawing from pre-checked type templates
+ * keeps ill-typed draws rare even where ops constrain shapes (`dot` needs matching inner dims).
+ */
+import fc from 'fast-check';
+import { typeApplication, weakDType } from '../graph/apply.js';
+import type { DType } from '../graph/dtype.js';
+import type { AttrSpec, AttrValue, TypeInfo } from '../graph/op-def.js';
+import { getOp } from '../graph/op-table.js';
+import { patternVariables, type RulePattern } from './pattern.js';
+
+/** Shapes a tensor variable may take; the first ones are the simplest, so shrinking prefers them. */
+export const CANDIDATE_SHAPES: readonly (readonly number[])[] = [
+  [],
+  [3],
+  [2, 3],
+  [3, 2],
+  [3, 3],
+  [1],
+  [2],
+  [1, 3],
+  [3, 1],
+  [1, 1],
+  [1, 2, 3],
+  [2, 1, 3],
+  [1, 2, 1, 3],
+];
+
+/** The largest number of elements of a candidate shape: every variable draws this many values. */
+export const MAX_ELEMENTS = 9;
+
+/** One way to type a left side: a shape per tensor variable and a value per attribute variable. */
+export interface TypeTemplate {
+  readonly shapes: Readonly<Record<string, readonly number[]>>;
+  readonly attrs: Readonly<Record<string, AttrValue>>;
+}
+
+/** Candidate values of an attribute variable, by the attribute's type. */
+function attrCandidates(spec: AttrSpec): AttrValue[] {
+  switch (spec.type) {
+    case 'axes':
+      return [null, [0], [1], [0, 1]];
+    case 'bool':
+      return [false, true];
+    case 'dtype':
+      return ['f64', 'f32', 'i64', 'i32', 'bool'];
+    case 'int':
+      return [0, 1, 2, -1];
+    case 'number':
+      return [0, 1, 2, 0.5];
+    case 'ints':
+      return [[0, 1], [1, 0], [0], []];
+    case 'optInts':
+      return [[0], [1], [null]];
+    case 'shape':
+      return [[], [1], [2], [3], [6], [9], [2, 3], [3, 2], [1, 3], [3, 1], [3, 3], [1, 1]];
+    case 'string':
+      return [''];
+    case 'tensor':
+      return [];
+  }
+}
+
+/** The spec of every attribute variable of a pattern (the first op that binds it decides). */
+export function attrVarSpecs(p: RulePattern): Map<string, AttrSpec> {
+  const out = new Map<string, AttrSpec>();
+  const walk = (q: RulePattern) => {
+    if (q.kind !== 'op') return;
+    const def = getOp(q.op);
+    for (const [name, a] of Object.entries(q.attrs))
+      if (a.kind === 'var' && !out.has(a.name) && def.attrs[name]) out.set(a.name, def.attrs[name]);
+    q.args.forEach(walk);
+  };
+  walk(p);
+  return out;
+}
+
+/**
+ * The type of a pattern for given variable types and attribute values; throws where the op table
+ * refuses it. Literals are weak scalars, typed like their siblings (as graph building and the rule
+ * applier type them).
+ *
+ * @example patternType(lhs, new Map([['?x', { dtype: 'f64', shape: [3] }]]), new Map()) // { dtype: 'f64', shape: [3] }
+ */
+export function patternType(
+  p: RulePattern,
+  vars: ReadonlyMap<string, TypeInfo>,
+  attrs: ReadonlyMap<string, AttrValue>,
+  siblings: readonly TypeInfo[] = [],
+): TypeInfo {
+  if (p.kind === 'var') {
+    const t = vars.get(p.name);
+    if (!t) throw new Error(`${p.name} has no type`);
+    return t;
+  }
+  if (p.kind === 'literal')
+    return {
+      dtype: weakDType(
+        p.value,
+        siblings.map((s) => s.dtype),
+      ),
+      shape: [],
+    };
+  const known = p.args.map((a) => (a.kind === 'literal' ? undefined : patternType(a, vars, attrs)));
+  const defined = known.filter((k): k is TypeInfo => k !== undefined);
+  const args = p.args.map((a, i) => known[i] ?? patternType(a, vars, attrs, defined));
+  const given: Record<string, unknown> = {};
+  for (const [name, a] of Object.entries(p.attrs))
+    given[name] = a.kind === 'var' ? attrs.get(a.name) : a.value;
+  return typeApplication(getOp(p.op), args, given).type;
+}
+
+/** `k` written in the mixed radix `sizes`, least significant first. */
+function digits(k: number, sizes: readonly number[]): number[] {
+  let rest = k;
+  return sizes.map((n) => {
+    const d = rest % n;
+    rest = Math.floor(rest / n);
+    return d;
+  });
+}
+
+/** A small deterministic generator, so template sampling follows the seed. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * The type templates under which a left side type-checks in f64, simplest first. The product of the
+ * candidate sets is enumerated when small and sampled (with `seed`) when not.
+ *
+ * @example typeTemplates(compileRule('dot(?x, ?y)').lhs).every((t) => t.shapes['?x'].length > 0) // true
+ */
+export function typeTemplates(lhs: RulePattern, seed = 1, budget = 20_000, keep = 400): TypeTemplate[] {
+  const { classVars } = patternVariables(lhs);
+  const specs = attrVarSpecs(lhs);
+  const axes: { name: string; kind: 'shape' | 'attr'; options: readonly unknown[] }[] = [
+    ...classVars.map((name) => ({ name, kind: 'shape' as const, options: CANDIDATE_SHAPES })),
+    ...[...specs].map(([name, spec]) => ({ name, kind: 'attr' as const, options: attrCandidates(spec) })),
+  ];
+  const total = axes.reduce((n, a) => n * a.options.length, 1);
+  const random = mulberry32(seed);
+  const picks: number[][] = [];
+  if (total <= budget) {
+    for (let k = 0; k < total; k++)
+      picks.push(
+        digits(
+          k,
+          axes.map((a) => a.options.length),
+        ),
+      );
+  } else {
+    // Every combination of the simplest candidates, then random ones over all of them.
+    const k = Math.max(2, Math.floor((budget / 2) ** (1 / axes.length)));
+    const sizes = axes.map((a) => Math.min(k, a.options.length));
+    const small = sizes.reduce((n, s) => n * s, 1);
+    for (let i = 0; i < small; i++) picks.push(digits(i, sizes));
+    for (let i = small; i < budget; i++) picks.push(axes.map((a) => Math.floor(random() * a.options.length)));
+  }
+  const found: { template: TypeTemplate; weight: number }[] = [];
+  const seen = new Set<string>();
+  for (const pick of picks) {
+    const vars = new Map<string, TypeInfo>();
+    const attrs = new Map<string, AttrValue>();
+    const shapes: Record<string, readonly number[]> = {};
+    axes.forEach((a, i) => {
+      const v = a.options[pick[i]];
+      if (a.kind === 'shape') {
+        vars.set(a.name, { dtype: 'f64', shape: v as number[] });
+        shapes[a.name] = v as number[];
+      } else attrs.set(a.name, v as AttrValue);
+    });
+    try {
+      patternType(lhs, vars, attrs);
+    } catch {
+      continue;
+    }
+    const key = JSON.stringify([shapes, [...attrs]]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const weight = pick.reduce((s, i) => s + i, 0);
+    found.push({ template: { shapes, attrs: Object.fromEntries(attrs) }, weight });
+  }
+  found.sort((a, b) => a.weight - b.weight);
+  if (found.length <= keep) return found.map((f) => f.template);
+  // Keep the simplest and an even spread of the rest.
+  const step = found.length / keep;
+  return Array.from({ length: keep }, (_, i) => found[Math.floor(i * step)].template);
+}
+
+/** What values a draw may hold. */
+export interface ValueOptions {
+  /** Leave out exact zeros (rules tagged `unsafe` are checked away from their known failures). */
+  readonly nonzero?: boolean;
+  /** The dtypes to draw (default {@link DEFAULT_DTYPES}). */
+  readonly dtypes?: readonly DType[];
+}
+
+/**
+ * An element value: simple numbers, moderate and large magnitudes (enough to overflow `exp`, not
+ * products of a few factors) and small ones (down to 1e-12). Never NaN or Inf: rules are identities on
+ * the reals.
+ *
+ * @example fc.sample(arbElement(), 3) // e.g. [0, -3.25, 812.5]
+ */
+export function arbElement(options: ValueOptions = {}): fc.Arbitrary<number> {
+  const element = fc
+    .oneof(
+      { weight: 3, arbitrary: fc.constantFrom(0, 1, -1, 2, -2, 0.5, -0.5, 3) },
+      { weight: 6, arbitrary: fc.double({ min: -10, max: 10, noNaN: true }) },
+      { weight: 1, arbitrary: fc.double({ min: -1000, max: 1000, noNaN: true }) },
+      { weight: 1, arbitrary: fc.double({ min: -1e-6, max: 1e-6, noNaN: true }) },
+    )
+    // Subnormals and near-subnormals test the hardware's gradual underflow, not the rule: flush them.
+    .map((v) => (Math.abs(v) < 1e-12 ? 0 : v));
+  return options.nonzero ? element.filter((v) => v !== 0) : element;
+}
+
+/** The dtypes drawn by default. `bool` is opt-in: `neg` of a bool is the bool itself, so every rule that moves a sign is wrong on bools. */
+export const DEFAULT_DTYPES: readonly DType[] = ['f64', 'f32', 'i64', 'i32'];
+
+const DTYPE_WEIGHTS: Readonly<Record<DType, number>> = { f64: 12, f32: 2, i64: 2, i32: 1, bool: 1 };
+
+/** Dtypes a variable may take, from `dtypes`: mostly f64 (the reference precision) when it is among them. */
+export function arbDType(dtypes: readonly DType[] = DEFAULT_DTYPES): fc.Arbitrary<DType> {
+  return fc.oneof(...dtypes.map((d) => ({ weight: DTYPE_WEIGHTS[d], arbitrary: fc.constant(d) })));
+}
+
+/** One draw: a template index, a dtype and `MAX_ELEMENTS` values per variable. */
+export interface Draw {
+  readonly template: number;
+  readonly dtypes: readonly DType[];
+  readonly values: readonly (readonly number[])[];
+}
+
+/**
+ * Draws for a rule with `vars` tensor variables over `templates` type templates.
+ *
+ * @example fc.sample(arbDraw(2, 10), 1)[0].values.length // 2
+ */
+export function arbDraw(vars: number, templates: number, options: ValueOptions = {}): fc.Arbitrary<Draw> {
+  return fc.record({
+    template: fc.integer({ min: 0, max: Math.max(0, templates - 1) }),
+    dtypes: fc.array(arbDType(options.dtypes), { minLength: vars, maxLength: vars }),
+    values: fc.array(fc.array(arbElement(options), { minLength: MAX_ELEMENTS, maxLength: MAX_ELEMENTS }), {
+      minLength: vars,
+      maxLength: vars,
+    }),
+  });
+}
+
+/**
+ * A drawn value as the dtype holds it: integers rounded, booleans as 0 and 1; with `nonzero`, a value
+ * that rounds to 0 becomes 1.
+ *
+ * @example castDrawn(0.4, 'i64', true) // 1
+ */
+export function castDrawn(v: number, dtype: DType, nonzero = false): number {
+  const cast = dtype === 'bool' ? (v > 0 ? 1 : 0) : dtype === 'i64' || dtype === 'i32' ? Math.round(v) : v;
+  return nonzero && cast === 0 ? 1 : cast;
+}

@@ -1,0 +1,387 @@
+/**
+ * Soundness of rules, checked by evaluation: for random shapes, dtypes and values of a rule's variables
+ * (fast-check, with shrinking to a minimal counterexample), build the left side from constants, keep
+ * the draw only where the rule's guard holds under the real e-graph analyses, build the right side the
+ * way the rule applier would (same op table type checks, literals typed like their siblings), evaluate
+ * both with the float64 reference interpreter, and compare.
+ *
+ * The comparison. Two finite elements `l` (left) and `r` (right) agree when
+ * `|l - r| <= rtol * (max(|l|, |r|) + scale)`, `scale` being the largest finite magnitude among every
+ * intermediate value of both sides: a rewrite may reassociate or cancel, so its error is bounded by the
+ * magnitudes that flow through it, not by the result's (rtol is 1e-7 in f64, 1e-3 in f32; integers and
+ * booleans must be equal). Non-finite values must agree (NaN with NaN, ±Inf with the same sign), with
+ * two exceptions where the right side is the more accurate one:
+ * - the left side holds ±Inf, or a NaN made from infinities (Inf - Inf, Inf * 0), that an intermediate
+ *   overflow or pole produced, and the right side is finite (`log(exp(800))` is inf, `800` is right);
+ * - the rule belongs to a `replacing` ruleset (stabilization), and the right side is finite wherever the
+ *   left one is not, whatever the cause.
+ * A NaN born from finite arguments on the left (a domain error: `log(-1)`) with a finite right side is a
+ * failure: that is how `exp(log(?x)) => ?x` without its guard is caught.
+ *
+ * Rules tagged `unsafe` ignore NaN, Inf and zero by design; they are drawn without zeros.
+ */
+import fc from 'fast-check';
+import { Runner } from '../egraph/run.js';
+import type { Subst } from '../egraph/rewrite.js';
+import { addGraph, createTensorEGraph } from '../egraph/tensor/index.js';
+import { apply, constant } from '../graph/apply.js';
+import type { Node } from '../graph/node.js';
+import type { DType } from '../graph/dtype.js';
+import type { AttrValue } from '../graph/op-def.js';
+import { evaluate } from '../graph/interpret.js';
+import { formatShape } from '../graph/shape.js';
+import { Tensor } from '../graph/tensor.js';
+import { topoSort } from '../graph/topo.js';
+import { arbDraw, castDrawn, type Draw, type TypeTemplate, typeTemplates } from './draws.js';
+import { compileGuard } from './guards.js';
+import { patternVariables, type RulePattern } from './pattern.js';
+import type { CompiledRule } from './rule.js';
+
+/** Options of a soundness check. */
+export interface SoundnessOptions {
+  /** Draws per rule that satisfy its guard (default 100). */
+  readonly runs?: number;
+  /** fast-check seed, for reproducible runs. */
+  readonly seed?: number;
+  /** The rule is a stabilization (its ruleset is `replacing`): a finite right side may replace Inf/NaN. */
+  readonly replacing?: boolean;
+  /** Dtypes to draw (default f64, f32, i64, i32; add `bool` to check rules on booleans too). */
+  readonly dtypes?: readonly DType[];
+  /** Draws on which the rule is also run in an e-graph, to see it fire and read its counters (default 12). */
+  readonly engineRuns?: number;
+}
+
+/** A draw where the two sides disagree, after shrinking. */
+export interface Counterexample {
+  /** Each tensor variable's value, e.g. `?x = f64[] -1`. */
+  readonly bindings: Readonly<Record<string, Tensor>>;
+  /** Each attribute variable's value. */
+  readonly attrs: Readonly<Record<string, AttrValue>>;
+  readonly lhs: Tensor;
+  readonly rhs: Tensor;
+  /** Where and how they differ. */
+  readonly why: string;
+}
+
+/** What checking one rule found. */
+export interface SoundnessResult {
+  readonly rule: string;
+  /** `ok`: every draw agreed; `unsound`: a counterexample; `untested`: too few draws fit the rule. */
+  readonly status: 'ok' | 'unsound' | 'untested';
+  readonly unsafe: boolean;
+  /** Draws that were compared. */
+  readonly runs: number;
+  /** Draws left out, by why: the left side did not type-check, the guard was false, the right side was ill-typed or changed the type. */
+  readonly skipped: Readonly<Record<'lhs-ill-typed' | 'guard' | 'rhs-ill-typed' | 'type-changed', number>>;
+  /** Draws where the left side overflowed and the right side gave the finite value. */
+  readonly rescued: number;
+  /** Engine runs (one iteration on the left side alone) where the rule applied, and where it refused a type change. */
+  readonly engine: {
+    /** Runs on draws whose right side keeps the type, and on draws where it changes it. */
+    readonly runs: number;
+    readonly typeChangedRuns: number;
+    readonly applied: number;
+    readonly typeChanged: number;
+    /** The first error the engine threw while applying the rule, if any (a bug to report, not a rule's fault). */
+    readonly error?: string;
+  };
+  readonly counterexample?: Counterexample;
+  readonly seed: number;
+  readonly note?: string;
+}
+
+type Skip = keyof SoundnessResult['skipped'];
+
+/** A variable binding for guards outside a search: `compileGuard`'s checks only call `get`. */
+function substOf(classes: ReadonlyMap<string, number>): Subst {
+  const view = {
+    get(name: string) {
+      const c = classes.get(name);
+      if (c === undefined) throw new Error(`variable ${name} is not bound by the left-hand side`);
+      return c;
+    },
+  };
+  return view as unknown as Subst;
+}
+
+/** Builds a pattern as a graph from bound nodes; attribute variables are read from `attrs`. */
+function buildPattern(
+  p: RulePattern,
+  vars: ReadonlyMap<string, Node>,
+  attrs: Map<string, AttrValue>,
+  bindAttrs: boolean,
+): Node | number {
+  if (p.kind === 'var') return vars.get(p.name)!;
+  if (p.kind === 'literal') return p.value;
+  const given: Record<string, unknown> = {};
+  for (const [name, a] of Object.entries(p.attrs))
+    given[name] = a.kind === 'var' ? attrs.get(a.name) : a.value;
+  const node = apply(
+    p.op,
+    p.args.map((a) => buildPattern(a, vars, attrs, bindAttrs)),
+    given,
+  );
+  // The applier binds attribute variables from the matched symbol, i.e. the normalized attributes.
+  if (bindAttrs)
+    for (const [name, a] of Object.entries(p.attrs))
+      if (a.kind === 'var') attrs.set(a.name, node.attrs[name]);
+  return node;
+}
+
+/** Values of every node of `root` and their largest finite magnitude, and whether a NaN was born from finite args. */
+function evaluateAll(root: Node): { value: Tensor; scale: number; nanBorn: boolean } {
+  const nodes = topoSort([root]);
+  const values = evaluate(nodes, {});
+  const byId = new Map(nodes.map((n, i) => [n.id, values[i]]));
+  let scale = 0;
+  let nanBorn = false;
+  for (let i = 0; i < nodes.length; i++) {
+    for (const v of values[i].data) if (Number.isFinite(v)) scale = Math.max(scale, Math.abs(v));
+    const argsFinite = nodes[i].args.every((a) => byId.get(a.id)!.data.every(Number.isFinite));
+    if (argsFinite && nodes[i].args.length > 0 && values[i].data.some(Number.isNaN)) nanBorn = true;
+  }
+  return { value: byId.get(root.id)!, scale, nanBorn };
+}
+
+/** Compares the two sides' values; returns why they differ, or undefined, and whether a finite right side rescued the left. */
+function compare(
+  l: { value: Tensor; scale: number; nanBorn: boolean },
+  r: { value: Tensor; scale: number },
+  replacing: boolean,
+): { why?: string; rescued: boolean } {
+  const [a, b] = [l.value, r.value];
+  const scale = Math.max(l.scale, r.scale);
+  const rtol = a.dtype === 'f64' ? 1e-7 : 1e-3;
+  const exact = a.dtype !== 'f64' && a.dtype !== 'f32';
+  let rescued = false;
+  for (let i = 0; i < a.data.length; i++) {
+    const [x, y] = [a.data[i], b.data[i]];
+    if (x === y || (Number.isNaN(x) && Number.isNaN(y))) continue;
+    const at = a.data.length > 1 ? ` at element ${i}` : '';
+    if (!Number.isFinite(x) && Number.isFinite(y)) {
+      if (replacing || !Number.isNaN(x) || !l.nanBorn) {
+        rescued = true;
+        continue;
+      }
+      return { why: `the left side is NaN${at} (a domain error), the right side ${y}`, rescued };
+    }
+    if (!Number.isFinite(x) || !Number.isFinite(y))
+      return { why: `the left side is ${x}${at}, the right side ${y}`, rescued };
+    const tolerance = exact ? 0 : rtol * (Math.max(Math.abs(x), Math.abs(y)) + scale);
+    if (Math.abs(x - y) > tolerance)
+      return { why: `${x} and ${y} differ${at} by ${Math.abs(x - y)} (tolerance ${tolerance})`, rescued };
+  }
+  return { rescued };
+}
+
+/**
+ * Checks one rule by evaluation (see the module doc). Deterministic for a given seed.
+ *
+ * @example
+ * const { library } = loadLibrary([{ text: 'ruleset r\nrule bad [r]: exp(log(?x)) => ?x' }]);
+ * checkSoundness(library.rules[0], { runs: 50 }).status // 'unsound', counterexample ?x = f64[] -1
+ */
+export function checkSoundness(rule: CompiledRule, options: SoundnessOptions = {}): SoundnessResult {
+  const def = rule.def;
+  const seed = options.seed ?? 42;
+  const runs = options.runs ?? 100;
+  const unsafe = def.tags.includes('unsafe');
+  const replacing = options.replacing ?? def.replaces === true;
+  const vars = patternVariables(def.lhs).classVars;
+  const templates = fitGuard(rule, typeTemplates(def.lhs, seed));
+  const skipped: Record<Skip, number> = {
+    'lhs-ill-typed': 0,
+    guard: 0,
+    'rhs-ill-typed': 0,
+    'type-changed': 0,
+  };
+  const engine: {
+    runs: number;
+    typeChangedRuns: number;
+    applied: number;
+    typeChanged: number;
+    error?: string;
+  } = { runs: 0, typeChangedRuns: 0, applied: 0, typeChanged: 0 };
+  const engineRuns = options.engineRuns ?? 12;
+  const base = { rule: def.name, unsafe, seed, skipped, engine };
+  if (templates.length === 0)
+    return {
+      ...base,
+      status: 'untested',
+      runs: 0,
+      rescued: 0,
+      note: 'no shapes or attributes tried make the left side well-typed',
+    };
+  const guard = def.guard;
+  let compared = 0;
+  let rescued = 0;
+
+  /** Runs one draw: undefined when skipped, else the comparison. */
+  const run = (d: Draw, withEngine: boolean) => {
+    const template = templates[d.template];
+    const bindings = new Map<string, Node>();
+    const tensors: Record<string, Tensor> = {};
+    vars.forEach((name, i) => {
+      const shape = template.shapes[name];
+      const size = shape.reduce((n, k) => n * k, 1);
+      const data = d.values[i].slice(0, size).map((v) => castDrawn(v, d.dtypes[i], unsafe));
+      const tensor = Tensor.from(data, shape, d.dtypes[i]);
+      tensors[name] = tensor;
+      bindings.set(name, constant(tensor));
+    });
+    const attrs = new Map(Object.entries(template.attrs));
+    let lhs: Node;
+    try {
+      const built = buildPattern(def.lhs, bindings, attrs, true);
+      if (typeof built === 'number') return { skip: 'lhs-ill-typed' as Skip };
+      lhs = built;
+    } catch {
+      return { skip: 'lhs-ill-typed' as Skip };
+    }
+    if (guard) {
+      const { t, byName } = loadLhs(lhs, bindings, vars);
+      if (!compileGuard(guard, t).check(t.egraph, substOf(byName))) return { skip: 'guard' as Skip };
+    }
+    let rhs: Node;
+    try {
+      const built = buildPattern(def.rhs, bindings, attrs, false);
+      rhs = typeof built === 'number' ? constant(Tensor.full(concreteShape(lhs), built, lhs.dtype)) : built;
+    } catch {
+      return { skip: 'rhs-ill-typed' as Skip };
+    }
+    const changed = rhs.dtype !== lhs.dtype || formatShape(rhs.shape) !== formatShape(lhs.shape);
+    // The engine sees the same left side: it should apply the rule, or refuse it for the type change.
+    if (withEngine && (changed ? engine.typeChangedRuns < engineRuns : engine.runs < engineRuns)) {
+      const { t } = loadLhs(lhs, bindings, vars);
+      const before = { applied: rule.counters.applied, changed: rule.counters.rejected['type-changed'] };
+      try {
+        new Runner(t.egraph, { iterLimit: 1, nodeLimit: 10_000 }).run(() => rule.rewrites(t));
+      } catch (e) {
+        engine.error ??= `${e instanceof Error ? e.message : String(e)} (on ${formatBindings(tensors)})`;
+      }
+      if (changed) engine.typeChangedRuns++;
+      else engine.runs++;
+      if (rule.counters.applied > before.applied) engine.applied++;
+      if (rule.counters.rejected['type-changed'] > before.changed) engine.typeChanged++;
+    }
+    if (changed) return { skip: 'type-changed' as Skip };
+    const left = evaluateAll(lhs);
+    const right = evaluateAll(rhs);
+    const result = compare(left, right, replacing);
+    return {
+      result,
+      example: { bindings: tensors, attrs: Object.fromEntries(attrs), lhs: left.value, rhs: right.value },
+    };
+  };
+
+  const property = fc.property(
+    arbDraw(vars.length, templates.length, { nonzero: unsafe, dtypes: options.dtypes }),
+    (d) => {
+      const out = run(d, true);
+      if ('skip' in out) {
+        skipped[out.skip as Skip]++;
+        fc.pre(false);
+        return true;
+      }
+      compared++;
+      if (out.result.rescued) rescued++;
+      return out.result.why === undefined;
+    },
+  );
+  const details = fc.check(property, { numRuns: runs, seed, maxSkipsPerRun: 50 });
+  if (details.failed && details.counterexample) {
+    const out = run(details.counterexample[0], false);
+    if (!('skip' in out) && out.result.why)
+      return {
+        ...base,
+        status: 'unsound',
+        runs: compared,
+        rescued,
+        counterexample: { ...out.example, why: out.result.why },
+      };
+    // The property threw rather than returned false: an evaluation error is a finding too.
+    return { ...base, status: 'unsound', runs: compared, rescued, note: String(details.errorInstance) };
+  }
+  if (details.failed || compared < Math.min(10, runs))
+    return {
+      ...base,
+      status: 'untested',
+      runs: compared,
+      rescued,
+      note: `only ${compared} of the draws fit the rule (left side well-typed, guard true, type kept)`,
+    };
+  return { ...base, status: 'ok', runs: compared, rescued };
+}
+
+/** Loads a left side and its variables' constants into a fresh tensor e-graph. */
+function loadLhs(lhs: Node, bindings: ReadonlyMap<string, Node>, vars: readonly string[]) {
+  const t = createTensorEGraph();
+  const classes = addGraph(t.egraph, t.lang, [lhs, ...bindings.values()]);
+  t.egraph.rebuild();
+  return { t, byName: new Map(vars.map((v, i) => [v, classes[i + 1]])) };
+}
+
+/**
+ * Drops the templates on which the guard fails whatever the values (`rank(?x) == 2`, `is_scalar(?a)`):
+ * it is tried on a few uniform fills, and a template is kept if one of them satisfies it.
+ */
+const FILLS: readonly (readonly [number, DType])[] = [
+  [1, 'f64'],
+  [-1, 'f64'],
+  [2, 'f64'],
+  [0.5, 'f64'],
+  [1, 'i32'],
+  [1, 'bool'],
+];
+
+function fitGuard(rule: CompiledRule, templates: TypeTemplate[]): TypeTemplate[] {
+  const guard = rule.def.guard;
+  if (!guard) return templates;
+  const vars = patternVariables(rule.def.lhs).classVars;
+  const kept = templates.filter((template) =>
+    FILLS.some(([fill, dtype]) => {
+      const bindings = new Map(
+        vars.map((v) => [v, constant(Tensor.full(template.shapes[v], fill, dtype))] as const),
+      );
+      try {
+        const lhs = buildPattern(rule.def.lhs, bindings, new Map(Object.entries(template.attrs)), true);
+        if (typeof lhs === 'number') return false;
+        const { t, byName } = loadLhs(lhs, bindings, vars);
+        return compileGuard(guard, t).check(t.egraph, substOf(byName));
+      } catch {
+        return false;
+      }
+    }),
+  );
+  return kept.length ? kept : templates;
+}
+
+function formatBindings(tensors: Readonly<Record<string, Tensor>>): string {
+  return Object.entries(tensors)
+    .map(([k, t]) => `${k} = ${showTensor(t)}`)
+    .join(', ');
+}
+
+function showTensor(t: Tensor): string {
+  return `${t.dtype}${formatShape(t.shape)} ${Array.from(t.data, String).join(', ')}`;
+}
+
+function concreteShape(n: Node): number[] {
+  return n.shape.map((d) => (typeof d === 'number' ? d : 1));
+}
+
+/**
+ * Prints a counterexample, one binding per line.
+ *
+ * @example formatCounterexample(result.counterexample!) // '?x = f64[] -1\nleft side: f64[] NaN\n…'
+ */
+export function formatCounterexample(c: Counterexample): string {
+  const show = showTensor;
+  return [
+    ...Object.entries(c.bindings).map(([k, t]) => `${k} = ${show(t)}`),
+    ...Object.entries(c.attrs).map(([k, v]) => `${k} = ${JSON.stringify(v)}`),
+    `left side:  ${show(c.lhs)}`,
+    `right side: ${show(c.rhs)}`,
+    c.why,
+  ].join('\n');
+}
