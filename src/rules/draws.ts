@@ -140,7 +140,7 @@ function mulberry32(seed: number): () => number {
  *
  * @example typeTemplates(compileRule('dot(?x, ?y)').lhs).every((t) => t.shapes['?x'].length > 0) // true
  */
-export function typeTemplates(lhs: RulePattern, seed = 1, budget = 20_000, keep = 400): TypeTemplate[] {
+export function typeTemplates(lhs: RulePattern, seed = 1, budget = 3000, keep = 200): TypeTemplate[] {
   const { classVars } = patternVariables(lhs);
   const specs = attrVarSpecs(lhs);
   const axes: { name: string; kind: 'shape' | 'attr'; options: readonly unknown[] }[] = [
