@@ -8,12 +8,6 @@ const rule = (text: string, ruleset = 'ruleset r') => {
   return library.rules[0];
 };
 
-/**
- * Shipped rules the checker proves wrong, with the counterexample; reported to the rules' owner.
- * mean-fill: fill(?x, value=0.5) of an integer ?x holds 0, so its mean is 0; the right side fills 0.5.
- */
-const KNOWN_UNSOUND = new Set(['mean-fill']);
-
 describe('soundness by evaluation', () => {
   it('catches exp(log(?x)) => ?x without its guard, with a shrunk counterexample', () => {
     const result = checkSoundness(rule('rule bad [r]: exp(log(?x)) => ?x'), { runs: 100 });
@@ -62,12 +56,12 @@ describe('soundness by evaluation', () => {
     expect(formatCounterexample(a.counterexample!)).toBe(formatCounterexample(b.counterexample!));
   });
 
-  it('finds every shipped rule sound (or known unsound)', () => {
+  it('finds every shipped rule sound', () => {
     const { library, errors } = loadLibrary(readRuleDir(SHIPPED_RULES_DIR));
     expect(errors).toEqual([]);
     const unsound = library.rules
       .map((r) => checkSoundness(r, { runs: 25, engineRuns: 3 }))
-      .filter((s) => s.status === 'unsound' && !KNOWN_UNSOUND.has(s.rule))
+      .filter((s) => s.status === 'unsound')
       .map((s) => `${s.rule}: ${s.counterexample ? formatCounterexample(s.counterexample) : s.note}`);
     expect(unsound).toEqual([]);
   }, 20_000);
