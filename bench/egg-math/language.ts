@@ -67,7 +67,9 @@ function evaluateMath(lang: Language, s: SymbolId, kids: readonly number[]): num
 
 /** egg's math extraction cost: every node 1, `d` and `i` 100. @example `new GreedyExtractor(eg, eggCost(lang))` */
 export function eggCost(lang: Language): CostFunction {
-  return treeCost((s) => (lang.op(s) === 'd' || lang.op(s) === 'i' ? 100 : 1));
+  const d = lang.get('d');
+  const i = lang.get('i');
+  return treeCost((s) => (s === d || s === i ? 100 : 1));
 }
 
 /** Whether a class contains a symbol (a `var` node). @example `hasSymbol(eg, id)` */

@@ -20,6 +20,7 @@ export interface ENode {
 }
 
 const CONGRUENCE: Justification = { kind: 'congruence' };
+const USER: Justification = { kind: 'rule', rule: 'user' };
 const NO_NODES: number[] = [];
 
 /**
@@ -57,6 +58,7 @@ export class EGraph {
   private pending: number[] = [];
   private analysisPending: number[] = [];
   private touched: number[] = [];
+  private readonly merged: unknown[] = [];
   private scratch = new Int32Array(16);
   private mark = new Uint32Array(256);
   private stamp = 0;
@@ -146,7 +148,8 @@ export class EGraph {
     this.version++;
     const analyses = this.analyses;
     if (analyses.length > 0) {
-      const childIds = Array.from(kids.subarray(0, arity)) as ClassId[];
+      const childIds: ClassId[] = [];
+      for (let i = 0; i < arity; i++) childIds.push(kids[i] as ClassId);
       for (let k = 0; k < analyses.length; k++) {
         this.analysisData[k][id] = analyses[k].make(this, symbol, childIds);
       }
@@ -230,14 +233,15 @@ export class EGraph {
    *
    * @example `eg.union(a, b, { kind: 'rule', rule: 'comm-add' })`
    */
-  union(a: ClassId, b: ClassId, why: Justification = { kind: 'rule', rule: 'user' }): boolean {
+  union(a: ClassId, b: ClassId, why: Justification = USER): boolean {
     let ra = this.uf.find(a);
     let rb = this.uf.find(b);
     if (ra === rb) return false;
     const analyses = this.analyses;
-    const merged: unknown[] = [];
+    // Reused: merged values are all read before `modify` runs, the only place a nested union can start.
+    const merged = this.merged;
     for (let k = 0; k < analyses.length; k++) {
-      merged.push(analyses[k].merge(this.analysisData[k][ra], this.analysisData[k][rb]));
+      merged[k] = analyses[k].merge(this.analysisData[k][ra], this.analysisData[k][rb]);
     }
     this.explain?.union(a, b, why);
     if (this.classParents[ra].length < this.classParents[rb].length) [ra, rb] = [rb, ra];
@@ -251,6 +255,7 @@ export class EGraph {
       if (!analyses[k].same(m, data[rb])) for (const p of parentsB) this.analysisPending.push(p);
       data[ra] = m;
       data[rb] = undefined;
+      merged[k] = undefined;
     }
     const nodesA = this.classNodes[ra];
     for (const e of this.classNodes[rb]) nodesA.push(e);
@@ -346,29 +351,48 @@ export class EGraph {
     const dead = store.dead;
     const sym = store.sym;
     if (this.classMark.length < this.uf.size) this.classMark = new Uint32Array(this.uf.size * 2);
+    if (this.mark.length < store.count) this.mark = new Uint32Array(store.sym.length);
     const stamp = ++this.classStamp;
-    for (const id of this.touched) {
-      const cls = this.uf.find(id);
+    const touched = this.touched;
+    for (let t = 0; t < touched.length; t++) {
+      const cls = this.uf.find(touched[t]);
       if (this.classMark[cls] === stamp) continue;
       this.classMark[cls] = stamp;
+      // In place: nothing keeps a class's arrays across a rebuild.
       const nodes = this.classNodes[cls];
-      const live = nodes.filter((e) => dead[e] === 0);
-      if (live.length > 1) live.sort((a, b) => sym[a] - sym[b]);
-      this.classNodes[cls] = live;
-      this.classParents[cls] = this.dedupLive(this.classParents[cls]);
+      let n = 0;
+      for (let i = 0; i < nodes.length; i++) if (dead[nodes[i]] === 0) nodes[n++] = nodes[i];
+      nodes.length = n;
+      if (n > 32) nodes.sort((x, y) => sym[x] - sym[y]);
+      else {
+        // Insertion sort (stable, like Array.prototype.sort): most classes are small.
+        for (let i = 1; i < n; i++) {
+          const e = nodes[i];
+          let j = i;
+          while (j > 0 && sym[nodes[j - 1]] > sym[e]) {
+            nodes[j] = nodes[j - 1];
+            j--;
+          }
+          nodes[j] = e;
+        }
+      }
+      this.dedupLive(this.classParents[cls]);
     }
-    this.touched = [];
+    touched.length = 0;
   }
 
-  private dedupLive(list: number[]): number[] {
-    if (this.mark.length < this.nodes.count) this.mark = new Uint32Array(this.nodes.sym.length);
+  /** Drops dead nodes and repeats from a parent list, in place. */
+  private dedupLive(list: number[]): void {
     const stamp = ++this.stamp;
-    const out: number[] = [];
-    for (const e of list) {
-      if (this.nodes.dead[e] !== 0 || this.mark[e] === stamp) continue;
-      this.mark[e] = stamp;
-      out.push(e);
+    const dead = this.nodes.dead;
+    const mark = this.mark;
+    let n = 0;
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i];
+      if (dead[e] !== 0 || mark[e] === stamp) continue;
+      mark[e] = stamp;
+      list[n++] = e;
     }
-    return out;
+    list.length = n;
   }
 }

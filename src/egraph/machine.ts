@@ -10,7 +10,7 @@ const COMPARE = 1; // regs[reg] must equal regs[out] (a repeated variable)
 const LOOKUP = 2; // regs[reg] must equal the class of ground term number `out`
 const YIELD = 3; // emit a match
 
-/** One machine instruction; a single object shape keeps the interpreter's property reads monomorphic. */
+/** One machine instruction, turned into search code by `generate`. */
 interface Instr {
   readonly op: number;
   readonly reg: number;
@@ -20,8 +20,8 @@ interface Instr {
 }
 
 /**
- * Matches found by a search: flat arrays, `width` class ids per match (one per pattern variable, in the
- * program's `vars` order), so a search allocates no object per match.
+ * Matches found by a search: flat typed arrays, `width` class ids per match (one per pattern variable, in the
+ * program's `vars` order), grown by doubling, so a search allocates no object per match.
  *
  * @example
  * ```ts
@@ -30,13 +30,19 @@ interface Instr {
  * ```
  */
 export class Matches {
-  readonly classes: number[] = [];
-  readonly values: number[] = [];
-  constructor(readonly width: number) {}
-
+  /** Root class of each match; only the first `count` entries are meaningful. */
+  classes: Int32Array;
+  /** `width` bound classes per match, back to back. */
+  values: Int32Array;
   /** Number of matches. */
-  get count(): number {
-    return this.classes.length;
+  count = 0;
+  /** `capacity` is a hint: the arrays grow as needed. */
+  constructor(
+    readonly width: number,
+    capacity = 16,
+  ) {
+    this.classes = new Int32Array(capacity);
+    this.values = new Int32Array(capacity * Math.max(width, 1));
   }
 
   /** Root class of match `i`. @example `m.eclass(0)` */
@@ -48,6 +54,16 @@ export class Matches {
   value(i: number, v: number): ClassId {
     return this.values[i * this.width + v] as ClassId;
   }
+
+  /** Doubles the capacity (called by generated search code when full). @internal */
+  grow(): void {
+    const classes = new Int32Array(this.classes.length * 2);
+    classes.set(this.classes);
+    this.classes = classes;
+    const values = new Int32Array(this.values.length * 2);
+    values.set(this.values);
+    this.values = values;
+  }
 }
 
 /** When a search must stop: at most `limit` matches (more means "over"), and a `performance.now()` deadline. */
@@ -58,41 +74,86 @@ export interface SearchBudget {
 
 const UNLIMITED: SearchBudget = { limit: Number.POSITIVE_INFINITY, deadline: Number.POSITIVE_INFINITY };
 
+/** Generated search code; returns 0 when done, 1 when it stopped past the match limit, 2 at the deadline. */
+type SearchCode = (
+  sym: Int32Array,
+  start: Int32Array,
+  kids: Int32Array,
+  classNodes: readonly (readonly number[])[],
+  roots: ArrayLike<number>,
+  nRoots: number,
+  ground: Int32Array,
+  out: Matches,
+  limit: number,
+  deadline: number,
+) => number;
+
+const STOPPED_AT_LIMIT = 1;
+const TIMED_OUT = 2;
+const SEARCH_PARAMS = [
+  'sym',
+  'start',
+  'kids',
+  'classNodes',
+  'roots',
+  'nRoots',
+  'ground',
+  'out',
+  'limit',
+  'deadline',
+];
+
 /**
- * A pattern compiled once into a matching program: Bind / Compare / Lookup / Yield instructions run by a small
- * backtracking interpreter over the e-graph's flat node arrays. Variables get registers in first-occurrence
- * order (that is the `vars` order of its matches); a repeated variable compiles to Compare, a ground
- * subpattern to one Lookup of its class, done once per search.
+ * Search code by its source text: programs of the same shape (rules rebuilt for each e-graph) share one
+ * function, so the JIT optimizes it once.
+ */
+const codeCache = new Map<string, SearchCode>();
+
+/**
+ * A pattern compiled once into a matching program: Bind / Compare / Lookup / Yield instructions (egg's
+ * machine). Variables get registers in first-occurrence order (that is the `vars` order of its matches); a
+ * repeated variable compiles to Compare, a ground subpattern to one Lookup of its class, done once per search.
+ *
+ * The instructions are then turned into straight-line JavaScript (`source`): each Bind a loop over the nodes
+ * of one op in a class (class nodes are sorted by symbol, so a binary search finds the first), each register a
+ * local constant, each Compare or Lookup a `continue` to the enclosing loop, Yield a write into the flat match
+ * arrays. The source holds only integers taken from the instructions, never text from the pattern, and the
+ * code does not allocate; an interpreter over the same instructions spent most of its time in dispatch and
+ * recursion.
  *
  * @example
  * ```ts
  * const prog = Program.compile(parsePattern(lang, '(- ?x ?x)'));
  * const matches = prog.search(eg);
+ * prog.source; // the generated search code, for debugging
  * ```
  */
 export class Program {
   /** Set when a search ran past its deadline; the matches are then partial. */
   timedOut = false;
-  private readonly regs: Int32Array;
+  /** The generated search code. */
+  readonly source: string;
   private readonly groundIds: Int32Array;
-  private readonly dedup: boolean;
-  private eg!: EGraph;
-  private out!: Matches;
-  private budget: SearchBudget = UNLIMITED;
-  private steps = 0;
+  private readonly code: SearchCode;
+  private readonly one = new Int32Array(1);
+  /** Matches found by the last search, to size the next one's arrays (counts change slowly by iteration). */
+  private lastCount = 16;
 
   private constructor(
     readonly pattern: Pattern,
-    private readonly instrs: readonly Instr[],
-    nregs: number,
+    instrs: readonly Instr[],
     readonly vars: readonly string[],
-    private readonly varRegs: Int32Array,
+    varRegs: Int32Array,
     private readonly grounds: readonly Term[],
   ) {
-    this.regs = new Int32Array(nregs);
     this.groundIds = new Int32Array(grounds.length);
-    // Two paths through different nodes can yield the same substitution only when binds nest.
-    this.dedup = instrs.filter((i) => i.op === BIND).length > 1;
+    this.source = generate(instrs, varRegs);
+    let code = codeCache.get(this.source);
+    if (code === undefined) {
+      code = new Function(...SEARCH_PARAMS, this.source) as SearchCode;
+      codeCache.set(this.source, code);
+    }
+    this.code = code;
   }
 
   /** Compiles a pattern. @example `Program.compile(parsePattern(lang, '(+ ?a 0)'))` */
@@ -128,7 +189,7 @@ export class Program {
     };
     emit(pattern, 0, true);
     instrs.push({ op: YIELD, reg: 0, sym: 0, arity: 0, out: 0 });
-    return new Program(pattern, instrs, nregs, vars, Int32Array.from(varRegs), grounds);
+    return new Program(pattern, instrs, vars, Int32Array.from(varRegs), grounds);
   }
 
   /** Root symbol, or undefined when the pattern is a bare variable (it matches every class). */
@@ -143,105 +204,112 @@ export class Program {
    * @example `prog.search(eg, OpIndex.of(eg), { limit: 1000, deadline: performance.now() + 50 })`
    */
   search(eg: EGraph, index?: OpIndex, budget: SearchBudget = UNLIMITED): Matches {
-    const out = new Matches(this.vars.length);
+    const out = new Matches(this.vars.length, this.lastCount);
     this.timedOut = false;
-    for (let g = 0; g < this.grounds.length; g++) {
-      const id = eg.lookupTerm(this.grounds[g]);
-      if (id === undefined) return out; // a ground part absent from the graph: nothing can match
-      this.groundIds[g] = id;
-    }
+    if (!this.resolveGrounds(eg)) return out;
     const root = this.rootSymbol;
-    let classes: readonly number[];
-    if (index !== undefined) classes = root === undefined ? index.all : index.classesWith(root);
-    else classes = eg.classIds();
-    this.eg = eg;
-    this.out = out;
-    this.budget = budget;
-    this.steps = 0;
-    for (let i = 0; i < classes.length; i++) {
-      this.regs[0] = classes[i];
-      this.run(0);
-      if (out.classes.length > budget.limit || this.timedOut) break;
+    let classes: ArrayLike<number>;
+    let n: number;
+    if (index !== undefined) {
+      classes = root === undefined ? index.all : index.classesWith(root);
+      n = classes.length;
+    } else {
+      classes = eg.classIds();
+      n = classes.length;
     }
+    this.runCode(eg, classes, n, out, budget);
+    this.lastCount = Math.max(16, out.count + (out.count >> 2));
     return out;
   }
 
   /** Matches rooted at one class. @example `prog.searchClass(eg, id)` */
   searchClass(eg: EGraph, eclass: ClassId): Matches {
     const out = new Matches(this.vars.length);
-    for (let g = 0; g < this.grounds.length; g++) {
-      const id = eg.lookupTerm(this.grounds[g]);
-      if (id === undefined) return out;
-      this.groundIds[g] = id;
-    }
-    this.eg = eg;
-    this.out = out;
-    this.budget = UNLIMITED;
-    this.regs[0] = eg.find(eclass);
-    this.run(0);
+    this.timedOut = false;
+    if (!this.resolveGrounds(eg)) return out;
+    this.one[0] = eg.find(eclass);
+    this.runCode(eg, this.one, 1, out, UNLIMITED);
     return out;
   }
 
-  private run(pc: number): void {
-    const regs = this.regs;
-    for (;;) {
-      const ins = this.instrs[pc];
-      switch (ins.op) {
-        case BIND: {
-          const store = this.eg.nodes;
-          const nodes = this.eg.classNodes[regs[ins.reg]];
-          const sym = ins.sym;
-          const out = ins.out;
-          const arity = ins.arity;
-          if ((++this.steps & 1023) === 0 && performance.now() > this.budget.deadline) this.timedOut = true;
-          // Class nodes are sorted by symbol: binary-search the first node of this op, stop after its last.
-          const symOf = store.sym;
-          let lo = 0;
-          let hi = nodes.length;
-          while (lo < hi) {
-            const mid = (lo + hi) >>> 1;
-            if (symOf[nodes[mid]] < sym) lo = mid + 1;
-            else hi = mid;
-          }
-          for (let j = lo; j < nodes.length; j++) {
-            const e = nodes[j];
-            if (symOf[e] !== sym) break;
-            const s = store.start[e];
-            for (let k = 0; k < arity; k++) regs[out + k] = store.kids[s + k];
-            this.run(pc + 1);
-            if (this.timedOut || this.out.classes.length > this.budget.limit) return;
-          }
-          return;
-        }
-        case COMPARE:
-          if (regs[ins.reg] !== regs[ins.out]) return;
-          pc++;
-          break;
-        case LOOKUP:
-          if (regs[ins.reg] !== this.groundIds[ins.out]) return;
-          pc++;
-          break;
-        default:
-          this.yieldMatch();
-          return;
-      }
+  /** Looks up the ground subterms; false when one is absent from the graph (then nothing can match). */
+  private resolveGrounds(eg: EGraph): boolean {
+    for (let g = 0; g < this.grounds.length; g++) {
+      const id = eg.lookupTerm(this.grounds[g]);
+      if (id === undefined) return false;
+      this.groundIds[g] = id;
     }
+    return true;
   }
 
-  private yieldMatch(): void {
-    const out = this.out;
-    const regs = this.regs;
-    const varRegs = this.varRegs;
-    const w = varRegs.length;
-    const cls = regs[0];
-    if (this.dedup) {
-      for (let m = out.classes.length - 1; m >= 0 && out.classes[m] === cls; m--) {
-        let v = 0;
-        while (v < w && out.values[m * w + v] === regs[varRegs[v]]) v++;
-        if (v === w) return;
+  private runCode(eg: EGraph, roots: ArrayLike<number>, n: number, out: Matches, budget: SearchBudget): void {
+    const store = eg.nodes;
+    const status = this.code(
+      store.sym,
+      store.start,
+      store.kids,
+      eg.classNodes,
+      roots,
+      n,
+      this.groundIds,
+      out,
+      budget.limit,
+      budget.deadline,
+    );
+    if (status === TIMED_OUT) this.timedOut = true;
+  }
+}
+
+/** Straight-line search code for a program (see `Program`); registers are locals `r0`, `r1`, ... */
+function generate(instrs: readonly Instr[], varRegs: Int32Array): string {
+  const w = varRegs.length;
+  const binds = instrs.filter((i) => i.op === BIND).length;
+  const lines = ['let steps = 0;', 'for (let i = 0; i < nRoots; i++) {', 'const r0 = roots[i];'];
+  let depth = 0;
+  for (const ins of instrs) {
+    switch (ins.op) {
+      case BIND: {
+        const d = depth++;
+        const [ns, lo, hi, j, e, s] = ['ns', 'lo', 'hi', 'j', 'e', 's'].map((v) => `${v}${d}`);
+        lines.push(
+          `if ((++steps & 1023) === 0 && performance.now() > deadline) return ${TIMED_OUT};`,
+          `const ${ns} = classNodes[r${ins.reg}];`,
+          `let ${lo} = 0, ${hi} = ${ns}.length;`,
+          `while (${lo} < ${hi}) { const mid = (${lo} + ${hi}) >>> 1; if (sym[${ns}[mid]] < ${ins.sym}) ${lo} = mid + 1; else ${hi} = mid; }`,
+          `for (let ${j} = ${lo}; ${j} < ${ns}.length; ${j}++) {`,
+          `const ${e} = ${ns}[${j}];`,
+          `if (sym[${e}] !== ${ins.sym}) break;`,
+          `const ${s} = start[${e}];`,
+        );
+        for (let k = 0; k < ins.arity; k++) lines.push(`const r${ins.out + k} = kids[${s} + ${k}];`);
+        break;
+      }
+      case COMPARE:
+        lines.push(`if (r${ins.reg} !== r${ins.out}) continue;`);
+        break;
+      case LOOKUP:
+        lines.push(`if (r${ins.reg} !== ground[${ins.out}]) continue;`);
+        break;
+      default: {
+        const regs = Array.from(varRegs, (r) => `r${r}`);
+        lines.push('const n = out.count;');
+        // Two paths through different nodes can yield the same substitution only when binds nest; such
+        // duplicates come out one after the other, among the last matches of the same class.
+        if (binds > 1) {
+          const same = regs.map((r, v) => `out.values[m * ${w} + ${v}] === ${r}`).join(' && ') || 'true';
+          lines.push(
+            'let dup = false;',
+            `for (let m = n - 1; m >= 0 && out.classes[m] === r0; m--) if (${same}) { dup = true; break; }`,
+            'if (dup) continue;',
+          );
+        }
+        lines.push('if (n === out.classes.length) out.grow();', 'out.classes[n] = r0;');
+        regs.forEach((r, v) => lines.push(`out.values[n * ${w} + ${v}] = ${r};`));
+        lines.push('out.count = n + 1;', `if (n + 1 > limit) return ${STOPPED_AT_LIMIT};`);
       }
     }
-    out.classes.push(cls);
-    for (let v = 0; v < w; v++) out.values.push(regs[varRegs[v]]);
   }
+  for (let d = 0; d <= depth; d++) lines.push('}');
+  lines.push('return 0;');
+  return lines.join('\n');
 }

@@ -29,7 +29,8 @@ export class NodeStore {
   /** Number of nodes currently in the table. */
   live = 0;
   private kidsLen = 0;
-  private table = new Int32Array(1024).fill(EMPTY);
+  /** Slot pairs (node index, its hash): a probe compares hashes before touching the node arrays. */
+  private table = new Int32Array(2048).fill(EMPTY);
   private mask = 1023;
   private used = 0; // live entries plus tombstones
 
@@ -54,11 +55,12 @@ export class NodeStore {
   /** Index of the node with this content in the table, or -1. @example `store.lookup(sym, kids, 2)` */
   lookup(sym: number, kids: ArrayLike<number>, arity: number): number {
     const t = this.table;
-    let slot = hashOf(sym, kids, 0, arity) & this.mask;
+    const h = hashOf(sym, kids, 0, arity);
+    let slot = h & this.mask;
     for (;;) {
-      const e = t[slot];
+      const e = t[2 * slot];
       if (e === EMPTY) return -1;
-      if (e >= 0 && this.sym[e] === sym && this.sameKids(e, kids, arity)) return e;
+      if (e >= 0 && t[2 * slot + 1] === h && this.sym[e] === sym && this.sameKids(e, kids, arity)) return e;
       slot = (slot + 1) & this.mask;
     }
   }
@@ -69,11 +71,12 @@ export class NodeStore {
     const s = this.start[e];
     const sym = this.sym[e];
     const kids = this.kids;
-    let slot = hashOf(sym, kids, s, arity) & this.mask;
+    const h = hashOf(sym, kids, s, arity);
+    let slot = h & this.mask;
     for (;;) {
-      const f = t[slot];
+      const f = t[2 * slot];
       if (f === EMPTY) return -1;
-      if (f >= 0 && this.sym[f] === sym) {
+      if (f >= 0 && t[2 * slot + 1] === h && this.sym[f] === sym) {
         const fs = this.start[f];
         let i = 0;
         while (i < arity && kids[fs + i] === kids[s + i]) i++;
@@ -85,12 +88,14 @@ export class NodeStore {
 
   /** Puts node `e` in the table under its current content; the caller ensures no equal node is there. */
   insert(e: number, arity: number): void {
-    if ((this.used + 1) * 2 > this.table.length) this.resize();
+    if ((this.used + 1) * 2 > this.mask + 1) this.resize();
     const t = this.table;
-    let slot = hashOf(this.sym[e], this.kids, this.start[e], arity) & this.mask;
-    while (t[slot] >= 0) slot = (slot + 1) & this.mask;
-    if (t[slot] === EMPTY) this.used++;
-    t[slot] = e;
+    const h = hashOf(this.sym[e], this.kids, this.start[e], arity);
+    let slot = h & this.mask;
+    while (t[2 * slot] >= 0) slot = (slot + 1) & this.mask;
+    if (t[2 * slot] === EMPTY) this.used++;
+    t[2 * slot] = e;
+    t[2 * slot + 1] = h;
     this.live++;
   }
 
@@ -102,10 +107,10 @@ export class NodeStore {
     const t = this.table;
     let slot = hashOf(this.sym[e], this.kids, this.start[e], arity) & this.mask;
     for (;;) {
-      const f = t[slot];
+      const f = t[2 * slot];
       if (f === EMPTY) return false;
       if (f === e) {
-        t[slot] = TOMBSTONE;
+        t[2 * slot] = TOMBSTONE;
         this.live--;
         return true;
       }
@@ -115,7 +120,8 @@ export class NodeStore {
 
   /** Calls `fn` on every node index in the table (for invariant checks, not hot paths). */
   forEachLive(fn: (e: number) => void): void {
-    for (const e of this.table) if (e >= 0) fn(e);
+    const t = this.table;
+    for (let i = 0; i < t.length; i += 2) if (t[i] >= 0) fn(t[i]);
   }
 
   private sameKids(e: number, kids: ArrayLike<number>, arity: number): boolean {
@@ -139,16 +145,21 @@ export class NodeStore {
 
   private resize(): void {
     const old = this.table;
-    const size = this.live * 4 > old.length ? old.length * 2 : old.length;
-    this.table = new Int32Array(size).fill(EMPTY);
+    const slots = old.length / 2;
+    const size = this.live * 4 > slots ? slots * 2 : slots;
+    const t = new Int32Array(2 * size).fill(EMPTY);
+    this.table = t;
     this.mask = size - 1;
     this.used = 0;
     this.live = 0;
-    for (const e of old) {
+    for (let i = 0; i < old.length; i += 2) {
+      const e = old[i];
       if (e < 0) continue;
-      let slot = hashOf(this.sym[e], this.kids, this.start[e], this.arityOf(e)) & this.mask;
-      while (this.table[slot] !== EMPTY) slot = (slot + 1) & this.mask;
-      this.table[slot] = e;
+      const h = old[i + 1];
+      let slot = h & this.mask;
+      while (t[2 * slot] !== EMPTY) slot = (slot + 1) & this.mask;
+      t[2 * slot] = e;
+      t[2 * slot + 1] = h;
       this.used++;
       this.live++;
     }

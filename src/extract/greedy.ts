@@ -54,17 +54,30 @@ export class GreedyExtractor {
     const eg = this.eg;
     const store = eg.nodes;
     const classes = eg.classIds();
-    const kidCosts: number[] = [];
+    // One child-cost array per arity, reused: resizing a single array on every node showed in profiles.
+    const kidCostsByArity: number[][] = [];
+    // Only classes with a child whose cost changed since they were last visited are visited again: a visit
+    // that sees the same child costs changes nothing, so this is the plain fixpoint loop with the no-op
+    // visits left out (same passes, same order, same choices).
+    const dirty = new Uint8Array(eg.idCount).fill(1);
     let changed = true;
     while (changed) {
       changed = false;
       for (const cls of classes) {
+        if (dirty[cls] === 0) continue;
+        dirty[cls] = 0;
         let best = this.cost[cls];
         let bestNode = this.bestNode[cls];
-        for (const e of eg.classNodes[cls]) {
+        const nodes = eg.classNodes[cls];
+        for (let n = 0; n < nodes.length; n++) {
+          const e = nodes[n];
           const arity = eg.lang.arity(store.sym[e] as SymbolId);
           const s = store.start[e];
-          kidCosts.length = arity;
+          let kidCosts = kidCostsByArity[arity];
+          if (kidCosts === undefined) {
+            kidCosts = new Array<number>(arity).fill(0);
+            kidCostsByArity[arity] = kidCosts;
+          }
           let finite = true;
           for (let i = 0; i < arity; i++) {
             const c = this.cost[eg.find(store.kids[s + i] as ClassId)];
@@ -85,6 +98,8 @@ export class GreedyExtractor {
           this.cost[cls] = best;
           this.bestNode[cls] = bestNode;
           changed = true;
+          const parents = eg.classParents[cls];
+          for (let p = 0; p < parents.length; p++) dirty[eg.find(store.owner[parents[p]] as ClassId)] = 1;
         }
       }
     }
