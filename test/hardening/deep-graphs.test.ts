@@ -1,0 +1,62 @@
+/**
+ * Very deep graphs: the graph layer walks them without recursion proportional to depth, so 100,000
+ * nested ops print, evaluate and differentiate. optimize is checked at a depth of 2,000 under small
+ * limits: its DAG extraction is quadratic in depth (see the report in the commit log), so 100,000 would
+ * take minutes, not overflow.
+ */
+import { describe, expect, it } from 'vitest';
+import { evaluate, formatExpr, grad, type Node, T, topoSort } from '../../src/graph/index.js';
+import { optimize } from '../../src/optimize.js';
+import { defaultLibrary } from '../../src/rules/load.js';
+
+const x = T.vector('x', 'f64');
+
+/** sin(exp(sin(exp(… x)))) with `depth` ops: bounded (|sin| ≤ 1 keeps exp small), so values stay finite. */
+function chain(depth: number): Node {
+  let y = x;
+  for (let i = 0; i < depth; i++) y = i % 2 ? T.exp(y) : T.sin(y);
+  return y;
+}
+
+describe('100,000 nested ops', () => {
+  const deep = chain(100_000);
+
+  it('sorts, prints and evaluates', () => {
+    expect(topoSort([deep])).toHaveLength(100_001);
+    const text = formatExpr(deep);
+    expect(text.startsWith('exp(sin(exp(')).toBe(true);
+    expect(text.length).toBe(100_000 * 5 + 1);
+    const value = evaluate(deep, { x: [0.1, 0.2] });
+    expect(value.shape).toEqual([2]);
+    expect(Array.from(value.data).every(Number.isFinite)).toBe(true);
+  });
+
+  it('differentiates', () => {
+    const [g] = grad(T.sum(deep), [x]);
+    const value = evaluate(g, { x: [0.1] });
+    expect(Number.isFinite(value.item())).toBe(true);
+  });
+
+  it('a 100,000-term sum evaluates and prints', () => {
+    let s = x;
+    for (let i = 0; i < 100_000; i++) s = T.add(s, 1);
+    expect(evaluate(s, { x: [0] }).item()).toBe(100_000);
+    expect(formatExpr(s).length).toBe(1 + 4 * 100_000);
+  });
+});
+
+describe('optimize on deep graphs', () => {
+  it.each(['fast_compile', 'fast_run'])('%s: 2,000 nested ops under small limits, values kept', (mode) => {
+    const y = chain(2_000);
+    const limits = { nodes: 10_000, iterations: 3, timeMs: 500 };
+    const { outputs, report } = optimize([y], { library: defaultLibrary(), mode, limits });
+    for (const phase of report.phases) {
+      expect(phase.iterations).toBeLessThanOrEqual(3);
+      expect(phase.enodes).toBeLessThanOrEqual(2 * limits.nodes);
+      expect(phase.ms).toBeLessThanOrEqual(1.1 * limits.timeMs + 20);
+    }
+    expect(report.costAfter).toBeLessThanOrEqual(report.costBefore);
+    const before = evaluate(y, { x: [0.3] }).item();
+    expect(evaluate(outputs[0], { x: [0.3] }).item()).toBeCloseTo(before, 9);
+  });
+});
