@@ -7,7 +7,6 @@
 import type { ClassId, SymbolId } from '../egraph/ids.js';
 import type { Subst } from '../egraph/rewrite.js';
 import type { TensorEGraph } from '../egraph/tensor/index.js';
-import { unifyTypes } from '../egraph/tensor/type-analysis.js';
 import { typeApplication, weakDType } from '../graph/apply.js';
 import type { AttrValue, TypeInfo } from '../graph/op-def.js';
 import { getOp } from '../graph/op-table.js';
@@ -49,7 +48,7 @@ export function instantiateRhs(
     }
   }
   if (typeof plan === 'string') return plan;
-  if (!unifyTypes(plan.type, want)) return 'type-changed';
+  if (!provablySameType(plan.type, want)) return 'type-changed';
   return build(t, plan);
 }
 
@@ -112,4 +111,16 @@ function planNode(
     given,
   );
   return { symbol: t.lang.symbol(def.name, typed.attrs, plans.length), kids: plans, type: typed.type };
+}
+
+/**
+ * Whether two types are the same for every binding of their dims: same dtype and identical dims. An
+ * unknown dim (`?x0`) is not known to equal a concrete size or another unknown dim, so a rewrite that
+ * would trade one for the other (`sum(?x, axis=0, keepdims=true) => ?x` on a `?`-sized vector, or
+ * `transpose(?x) => ?x` on a matrix of unknown dims) is refused.
+ */
+function provablySameType(a: TypeInfo, b: TypeInfo): boolean {
+  return (
+    a.dtype === b.dtype && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i])
+  );
 }
