@@ -67,5 +67,7 @@ while (Date.now() < deadline) {
     }
   }
 }
-console.log(`fuzz: ${graphs} graphs, ${mutations} rule-file mutations, ${found} counterexamples (last seed ${seed})`);
+console.log(
+  `fuzz: ${graphs} graphs, ${mutations} rule-file mutations, ${found} counterexamples (last seed ${seed})`,
+);
 process.exitCode = found > 0 ? 1 : 0;

@@ -35,7 +35,8 @@ export const checkEquivalenceCommand: Command = {
     });
     if (positionals.length !== 1) throw new UsageError('check-equivalence takes one expression');
     const runs = integerFlag('runs', values.runs!, 1);
-    const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : integerFlag('seed', values.seed);
+    const seed =
+      values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : integerFlag('seed', values.seed);
     const domain = values.domain!.split(',').map(Number);
     if (domain.length !== 2 || !domain.every(Number.isFinite) || domain[0] > domain[1])
       throw new UsageError(`--domain: '${values.domain}' is not LO,HI with LO <= HI`);
@@ -73,7 +74,7 @@ export const checkEquivalenceCommand: Command = {
         seed,
         inputs: fixed,
         domain: { min: domain[0], max: domain[1] },
-        allowStabilization: stabilizedBy(library, report),
+        allowStabilization: report.stabilized || stabilizedBy(library, report),
       });
     } catch (e) {
       if (!(e instanceof EquivalenceError)) throw e;
@@ -92,6 +93,7 @@ export const checkEquivalenceCommand: Command = {
 
 function integerFlag(name: string, text: string, min = Number.MIN_SAFE_INTEGER): number {
   const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${name}: '${text}' is not an integer >= ${min}`);
+  if (!Number.isSafeInteger(n) || n < min)
+    throw new UsageError(`--${name}: '${text}' is not an integer >= ${min}`);
   return n;
 }

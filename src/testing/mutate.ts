@@ -4,7 +4,27 @@
  * a bad merge would look.
  */
 
-const ODD = ['(', ')', '[', ']', '?', ':', '=>', '<=>', ',', '#', '"', '\n', '\u0000', 'é', '∞', '😀', '1e999', '-', '.'];
+const ODD = [
+  '(',
+  ')',
+  '[',
+  ']',
+  '?',
+  ':',
+  '=>',
+  '<=>',
+  ',',
+  '#',
+  '"',
+  '\n',
+  '\u0000',
+  'é',
+  '∞',
+  '😀',
+  '1e999',
+  '-',
+  '.',
+];
 
 /**
  * Applies `count` random mutations to `text`, drawing from `random` (a PRNG of floats in [0, 1)).

@@ -50,7 +50,11 @@ export type Fixture = OptimizerFixture | RulesFixture;
  * @example tensorToJson(Tensor.from([1, NaN], [2], 'f64')).data // [1, 'NaN']
  */
 export function tensorToJson(t: Tensor): TensorJson {
-  return { dtype: t.dtype, shape: t.shape, data: Array.from(t.data, (v) => (Number.isFinite(v) ? v : String(v))) };
+  return {
+    dtype: t.dtype,
+    shape: t.shape,
+    data: Array.from(t.data, (v) => (Number.isFinite(v) ? v : String(v))),
+  };
 }
 
 /** Decodes {@link tensorToJson}. */
@@ -112,7 +116,8 @@ export function replayRules(text: string, file: string): string | undefined {
   try {
     const { errors } = loadLibrary([{ text, file }]);
     for (const e of errors) {
-      if (!(e instanceof SourceError)) return `loadLibrary reported a ${(e as Error).name}: ${(e as Error).message}`;
+      if (!(e instanceof SourceError))
+        return `loadLibrary reported a ${(e as Error).name}: ${(e as Error).message}`;
       if (!(e.span.line >= 1 && e.span.column >= 1))
         return `a SourceError without a location (line ${e.span.line}, col ${e.span.column}): ${e.message}`;
     }
