@@ -300,6 +300,9 @@ export class EGraph {
           const f = store.lookupNode(e, arity);
           if (f >= 0) {
             store.dead[e] = 1;
+            // Its class must drop it even when the union is a no-op (both nodes already in one class):
+            // a dead node left in a class list would be matched twice.
+            this.touched.push(store.owner[e]);
             if (this.union(asClassId(store.owner[f]), asClassId(store.owner[e]), CONGRUENCE)) unions++;
           } else {
             store.insert(e, arity);

@@ -263,7 +263,6 @@ export class Program {
 /** Straight-line search code for a program (see `Program`); registers are locals `r0`, `r1`, ... */
 function generate(instrs: readonly Instr[], varRegs: Int32Array): string {
   const w = varRegs.length;
-  const binds = instrs.filter((i) => i.op === BIND).length;
   const lines = ['let steps = 0;', 'for (let i = 0; i < nRoots; i++) {', 'const r0 = roots[i];'];
   let depth = 0;
   for (const ins of instrs) {
@@ -293,16 +292,9 @@ function generate(instrs: readonly Instr[], varRegs: Int32Array): string {
       default: {
         const regs = Array.from(varRegs, (r) => `r${r}`);
         lines.push('const n = out.count;');
-        // Two paths through different nodes can yield the same substitution only when binds nest; such
-        // duplicates come out one after the other, among the last matches of the same class.
-        if (binds > 1) {
-          const same = regs.map((r, v) => `out.values[m * ${w} + ${v}] === ${r}`).join(' && ') || 'true';
-          lines.push(
-            'let dup = false;',
-            `for (let m = n - 1; m >= 0 && out.classes[m] === r0; m--) if (${same}) { dup = true; break; }`,
-            'if (dup) continue;',
-          );
-        }
+        // No duplicate check: in a clean e-graph a node is determined by its symbol and children, and a
+        // class by any node of it, so the variables' classes determine every node on the path; two paths
+        // cannot yield the same substitution.
         lines.push('if (n === out.classes.length) out.grow();', 'out.classes[n] = r0;');
         regs.forEach((r, v) => lines.push(`out.values[n * ${w} + ${v}] = ${r};`));
         lines.push('out.count = n + 1;', `if (n + 1 > limit) return ${STOPPED_AT_LIMIT};`);

@@ -27,6 +27,21 @@ describe('union-find', () => {
 });
 
 describe('e-graph core', () => {
+  it('drops a node made congruent to another node of its own class', () => {
+    const { lang } = smallLanguage();
+    const eg = new EGraph(lang);
+    const fa = eg.addTerm(parseTerm(lang, '(sin a)'));
+    const fb = eg.addTerm(parseTerm(lang, '(sin b)'));
+    eg.union(fa, fb);
+    eg.rebuild();
+    // (sin a) and (sin b) share a class; once a = b they are one node, and the class must list it once.
+    eg.union(eg.addTerm(parseTerm(lang, 'a')), eg.addTerm(parseTerm(lang, 'b')));
+    eg.rebuild();
+    eg.check();
+    expect(eg.nodesOf(fa)).toHaveLength(1);
+    expect(eg.nodeCount()).toBe(3); // a, b and one sin node
+  });
+
   it('restores congruence on rebuild', () => {
     const { lang } = smallLanguage();
     const eg = new EGraph(lang);
