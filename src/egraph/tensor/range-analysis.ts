@@ -135,13 +135,18 @@ function transfer(lang: Language, symbol: SymbolId, kids: readonly Interval[]): 
 }
 
 /**
- * Range analysis for the tensor language. Two forms of one constant may round differently
- * (`log(exp(0.3))` is 0.30000000000000004): their point ranges then miss each other by a hair, which
- * is rounding, not an unsound rewrite, so such merges take the hull instead of failing.
+ * Range analysis for the tensor language. Two forms of one value may round differently
+ * (`log(exp(0.3))` is 0.30000000000000004, `log(exp(1e-306))` is 0): their ranges then miss each other,
+ * which is rounding, not an unsound rewrite. A merge of disjoint ranges therefore takes the hull, which
+ * stays sound for both, instead of failing the whole optimization; `disjointMerges` counts them, and
+ * gaps beyond rounding are what `rules:check` looks for.
  *
  * @example const ranges = new RangeAnalysis(); isNonZero(eg.data(ranges, id))
  */
 export class RangeAnalysis extends IntervalAnalysis {
+  /** Merges whose ranges did not overlap, beyond a few float32 ulps. */
+  disjointMerges = 0;
+
   constructor() {
     super(transfer);
   }
@@ -149,13 +154,13 @@ export class RangeAnalysis extends IntervalAnalysis {
   override merge(a: IntervalFact, b: IntervalFact): IntervalFact {
     const lo = Math.max(a.lo, b.lo);
     const hi = Math.min(a.hi, b.hi);
-    if (lo > hi && lo - hi <= ROUNDING_SLACK * Math.max(Math.abs(lo), Math.abs(hi), 1e-300))
-      return {
-        lo: Math.min(a.lo, b.lo),
-        hi: Math.max(a.hi, b.hi),
-        narrowings: Math.max(a.narrowings, b.narrowings),
-      };
-    return super.merge(a, b);
+    if (lo <= hi) return super.merge(a, b);
+    if (lo - hi > ROUNDING_SLACK * Math.max(Math.abs(lo), Math.abs(hi))) this.disjointMerges++;
+    return {
+      lo: Math.min(a.lo, b.lo),
+      hi: Math.max(a.hi, b.hi),
+      narrowings: Math.max(a.narrowings, b.narrowings),
+    };
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { apply } from '../apply.js';
 import { type DType, floatOf, promoteAll } from '../dtype.js';
+import { DTypeError } from '../errors.js';
 import type { Node } from '../node.js';
 import type { Attrs, OpDef, OpSyntax, TypeInfo, VjpContext } from '../op-def.js';
 import { broadcastShapes } from '../shape.js';
@@ -22,11 +23,17 @@ interface ElementwiseSpec {
   readonly cost: number;
   readonly vjp?: (ctx: VjpContext) => readonly (Node | null)[];
   readonly syntax?: OpSyntax;
+  /** Refuse all-bool args, as numpy does for `-` (negating a bool is no arithmetic at all). */
+  readonly refusesBool?: boolean;
 }
 
 const A = (op: string, ...args: (Node | number)[]): Node => apply(op, args);
 
-function outDType(rule: DTypeRule, dtypes: readonly DType[]): DType {
+function outDType(rule: DTypeRule, dtypes: readonly DType[], refusingBool?: string): DType {
+  if (refusingBool && dtypes.every((d) => d === 'bool'))
+    throw new DTypeError(
+      `${refusingBool}: not defined on bool tensors (use not, xor or cast to an integer first)`,
+    );
   if (rule === 'bool') return 'bool';
   const joined = promoteAll(dtypes);
   return rule === 'float' ? floatOf(joined) : joined;
@@ -44,6 +51,7 @@ function elementwise(spec: ElementwiseSpec): OpDef {
       dtype: outDType(
         spec.dtype,
         args.map((a) => a.dtype),
+        spec.refusesBool ? spec.name : undefined,
       ),
       shape: broadcastShapes(
         spec.name,
@@ -87,6 +95,7 @@ const unary = (
 const UNARY: ElementwiseSpec[] = [
   {
     ...unary('neg', '-x', (x) => -x, 1, undefined, 'same', { kind: 'prefix', symbol: '-', precedence: 30 }),
+    refusesBool: true,
     vjp: ({ g }) => [A('neg', g)],
   },
   unary('abs', '|x|', Math.abs, 1, (x) => A('sign', x), 'same'),
@@ -169,15 +178,18 @@ const BINARY: ElementwiseSpec[] = [
     ({ g }) => [g, g],
     infix('+', 10),
   ),
-  binary(
-    'sub',
-    'a - b',
-    (a, b) => a - b,
-    1,
-    'same',
-    ({ g }) => [g, A('neg', g)],
-    infix('-', 10),
-  ),
+  {
+    ...binary(
+      'sub',
+      'a - b',
+      (a, b) => a - b,
+      1,
+      'same',
+      ({ g }) => [g, A('neg', g)],
+      infix('-', 10),
+    ),
+    refusesBool: true,
+  },
   binary(
     'mul',
     'a * b',
