@@ -138,9 +138,9 @@ export function stridesOf(shape: readonly number[]): number[] {
 
 /** Checks a dimension written by a user: a non-negative integer or an identifier. */
 export function checkDim(where: string, d: unknown): Dim {
-  if (typeof d === 'number' && Number.isInteger(d) && d >= 0) return d;
+  if (typeof d === 'number' && Number.isSafeInteger(d) && d >= 0) return d;
   if (typeof d === 'string' && /^(\?[^\s,[\]]*|[A-Za-z_][A-Za-z0-9_]*)$/.test(d)) return d;
   throw new ShapeError(
-    `${where}: dimension ${JSON.stringify(d)} must be a non-negative integer, a name, or an unknown '?…'`,
+    `${where}: dimension ${JSON.stringify(d)} must be a non-negative integer below 2^53, a name, or an unknown '?…'`,
   );
 }

@@ -282,7 +282,7 @@ const ERRORS: [string, () => unknown, new (...a: never[]) => Error, string][] = 
     'reshape bad dim',
     () => T.reshape(a23, [-2, 3]),
     ShapeError,
-    "reshape: attribute 'shape': dimension -2 must be a non-negative integer, a name, or an unknown '?…'",
+    "reshape: attribute 'shape': dimension -2 must be a non-negative integer below 2^53, a name, or an unknown '?…'",
   ],
   [
     'transpose perm',
