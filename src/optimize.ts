@@ -10,6 +10,7 @@ import { Runner } from './egraph/run.js';
 import { addGraph, buildGraph, createTensorEGraph, type TensorEGraph } from './egraph/tensor/index.js';
 import { dagCost } from './extract/choice.js';
 import { extractDag } from './extract/dag.js';
+import { extractTree } from './extract/tree.js';
 import { type NodeCost, nodeCountCost } from './extract/node-cost.js';
 import { cpuCostModel, gpuCostModel } from './extract/tensor-cost.js';
 import { OpError } from './graph/errors.js';
@@ -47,6 +48,9 @@ export function nodeCostFor(t: TensorEGraph, model: CostModel = 'cpu'): NodeCost
     return base(eg, cls, node) + penalty;
   };
 }
+
+/** Above this many e-classes extraction is tree-cost greedy rather than DAG-aware (see extractGraph). */
+const DAG_EXTRACTION_LIMIT = 4000;
 
 /** Cost of an op whose value is a small known constant: positive (extraction needs that), near zero. */
 const FOLDED_COST = 1e-6;
@@ -257,7 +261,13 @@ export function saturate(outputs: readonly Node[], options: OptimizeOptions = {}
 
 /** Extracts the cheapest DAG for `roots`, builds it as a graph and folds its small constant parts. */
 function extractGraph(t: TensorEGraph, roots: readonly ClassId[], cost: CostModel, foldLimit = 1024): Node[] {
-  const { choice } = extractDag(t.egraph, roots, nodeCostFor(t, cost));
+  // The DAG heuristic keeps a set of classes per class: quadratic on deep graphs (8 s at depth
+  // 16,000). Above a few thousand classes the linear tree-cost extractor (egg's) takes over.
+  const nodeCost = nodeCostFor(t, cost);
+  const { choice } =
+    t.egraph.classCount <= DAG_EXTRACTION_LIMIT
+      ? extractDag(t.egraph, roots, nodeCost)
+      : extractTree(t.egraph, roots, nodeCost);
   const built = buildGraph(t.egraph, t.lang, roots, (c) => choice.get(t.egraph.find(c))!);
   return foldConstants(built, foldLimit);
 }

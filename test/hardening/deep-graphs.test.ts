@@ -1,8 +1,7 @@
 /**
  * Very deep graphs: the graph layer walks them without recursion proportional to depth, so 100,000
- * nested ops print, evaluate and differentiate. optimize is checked at a depth of 2,000 under small
- * limits: its DAG extraction is quadratic in depth (see the report in the commit log), so 100,000 would
- * take minutes, not overflow.
+ * nested ops print, evaluate, differentiate and optimize. Extraction switches from the DAG heuristic
+ * (quadratic in depth) to tree-cost greedy above a few thousand classes, so optimize stays near linear.
  */
 import { describe, expect, it } from 'vitest';
 import { evaluate, formatExpr, grad, type Node, T, topoSort } from '../../src/graph/index.js';
@@ -59,4 +58,16 @@ describe('optimize on deep graphs', () => {
     const before = evaluate(y, { x: [0.3] }).item();
     expect(evaluate(outputs[0], { x: [0.3] }).item()).toBeCloseTo(before, 9);
   });
+});
+
+describe('optimize on a 100,000-op graph', () => {
+  it('completes under small limits without overflowing the stack, values kept', () => {
+    const y = chain(100_000);
+    const limits = { nodes: 300_000, iterations: 2, timeMs: 2_000 };
+    const { outputs, report } = optimize([y], { library: defaultLibrary(), limits });
+    expect(report.nodesBefore).toBe(100_000);
+    for (const phase of report.phases) expect(phase.iterations).toBeLessThanOrEqual(2);
+    const before = evaluate(y, { x: [0.3] }).item();
+    expect(evaluate(outputs[0], { x: [0.3] }).item()).toBeCloseTo(before, 9);
+  }, 60_000);
 });
