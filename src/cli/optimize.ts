@@ -4,6 +4,7 @@ import { grad } from '../graph/grad.js';
 import type { Node } from '../graph/node.js';
 import { formatExpr, parseExpr } from '../graph/syntax/index.js';
 import { optimize } from '../optimize.js';
+import { playground } from '../playground.js';
 import { formatReport } from '../report.js';
 import { defaultLibrary } from '../rules/load.js';
 import type { Command } from './usage.js';
@@ -56,6 +57,20 @@ export const optimizeCommand: Command = {
       explain: values.explain,
     });
     const names = ['output', ...gradNames.map((n) => `d/d${n}`)];
+    // Explanations come from the playground, which saturates one e-graph without restarts so that
+    // every step of the proof is in it.
+    const explanations = values.explain
+      ? outputs.map(
+          (o) =>
+            playground(o, {
+              library: defaultLibrary(),
+              mode: values.mode,
+              include: split(values.include),
+              exclude: split(values.exclude),
+              explain: true,
+            }).explanation ?? [],
+        )
+      : undefined;
     const json = {
       input: formatExpr(outputs),
       output: formatExpr(optimized),
@@ -68,11 +83,20 @@ export const optimizeCommand: Command = {
       stopReason: report.stopReason,
       phases: report.phases.map((p) => ({ ...p, stopReason: p.stopReason.kind })),
       ms: report.ms,
+      ...(explanations ? { explanations } : {}),
     };
     const text = [
       ...optimized.map((o, i) => `${names[i].padEnd(8)} ${formatExpr(o)}`),
       '',
       formatReport(report),
+      ...(explanations ?? []).flatMap((steps, i) => [
+        '',
+        `explanation of ${names[i]}:`,
+        ...steps.map(
+          (s, k) =>
+            `  ${k === 0 ? ' ' : '='} ${s.expr}${s.rule ? `    [${s.rule}${s.direction === 'backward' ? ', backward' : ''}]` : ''}`,
+        ),
+      ]),
     ].join('\n');
     return { text, json };
   },

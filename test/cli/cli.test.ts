@@ -74,6 +74,15 @@ describe('saturn optimize', () => {
     expect(Object.keys(json.ms)).toEqual(['build', 'saturate', 'extract', 'total']);
   });
 
+  it('explains the rewrite chain with --explain', async () => {
+    const r = await run('optimize', 'log(sigmoid(x))', '--var', 'x:f32[n]', '--explain', '--json');
+    const json = JSON.parse(r.out);
+    expect(json.output).toBe('-softplus(-x)');
+    expect(json.explanations[0].map((s: { rule?: string }) => s.rule).filter(Boolean)).toContain(
+      'log-sigmoid',
+    );
+  });
+
   it('accepts s-expressions and --grad', async () => {
     const r = await run('optimize', '(sum (* w w))', '--var', 'w:f64[k]', '--grad', 'w', '--json');
     expect(r.code).toBe(0);
