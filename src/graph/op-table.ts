@@ -6,13 +6,54 @@ import { LAYOUT_OPS } from './ops/layout.js';
 import { LINALG_OPS } from './ops/linalg.js';
 import { REDUCTION_OPS } from './ops/reductions.js';
 
-/** Every op Saturn knows, by name. The single source of truth for the whole library. */
-export const OPS: ReadonlyMap<string, OpDef> = new Map(
-  [...CONSTRUCTOR_OPS, ...ELEMENTWISE_OPS, ...REDUCTION_OPS, ...LINALG_OPS, ...LAYOUT_OPS].map((op) => [
-    op.name,
-    op,
-  ]),
-);
+let table: Map<string, OpDef> | undefined;
+
+// Built on first use: op modules import the graph builder for their gradients, which imports this
+// table, so reading their exports while modules are still loading would see them uninitialized.
+function opTable(): Map<string, OpDef> {
+  table ??= new Map(
+    [...CONSTRUCTOR_OPS, ...ELEMENTWISE_OPS, ...REDUCTION_OPS, ...LINALG_OPS, ...LAYOUT_OPS].map((op) => [
+      op.name,
+      op,
+    ]),
+  );
+  return table;
+}
+
+/** A read-only view of the op table that builds it on first access. */
+class LazyOpTable implements ReadonlyMap<string, OpDef> {
+  get size(): number {
+    return opTable().size;
+  }
+  get(name: string): OpDef | undefined {
+    return opTable().get(name);
+  }
+  has(name: string): boolean {
+    return opTable().has(name);
+  }
+  keys(): MapIterator<string> {
+    return opTable().keys();
+  }
+  values(): MapIterator<OpDef> {
+    return opTable().values();
+  }
+  entries(): MapIterator<[string, OpDef]> {
+    return opTable().entries();
+  }
+  forEach(fn: (value: OpDef, key: string, map: ReadonlyMap<string, OpDef>) => void): void {
+    opTable().forEach(fn);
+  }
+  [Symbol.iterator](): MapIterator<[string, OpDef]> {
+    return opTable()[Symbol.iterator]();
+  }
+}
+
+/**
+ * Every op Saturn knows, by name. The single source of truth for the whole library.
+ *
+ * @example [...OPS.keys()].includes('softplus') // true
+ */
+export const OPS: ReadonlyMap<string, OpDef> = new LazyOpTable();
 
 /**
  * The definition of an op; throws an OpError naming close matches for an unknown name.
