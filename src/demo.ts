@@ -3,12 +3,11 @@
  * graph API, optimized by equality saturation, and run before and after with profiles.
  */
 
-import { T } from './graph/builders.js';
-import { grad } from './graph/grad.js';
 import { evaluate } from './graph/interpret.js';
 import { Profile } from './graph/profile.js';
 import { formatExpr } from './graph/syntax/index.js';
 import { Tensor } from './graph/tensor.js';
+import { logisticRegression } from './models.js';
 import { optimize } from './optimize.js';
 import { formatReport } from './report.js';
 
@@ -23,14 +22,8 @@ function randomTensor(shape: number[], seed: number): Tensor {
 
 const n = 512;
 const k = 32;
-const x = T.matrix('x', 'f64', ['n', 'k']);
-const w = T.vector('w', 'f64', 'k');
-const b = T.scalar('b', 'f64');
-const y = T.vector('y', 'f64', 'n');
-const p = T.sigmoid(T.add(T.dot(x, w), b));
-const xent = T.sub(T.mul(T.neg(y), T.log(p)), T.mul(T.sub(1, y), T.log(T.sub(1, p))));
-const cost = T.add(T.mean(xent), T.mul(0.01, T.sum(T.pow(w, 2))));
-const [gw, gb] = grad(cost, [w, b]);
+const { cost, gradients } = logisticRegression();
+const [gw, gb] = gradients;
 
 console.log('Saturn demo: logistic regression, cost and gradients w.r.t. w and b\n');
 console.log('before:');

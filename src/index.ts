@@ -10,6 +10,7 @@
  */
 
 export { foldConstants } from './graph/fold.js';
+export { logisticRegression, type ModelGraph, mlp } from './models.js';
 export * from './graph/index.js';
 export { Profile, type ProfileRow } from './graph/profile.js';
 export {

@@ -3,7 +3,8 @@
  * training step, and the report optimize() returns.
  */
 import { describe, expect, it } from 'vitest';
-import { evaluate, formatExpr, grad, parseDecls, parseExpr, T, topoSort } from '../../src/graph/index.js';
+import { evaluate, formatExpr, parseDecls, parseExpr, T, topoSort } from '../../src/graph/index.js';
+import { logisticRegression } from '../../src/models.js';
 import { countOps, optimize } from '../../src/optimize.js';
 import { defaultLibrary } from '../../src/rules/load.js';
 
@@ -70,14 +71,8 @@ describe('classic rewrites (fast_run)', () => {
 });
 
 describe('logistic regression training step', () => {
-  const x = T.matrix('x', 'f64', ['n', 'k']);
-  const w = T.vector('w', 'f64', 'k');
-  const b = T.scalar('b', 'f64');
-  const y = T.vector('y', 'f64', 'n');
-  const p = T.sigmoid(T.add(T.dot(x, w), b));
-  const xent = T.sub(T.mul(T.neg(y), T.log(p)), T.mul(T.sub(1, y), T.log(T.sub(1, p))));
-  const cost = T.add(T.mean(xent), T.mul(0.01, T.sum(T.pow(w, 2))));
-  const [gw, gb] = grad(cost, [w, b]);
+  const { cost, gradients } = logisticRegression();
+  const [gw, gb] = gradients;
   const result = optimize([cost, gw, gb], { library });
 
   it('ends with at most 25 op applications for cost and both gradients, with no log of a sigmoid', () => {
