@@ -6,7 +6,8 @@ import type { ClassId, SymbolId } from './ids.js';
  * and joined when classes merge. Several analyses run side by side, each with its own data slot per class.
  *
  * - `make` computes the value of one e-node from its children's classes (read their data with
- *   `egraph.data(this, child)`).
+ *   `egraph.data(this, child)`). The `children` array is reused by the e-graph: read it during the call,
+ *   do not keep it.
  * - `merge` joins two values of classes being merged. It may throw (an `AnalysisMergeError`) to refuse a
  *   merge loudly, e.g. a dtype analysis refusing to merge an f32 class with an i32 class.
  * - `same` tells whether two values are equal, so the e-graph only re-propagates to parents on change.

@@ -42,12 +42,10 @@ export class ConstantFolding<V> implements Analysis<V | undefined> {
   }
 
   make(eg: EGraph, symbol: SymbolId, children: readonly ClassId[]): V | undefined {
+    // Most nodes have a child of unknown value: find out before allocating the values array.
+    for (let i = 0; i < children.length; i++) if (eg.data(this, children[i]) === undefined) return undefined;
     const values: V[] = [];
-    for (const c of children) {
-      const v = eg.data(this, c);
-      if (v === undefined) return undefined;
-      values.push(v);
-    }
+    for (let i = 0; i < children.length; i++) values.push(eg.data(this, children[i]) as V);
     return this.spec.evaluate(eg.lang, symbol, values);
   }
 

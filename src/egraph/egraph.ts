@@ -59,6 +59,8 @@ export class EGraph {
   private analysisPending: number[] = [];
   private touched: number[] = [];
   private readonly merged: unknown[] = [];
+  private readonly childScratch: ClassId[][] = [];
+  private inMake = false;
   private scratch = new Int32Array(16);
   private mark = new Uint32Array(256);
   private stamp = 0;
@@ -148,10 +150,21 @@ export class EGraph {
     this.version++;
     const analyses = this.analyses;
     if (analyses.length > 0) {
-      const childIds: ClassId[] = [];
-      for (let i = 0; i < arity; i++) childIds.push(kids[i] as ClassId);
-      for (let k = 0; k < analyses.length; k++) {
-        this.analysisData[k][id] = analyses[k].make(this, symbol, childIds);
+      // One child array per arity, reused unless a `make` is running (it could add nodes itself).
+      let childIds = this.inMake ? undefined : this.childScratch[arity];
+      if (childIds === undefined) {
+        childIds = new Array<ClassId>(arity);
+        if (!this.inMake) this.childScratch[arity] = childIds;
+      }
+      for (let i = 0; i < arity; i++) childIds[i] = kids[i] as ClassId;
+      const outer = this.inMake;
+      this.inMake = true;
+      try {
+        for (let k = 0; k < analyses.length; k++) {
+          this.analysisData[k][id] = analyses[k].make(this, symbol, childIds);
+        }
+      } finally {
+        this.inMake = outer;
       }
       for (const a of analyses) a.modify?.(this, id);
     }

@@ -103,11 +103,18 @@ const SEARCH_PARAMS = [
   'deadline',
 ];
 
+/** Generated code of one program shape. */
+interface CompiledSearch {
+  readonly source: string;
+  readonly code: SearchCode;
+}
+
 /**
- * Search code by its source text: programs of the same shape (rules rebuilt for each e-graph) share one
- * function, so the JIT optimizes it once.
+ * Search code by program shape (its instructions and variable registers, the only inputs of `generate`):
+ * programs of the same shape (rules rebuilt for each e-graph) share one function, so the JIT optimizes it
+ * once, and the source is generated once.
  */
-const codeCache = new Map<string, SearchCode>();
+const codeCache = new Map<string, CompiledSearch>();
 
 /**
  * A pattern compiled once into a matching program: Bind / Compare / Lookup / Yield instructions (egg's
@@ -131,9 +138,8 @@ const codeCache = new Map<string, SearchCode>();
 export class Program {
   /** Set when a search ran past its deadline; the matches are then partial. */
   timedOut = false;
-  /** The generated search code. */
-  readonly source: string;
   private readonly groundIds: Int32Array;
+  private readonly compiled: CompiledSearch;
   private readonly code: SearchCode;
   private readonly one = new Int32Array(1);
   /** Matches found by the last search, to size the next one's arrays (counts change slowly by iteration). */
@@ -147,13 +153,20 @@ export class Program {
     private readonly grounds: readonly Term[],
   ) {
     this.groundIds = new Int32Array(grounds.length);
-    this.source = generate(instrs, varRegs);
-    let code = codeCache.get(this.source);
-    if (code === undefined) {
-      code = new Function(...SEARCH_PARAMS, this.source) as SearchCode;
-      codeCache.set(this.source, code);
+    const key = shapeKey(instrs, varRegs);
+    let compiled = codeCache.get(key);
+    if (compiled === undefined) {
+      const source = generate(instrs, varRegs);
+      compiled = { source, code: new Function(...SEARCH_PARAMS, source) as SearchCode };
+      codeCache.set(key, compiled);
     }
-    this.code = code;
+    this.compiled = compiled;
+    this.code = compiled.code;
+  }
+
+  /** The generated search code, for debugging. */
+  get source(): string {
+    return this.compiled.source;
   }
 
   /** Compiles a pattern. @example `Program.compile(parsePattern(lang, '(+ ?a 0)'))` */
@@ -258,6 +271,13 @@ export class Program {
     );
     if (status === TIMED_OUT) this.timedOut = true;
   }
+}
+
+/** Everything `generate` reads, as a short string. */
+function shapeKey(instrs: readonly Instr[], varRegs: Int32Array): string {
+  let key = varRegs.join(',');
+  for (const i of instrs) key += `;${i.op},${i.reg},${i.sym},${i.arity},${i.out}`;
+  return key;
 }
 
 /** Straight-line search code for a program (see `Program`); registers are locals `r0`, `r1`, ... */
