@@ -128,16 +128,20 @@ export class EGraph {
     if (arity > this.scratch.length) this.scratch = new Int32Array(arity * 2);
     const kids = this.scratch;
     for (let i = 0; i < arity; i++) kids[i] = this.uf.find(children[i]);
-    const found = this.nodes.lookup(symbol, kids, arity);
-    if (found >= 0) {
-      const cls = this.uf.find(this.nodes.owner[found]);
-      if (explain === undefined) return cls;
-      // A new id for this spelling of an existing node, joined to it by congruence; it owns no node itself.
-      const id = this.uf.makeSet();
-      explain.addNode(symbol, children, arity, id);
-      this.uf.union(cls, id);
-      explain.union(id, this.nodes.owner[found], CONGRUENCE);
-      return id;
+    if (explain === undefined) {
+      const owner = this.nodes.lookupOwner(symbol, kids, arity);
+      if (owner >= 0) return this.uf.find(owner);
+    } else {
+      const found = this.nodes.lookup(symbol, kids, arity);
+      if (found >= 0) {
+        const cls = this.uf.find(this.nodes.owner[found]);
+        // A new id for this spelling of an existing node, joined to it by congruence; it owns no node itself.
+        const id = this.uf.makeSet();
+        explain.addNode(symbol, children, arity, id);
+        this.uf.union(cls, id);
+        explain.union(id, this.nodes.owner[found], CONGRUENCE);
+        return id;
+      }
     }
     const id = this.uf.makeSet();
     if (explain !== undefined) explain.addNode(symbol, children, arity, id);

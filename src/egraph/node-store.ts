@@ -16,21 +16,24 @@
 export class NodeStore {
   /** Symbol of each node. */
   sym = new Int32Array(256);
-  /** Offset of each node's children in `kids`. */
+  /** Offset of each node's children in `kids` (its symbol is copied just before them). */
   start = new Int32Array(256);
   /** Id that created each node (its class before any union). */
   owner = new Int32Array(256);
   /** 1 for a node found congruent to another one and dropped from the table. */
   dead = new Uint8Array(256);
-  /** Children of all nodes, back to back. */
+  /** Each node's symbol then its children, node after node: a hashcons probe reads one place. */
   kids = new Int32Array(1024);
   /** Number of nodes pushed. */
   count = 0;
   /** Number of nodes currently in the table. */
   live = 0;
   private kidsLen = 0;
-  /** Slot pairs (node index, its hash): a probe compares hashes before touching the node arrays. */
-  private table = new Int32Array(2048).fill(EMPTY);
+  /**
+   * Slots of four: node index, its hash, its offset in `kids`, its owner. A probe compares hashes in the table,
+   * then symbol and children at one place in `kids`, and a hit yields the owner without reading more arrays.
+   */
+  private table = new Int32Array(4 * 1024).fill(EMPTY);
   private mask = 1023;
   private used = 0; // live entries plus tombstones
 
@@ -38,29 +41,50 @@ export class NodeStore {
   push(sym: number, kids: ArrayLike<number>, arity: number, owner: number): number {
     const e = this.count;
     if (e === this.sym.length) this.growNodes();
-    if (this.kidsLen + arity > this.kids.length) {
-      const grown = new Int32Array(Math.max(this.kids.length * 2, this.kidsLen + arity));
+    if (this.kidsLen + arity + 1 > this.kids.length) {
+      const grown = new Int32Array(Math.max(this.kids.length * 2, this.kidsLen + arity + 1));
       grown.set(this.kids);
       this.kids = grown;
     }
+    const s = this.kidsLen + 1;
     this.sym[e] = sym;
-    this.start[e] = this.kidsLen;
+    this.start[e] = s;
     this.owner[e] = owner;
-    for (let i = 0; i < arity; i++) this.kids[this.kidsLen + i] = kids[i];
-    this.kidsLen += arity;
+    this.kids[s - 1] = sym;
+    for (let i = 0; i < arity; i++) this.kids[s + i] = kids[i];
+    this.kidsLen = s + arity;
     this.count = e + 1;
     return e;
   }
 
   /** Index of the node with this content in the table, or -1. @example `store.lookup(sym, kids, 2)` */
   lookup(sym: number, kids: ArrayLike<number>, arity: number): number {
+    const slot = this.find(sym, kids, arity);
+    return slot < 0 ? -1 : this.table[4 * slot];
+  }
+
+  /** Owner of the node with this content in the table, or -1. @example `store.lookupOwner(sym, kids, 2)` */
+  lookupOwner(sym: number, kids: ArrayLike<number>, arity: number): number {
+    const slot = this.find(sym, kids, arity);
+    return slot < 0 ? -1 : this.table[4 * slot + 3];
+  }
+
+  private find(sym: number, kids: ArrayLike<number>, arity: number): number {
     const t = this.table;
+    const data = this.kids;
     const h = hashOf(sym, kids, 0, arity);
     let slot = h & this.mask;
     for (;;) {
-      const e = t[2 * slot];
+      const e = t[4 * slot];
       if (e === EMPTY) return -1;
-      if (e >= 0 && t[2 * slot + 1] === h && this.sym[e] === sym && this.sameKids(e, kids, arity)) return e;
+      if (e >= 0 && t[4 * slot + 1] === h) {
+        const s = t[4 * slot + 2];
+        if (data[s - 1] === sym) {
+          let i = 0;
+          while (i < arity && data[s + i] === kids[i]) i++;
+          if (i === arity) return slot;
+        }
+      }
       slot = (slot + 1) & this.mask;
     }
   }
@@ -69,18 +93,20 @@ export class NodeStore {
   lookupNode(e: number, arity: number): number {
     const t = this.table;
     const s = this.start[e];
-    const sym = this.sym[e];
     const kids = this.kids;
+    const sym = kids[s - 1];
     const h = hashOf(sym, kids, s, arity);
     let slot = h & this.mask;
     for (;;) {
-      const f = t[2 * slot];
+      const f = t[4 * slot];
       if (f === EMPTY) return -1;
-      if (f >= 0 && t[2 * slot + 1] === h && this.sym[f] === sym) {
-        const fs = this.start[f];
-        let i = 0;
-        while (i < arity && kids[fs + i] === kids[s + i]) i++;
-        if (i === arity) return f;
+      if (f >= 0 && t[4 * slot + 1] === h) {
+        const fs = t[4 * slot + 2];
+        if (kids[fs - 1] === sym) {
+          let i = 0;
+          while (i < arity && kids[fs + i] === kids[s + i]) i++;
+          if (i === arity) return f;
+        }
       }
       slot = (slot + 1) & this.mask;
     }
@@ -90,12 +116,15 @@ export class NodeStore {
   insert(e: number, arity: number): void {
     if ((this.used + 1) * 2 > this.mask + 1) this.resize();
     const t = this.table;
-    const h = hashOf(this.sym[e], this.kids, this.start[e], arity);
+    const s = this.start[e];
+    const h = hashOf(this.sym[e], this.kids, s, arity);
     let slot = h & this.mask;
-    while (t[2 * slot] >= 0) slot = (slot + 1) & this.mask;
-    if (t[2 * slot] === EMPTY) this.used++;
-    t[2 * slot] = e;
-    t[2 * slot + 1] = h;
+    while (t[4 * slot] >= 0) slot = (slot + 1) & this.mask;
+    if (t[4 * slot] === EMPTY) this.used++;
+    t[4 * slot] = e;
+    t[4 * slot + 1] = h;
+    t[4 * slot + 2] = s;
+    t[4 * slot + 3] = this.owner[e];
     this.live++;
   }
 
@@ -107,10 +136,10 @@ export class NodeStore {
     const t = this.table;
     let slot = hashOf(this.sym[e], this.kids, this.start[e], arity) & this.mask;
     for (;;) {
-      const f = t[2 * slot];
+      const f = t[4 * slot];
       if (f === EMPTY) return false;
       if (f === e) {
-        t[2 * slot] = TOMBSTONE;
+        t[4 * slot] = TOMBSTONE;
         this.live--;
         return true;
       }
@@ -121,13 +150,7 @@ export class NodeStore {
   /** Calls `fn` on every node index in the table (for invariant checks, not hot paths). */
   forEachLive(fn: (e: number) => void): void {
     const t = this.table;
-    for (let i = 0; i < t.length; i += 2) if (t[i] >= 0) fn(t[i]);
-  }
-
-  private sameKids(e: number, kids: ArrayLike<number>, arity: number): boolean {
-    const s = this.start[e];
-    for (let i = 0; i < arity; i++) if (this.kids[s + i] !== kids[i]) return false;
-    return true;
+    for (let i = 0; i < t.length; i += 4) if (t[i] >= 0) fn(t[i]);
   }
 
   private growNodes(): void {
@@ -145,21 +168,23 @@ export class NodeStore {
 
   private resize(): void {
     const old = this.table;
-    const slots = old.length / 2;
+    const slots = old.length / 4;
     const size = this.live * 4 > slots ? slots * 2 : slots;
-    const t = new Int32Array(2 * size).fill(EMPTY);
+    const t = new Int32Array(4 * size).fill(EMPTY);
     this.table = t;
     this.mask = size - 1;
     this.used = 0;
     this.live = 0;
-    for (let i = 0; i < old.length; i += 2) {
+    for (let i = 0; i < old.length; i += 4) {
       const e = old[i];
       if (e < 0) continue;
       const h = old[i + 1];
       let slot = h & this.mask;
-      while (t[2 * slot] !== EMPTY) slot = (slot + 1) & this.mask;
-      t[2 * slot] = e;
-      t[2 * slot + 1] = h;
+      while (t[4 * slot] !== EMPTY) slot = (slot + 1) & this.mask;
+      t[4 * slot] = e;
+      t[4 * slot + 1] = h;
+      t[4 * slot + 2] = old[i + 2];
+      t[4 * slot + 3] = old[i + 3];
       this.used++;
       this.live++;
     }
@@ -167,7 +192,7 @@ export class NodeStore {
 
   /** Number of children of node `e`, read from the offsets since nodes are stored back to back. */
   arityOf(e: number): number {
-    return (e + 1 < this.count ? this.start[e + 1] : this.kidsLen) - this.start[e];
+    return (e + 1 < this.count ? this.start[e + 1] - 1 : this.kidsLen) - this.start[e];
   }
 }
 
