@@ -94,7 +94,8 @@ export class GreedyExtractor {
             bestNode = e;
           }
         }
-        if (bestNode !== this.bestNode[cls]) {
+        // On a lower cost, not only on a new best node: the best node's own cost drops when a child's does.
+        if (best < this.cost[cls]) {
           this.cost[cls] = best;
           this.bestNode[cls] = bestNode;
           changed = true;

@@ -15,6 +15,8 @@ import {
 import type { Language } from '../../src/egraph/language.js';
 import { parseTerm, type Term } from '../../src/egraph/term.js';
 import { UnionFind } from '../../src/egraph/union-find.js';
+import { astSize } from '../../src/extract/cost.js';
+import { GreedyExtractor } from '../../src/extract/greedy.js';
 import { opsArb, replay, smallLanguage } from './helpers.js';
 
 describe('union-find', () => {
@@ -27,6 +29,21 @@ describe('union-find', () => {
 });
 
 describe('e-graph core', () => {
+  it('greedy extraction lowers a class whose best node gets cheaper through a child', () => {
+    const { lang } = smallLanguage();
+    const eg = new EGraph(lang);
+    const t = (text: string) => eg.addTerm(parseTerm(lang, text));
+    // Class ids are visited in order: the root (+ s one) is priced while s costs 3 via (+ a a); s then drops
+    // to 2 via (sin one) in a later pass, and the root's best node stays the same node.
+    const s = t('(+ a a)');
+    const one = t('(+ 2 a)');
+    const root = eg.add(lang.resolve('+', 2), [s, one]);
+    eg.union(s, t('(sin (+ 2 a))'));
+    eg.union(one, t('1'));
+    eg.rebuild();
+    expect(new GreedyExtractor(eg, astSize).findBest(root).cost).toBe(4); // (+ (sin 1) 1)
+  });
+
   it('drops a node made congruent to another node of its own class', () => {
     const { lang } = smallLanguage();
     const eg = new EGraph(lang);
