@@ -173,6 +173,8 @@ export function checkGraph(
   } catch {
     return undefined; // the graph itself cannot run on these inputs: nothing to compare
   }
+  // Finite semantics promise agreement only where nothing along the way overflowed or left a domain.
+  if (options.finiteOnly && !original.finite) return undefined;
   try {
     after = evaluateWithScale(optimized, valuesFor(optimized, inputs));
   } catch (e) {

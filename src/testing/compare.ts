@@ -38,7 +38,9 @@ export interface CompareOptions {
   /**
    * Finite semantics: compare only where the original is finite (the other side must then be finite
    * and close), for rule libraries whose identities hold on the reals but not for NaN or Inf
-   * (`x * 0 = 0`, `x - x = 0`). Default false: IEEE semantics, NaN and Inf must agree.
+   * (`x * 0 = 0`, `x - x = 0`). `checkOptimizer` also skips inputs for which any intermediate value is
+   * NaN or Inf, since such a rule may turn `log(-1) == log(-1)` (false) into true. Default false: IEEE
+   * semantics, NaN and Inf must agree.
    */
   readonly finiteOnly?: boolean;
 }
@@ -58,6 +60,8 @@ export interface Mismatch {
 export interface Evaluation {
   readonly outputs: Tensor[];
   readonly scale: number;
+  /** True when every value computed, intermediates included, is finite. */
+  readonly finite: boolean;
 }
 
 /**
@@ -69,13 +73,15 @@ export function evaluateWithScale(outputs: readonly Node[], values: InputValues)
   const nodes = topoSort(outputs);
   const all = evaluate(nodes, values);
   let scale = 0;
+  let finite = true;
   for (const t of all)
     for (const v of t.data) {
       const m = Math.abs(v);
       if (m !== Infinity && m > scale) scale = m;
+      if (!Number.isFinite(v)) finite = false;
     }
   const index = new Map(nodes.map((n, i) => [n.id, i]));
-  return { outputs: outputs.map((o) => all[index.get(o.id)!]), scale };
+  return { outputs: outputs.map((o) => all[index.get(o.id)!]), scale, finite };
 }
 
 /**
