@@ -8,7 +8,8 @@ import { asClassId, type ClassId, type SymbolId } from './ids.js';
  *   hashcons entry maps to that class;
  * - the hashcons holds only live canonical nodes, at most one per content (so no two congruent nodes sit in
  *   different classes), each mapping to a canonical class;
- * - every live node is listed among the parents of each of its children.
+ * - every live node is listed among the parents of each of its children;
+ * - `nodeCount()` is the number of nodes the classes hold.
  *
  * Costs O(nodes); meant for tests, not hot paths.
  *
@@ -57,6 +58,10 @@ export function checkInvariants(eg: EGraph): void {
       }
     }
   }
+  let total = 0;
+  for (const cls of eg.classIds()) total += eg.classNodes[cls].length;
+  if (eg.nodeCount() !== total)
+    throw new Error(`invariant: nodeCount() is ${eg.nodeCount()}, classes hold ${total}`);
   for (const e of seen.values()) {
     const cls: ClassId = eg.find(asClassId(store.owner[e]));
     if (eg.classNodes[cls] === undefined) {

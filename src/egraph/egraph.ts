@@ -67,6 +67,8 @@ export class EGraph {
   private classMark = new Uint32Array(256);
   private classStamp = 0;
   private nClasses = 0;
+  /** Sum of the classes' node list lengths, kept as lists change. */
+  private nodeTotal = 0;
   /** Bumped on every change, so derived indexes (the op index) know when to refresh. */
   version = 0;
 
@@ -148,6 +150,7 @@ export class EGraph {
     const e = this.nodes.push(symbol, kids, arity, id);
     this.nodes.insert(e, arity);
     this.classNodes[id] = [e];
+    this.nodeTotal++;
     this.classParents[id] = [];
     for (let i = 0; i < arity; i++) this.classParents[kids[i]].push(e);
     this.nClasses++;
@@ -231,15 +234,15 @@ export class EGraph {
 
   /** Total nodes over all classes (egg's `total_number_of_nodes`). @example `eg.nodeCount()` */
   nodeCount(): number {
-    let n = 0;
-    for (let i = 0; i < this.uf.size; i++) if (this.uf.isRoot(i)) n += this.classNodes[i].length;
-    return n;
+    return this.nodeTotal;
   }
 
   /** Keeps only the nodes of a class that satisfy `keep`; they stay in the hashcons. Used by analyses' modify. */
   retainNodes(id: ClassId, keep: (symbol: SymbolId) => boolean): void {
     const cls = this.uf.find(id);
+    const before = this.classNodes[cls].length;
     this.classNodes[cls] = this.classNodes[cls].filter((e) => keep(this.nodes.sym[e] as SymbolId));
+    this.nodeTotal -= before - this.classNodes[cls].length;
     this.version++;
   }
 
@@ -382,6 +385,7 @@ export class EGraph {
       const nodes = this.classNodes[cls];
       let n = 0;
       for (let i = 0; i < nodes.length; i++) if (dead[nodes[i]] === 0) nodes[n++] = nodes[i];
+      this.nodeTotal -= nodes.length - n;
       nodes.length = n;
       if (n > 32) nodes.sort((x, y) => sym[x] - sym[y]);
       else {
