@@ -9,6 +9,9 @@ import { type Extraction, findPickCycle, pickToExtraction } from './choice.js';
 import type { NodeCost } from './node-cost.js';
 import { buildProblem, type ExtractionProblem } from './problem.js';
 
+/** Where tree costs saturate (see treePick). */
+const TREE_COST_CAP = 1e300;
+
 /**
  * Best tree cost and node of every class of the problem (-1 / Infinity where a class has no finite term).
  * With node costs positive on every node that has children, following picked nodes strictly lowers the tree
@@ -32,6 +35,11 @@ export function treePick(p: ExtractionProblem): { pick: Int32Array; treeCost: Fl
     let c = p.cost[e];
     for (let j = p.kidStart[e]; j < p.kidStart[e + 1] && c < Number.POSITIVE_INFINITY; j++)
       c += best[p.kids[j]];
+    // Tree costs double with every level of sharing, so a large DAG overflows to Infinity and no
+    // class would get a pick. Saturating at TREE_COST_CAP keeps every finite-cost class pickable; a
+    // class's pick is first set when its cost becomes finite and then changes only on a strict
+    // decrease, so capped picks stay acyclic (findPickCycle still checks).
+    if (c > TREE_COST_CAP && c < Number.POSITIVE_INFINITY) c = TREE_COST_CAP;
     const cls = p.nodeClass[e];
     if (c < best[cls]) {
       best[cls] = c;

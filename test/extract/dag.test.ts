@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EGraph, type ENode } from '../../src/egraph/egraph.js';
+import { Language } from '../../src/egraph/language.js';
 import type { ClassId } from '../../src/egraph/ids.js';
 import { parseRewrite } from '../../src/egraph/rewrite.js';
 import { Runner } from '../../src/egraph/run.js';
@@ -143,5 +144,24 @@ describe('DAG extraction', () => {
     const ex = extractDag(eg, [cur], nodeCountCost);
     expect(performance.now() - t0).toBeLessThan(3000);
     expect(ex.cost).toBe(4000);
+  });
+});
+
+describe('tree extraction on heavily shared DAGs', () => {
+  it('picks a finite term even when tree costs overflow', () => {
+    const lang = new Language('shared');
+    const x = lang.intern({ op: 'x', arity: 0 });
+    const y = lang.intern({ op: 'y', arity: 0 });
+    const plus = lang.intern({ op: '+', arity: 2 });
+    const times = lang.intern({ op: '*', arity: 2 });
+    const eg = new EGraph(lang);
+    // a' = a + b, b' = a * b: each level's tree cost doubles, past Number.MAX_VALUE after ~1,030 levels.
+    let a = eg.add(x, []);
+    let b = eg.add(y, []);
+    for (let i = 0; i < 1100; i++) [a, b] = [eg.add(plus, [a, b]), eg.add(times, [a, b])];
+    eg.rebuild();
+    const { choice, cost } = extractTree(eg, [a], nodeCountCost);
+    expect(choice.size).toBe(2 * 1100 + 1);
+    expect(cost).toBe(2 * 1100 - 1);
   });
 });
