@@ -4,6 +4,7 @@
  * fast-check arbitraries of dtypes and values for its variables. Drawing from pre-checked type templates
  * keeps ill-typed draws rare even where ops constrain shapes (`dot` needs matching inner dims).
  */
+import { prng } from '../graph/random.js';
 import fc from 'fast-check';
 import { typeApplication, weakDType } from '../graph/apply.js';
 import type { DType } from '../graph/dtype.js';
@@ -122,18 +123,6 @@ function digits(k: number, sizes: readonly number[]): number[] {
   });
 }
 
-/** A small deterministic generator, so template sampling follows the seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * The type templates under which a left side type-checks in f64, simplest first. The product of the
  * candidate sets is enumerated when small and sampled (with `seed`) when not.
@@ -148,7 +137,7 @@ export function typeTemplates(lhs: RulePattern, seed = 1, budget = 3000, keep = 
     ...[...specs].map(([name, spec]) => ({ name, kind: 'attr' as const, options: attrCandidates(spec) })),
   ];
   const total = axes.reduce((n, a) => n * a.options.length, 1);
-  const random = mulberry32(seed);
+  const random = prng(seed);
   const picks: number[][] = [];
   if (total <= budget) {
     for (let k = 0; k < total; k++)

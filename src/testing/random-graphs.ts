@@ -8,6 +8,7 @@
  * generated case is ever discarded. Every node's shape stays *compatible* with one base shape (each
  * dim, right-aligned, is 1 or the base dim), so any two pool nodes broadcast together.
  */
+import { prng } from '../graph/random.js';
 import { UNARY_NAMES } from '../graph/ops/elementwise.js';
 import fc from 'fast-check';
 import { T } from '../graph/builders.js';
@@ -310,21 +311,7 @@ function compatible(shape: readonly number[], base: readonly number[]): boolean 
   return shape.every((d, i) => d === 1 || d === base[off + i]);
 }
 
-/**
- * mulberry32: a tiny seeded PRNG of floats in [0, 1), so input values come from one drawn integer.
- *
- * @example const random = prng(42); random() // 0.6011037519201636
- */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from '../graph/random.js';
 
 let graphCount = 0;
 
