@@ -5,6 +5,7 @@
  * that the class's range is exactly that number, so `?x + 0` matches a scalar 0, `zeros_like(y)` or
  * `fill(y, 0)` alike.
  */
+import type { Span } from '../graph/syntax/ast.js';
 import type { SymbolId } from '../egraph/ids.js';
 import type { Pattern } from '../egraph/pattern.js';
 import type { TensorLanguage } from '../egraph/tensor/language.js';
@@ -36,7 +37,15 @@ export interface CompiledLhs {
 }
 
 /** An error in a left side, reported with the rule's location by the caller. */
-export class LhsError extends Error {}
+export class LhsError extends Error {
+  constructor(
+    message: string,
+    /** The op or literal at fault, when the pattern carries spans. */
+    readonly at?: Span,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Compiles a left side. Omitted attributes must equal the op's default; required ones must be given.
@@ -44,7 +53,7 @@ export class LhsError extends Error {}
  * @example compileLhs(parseRulePattern('log(1 + ?x)')).literals // [{ name: '?#1', value: 1 }]
  */
 export function compileLhs(p: RulePattern): CompiledLhs {
-  if (p.kind === 'literal') throw new LhsError('a left side cannot be a bare number');
+  if (p.kind === 'literal') throw new LhsError('a left side cannot be a bare number', p.span);
   const slots: OpSlot[] = [];
   const literals: LiteralVar[] = [];
   type Shape = { kind: 'var'; name: string } | { kind: 'slot'; slot: number; children: Shape[] };
@@ -56,7 +65,7 @@ export function compileLhs(p: RulePattern): CompiledLhs {
       return { kind: 'var', name };
     }
     const slot = slots.length;
-    slots.push(opSlot(q.op, q.args.length, q.attrs));
+    slots.push(opSlot(q.op, q.args.length, q.attrs, q.span));
     return { kind: 'slot', slot, children: q.args.map(walk) };
   };
   const shape = walk(p);
@@ -70,10 +79,18 @@ export function compileLhs(p: RulePattern): CompiledLhs {
   return { slots, literals, build };
 }
 
-function opSlot(opName: string, arity: number, attrs: Readonly<Record<string, AttrPattern>>): OpSlot {
+function opSlot(
+  opName: string,
+  arity: number,
+  attrs: Readonly<Record<string, AttrPattern>>,
+  at?: Span,
+): OpSlot {
   const def = getOp(opName);
   if (typeof def.arity === 'number' && def.arity !== arity)
-    throw new LhsError(`${opName} takes ${def.arity} argument${def.arity === 1 ? '' : 's'}, got ${arity}`);
+    throw new LhsError(
+      `${opName} takes ${def.arity} argument${def.arity === 1 ? '' : 's'}, got ${arity}`,
+      at,
+    );
   const fixedGiven: Record<string, unknown> = {};
   const vars: Record<string, string> = {};
   for (const [name, a] of Object.entries(attrs)) {
@@ -82,7 +99,10 @@ function opSlot(opName: string, arity: number, attrs: Readonly<Record<string, At
   }
   for (const [name, spec] of Object.entries(def.attrs))
     if (!(name in attrs) && spec.default === undefined)
-      throw new LhsError(`${opName} needs its attribute '${name}' on a left side (a value or a ?variable)`);
+      throw new LhsError(
+        `${opName} needs its attribute '${name}' on a left side (a value or a ?variable)`,
+        at,
+      );
   // Checked like a graph's attributes; defaults fill what is omitted, and variables are left open.
   const checked = checkAttrs(def, {
     ...fixedGiven,
@@ -94,6 +114,7 @@ function opSlot(opName: string, arity: number, attrs: Readonly<Record<string, At
     if (Array.isArray(fixed[name]) && (fixed[name] as number[]).some((v) => v < 0))
       throw new LhsError(
         `${opName}: negative ${name} values depend on the rank; bind ${name}=?a and guard on rank instead`,
+        at,
       );
   return { op: opName, arity, fixed, vars };
 }

@@ -181,9 +181,9 @@ function lineCol(text: string, span: Span) {
 function toPattern(e: Expr, at: At): RulePattern {
   switch (e.kind) {
     case 'number':
-      return { kind: 'literal', value: e.value };
+      return { kind: 'literal', value: e.value, span: e.span };
     case 'var':
-      return { kind: 'var', name: e.name };
+      return { kind: 'var', name: e.name, span: e.span };
     case 'name':
       throw at(e.span, `'${e.name}' is not a pattern variable (write ?${e.name})`);
     case 'call': {
@@ -211,7 +211,7 @@ function toPattern(e: Expr, at: At): RulePattern {
         }
         attrs[a.name] = toAttr(a.value);
       }
-      return { kind: 'op', op: e.op, args, attrs };
+      return { kind: 'op', op: e.op, args, attrs, span: e.opSpan };
     }
   }
 }

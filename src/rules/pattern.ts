@@ -3,7 +3,7 @@
  * values or `?a` attribute variables. The rule grammar produces them; `lhs.ts` compiles the left side
  * to e-graph matching and `instantiate.ts` builds the right side.
  */
-import type { SourceSpan } from '../graph/errors.js';
+import type { Span } from '../graph/syntax/ast.js';
 
 /** An attribute in a pattern: a fixed value, or a variable bound by the left side. */
 export type AttrPattern =
@@ -11,14 +11,14 @@ export type AttrPattern =
 
 /** A pattern over tensor ops. */
 export type RulePattern =
-  | { readonly kind: 'var'; readonly name: string; readonly span?: SourceSpan }
-  | { readonly kind: 'literal'; readonly value: number; readonly span?: SourceSpan }
+  | { readonly kind: 'var'; readonly name: string; readonly span?: Span }
+  | { readonly kind: 'literal'; readonly value: number; readonly span?: Span }
   | {
       readonly kind: 'op';
       readonly op: string;
       readonly args: readonly RulePattern[];
       readonly attrs: Readonly<Record<string, AttrPattern>>;
-      readonly span?: SourceSpan;
+      readonly span?: Span;
     };
 
 /**
@@ -47,6 +47,21 @@ export function patternVariables(p: RulePattern): { classVars: string[]; attrVar
  *
  * @example formatPattern({ kind: 'op', op: 'exp', args: [{ kind: 'var', name: '?x' }], attrs: {} }) // 'exp(?x)'
  */
+/**
+ * Where a variable first appears in a pattern, for errors that point at it.
+ *
+ * @example varSpan(rhs, '?y') // { start: 23, end: 25 }
+ */
+export function varSpan(p: RulePattern, name: string): Span | undefined {
+  if (p.kind === 'var') return p.name === name ? p.span : undefined;
+  if (p.kind === 'op')
+    for (const a of p.args) {
+      const found = varSpan(a, name);
+      if (found) return found;
+    }
+  return undefined;
+}
+
 export function formatPattern(p: RulePattern): string {
   if (p.kind === 'var') return p.name;
   if (p.kind === 'literal') return String(p.value);

@@ -13,8 +13,8 @@ import { getOp } from '../graph/op-table.js';
 import type { Span } from '../graph/syntax/ast.js';
 import { compileGuard, type GuardExpr, guardVars, validateGuard } from './guards.js';
 import { type AttrBindings, instantiateRhs, type RejectReason } from './instantiate.js';
-import { type CompiledLhs, compileLhs, expand } from './lhs.js';
-import { patternVariables, type RulePattern } from './pattern.js';
+import { type CompiledLhs, compileLhs, expand, LhsError } from './lhs.js';
+import { patternVariables, type RulePattern, varSpan } from './pattern.js';
 
 /** A rule as written: one direction (a `<=>` rule gives two of these). */
 export interface RuleDef {
@@ -64,7 +64,7 @@ export class CompiledRule {
     try {
       this.lhs = compileLhs(def.lhs);
     } catch (e) {
-      throw fail(e instanceof Error ? e.message : String(e));
+      throw fail(e instanceof Error ? e.message : String(e), e instanceof LhsError ? e.at : undefined);
     }
     const left = patternVariables(def.lhs);
     const right = patternVariables(def.rhs);
@@ -74,6 +74,7 @@ export class CompiledRule {
     if (unboundClass.length)
       throw fail(
         `${unboundClass.join(', ')} on the right side ${unboundClass.length > 1 ? 'are' : 'is'} not bound on the left`,
+        varSpan(def.rhs, unboundClass[0]),
       );
     const unboundAttr = right.attrVars.filter((v) => !left.attrVars.includes(v));
     if (unboundAttr.length)
@@ -180,7 +181,7 @@ function lookupPattern(eg: EGraph, p: Pattern, subst: Subst): ClassId | undefine
   return eg.lookup(p.symbol, kids);
 }
 
-function checkRhsOps(p: RulePattern, fail: (m: string) => Error): void {
+function checkRhsOps(p: RulePattern, fail: (m: string, at?: Span) => Error): void {
   if (p.kind !== 'op') return;
   // getOp throws a "did you mean" error for unknown ops; arity is checked when instantiated, but a
   // fixed-arity mismatch is certain now.
@@ -188,10 +189,10 @@ function checkRhsOps(p: RulePattern, fail: (m: string) => Error): void {
   try {
     arity = getOp(p.op).arity;
   } catch (e) {
-    throw fail(e instanceof Error ? e.message : String(e));
+    throw fail(e instanceof Error ? e.message : String(e), p.span);
   }
   if (typeof arity === 'number' && arity !== p.args.length)
-    throw fail(`${p.op} takes ${arity} argument${arity === 1 ? '' : 's'}, got ${p.args.length}`);
+    throw fail(`${p.op} takes ${arity} argument${arity === 1 ? '' : 's'}, got ${p.args.length}`, p.span);
   for (const a of p.args) checkRhsOps(a, fail);
 }
 

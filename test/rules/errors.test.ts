@@ -27,7 +27,7 @@ const CATALOGUE: readonly (readonly [string, string, string])[] = [
   [
     'wrong arity',
     'ruleset r\nrule a [r]: exp(?x, ?y) => ?x\n',
-    "test.rules:line 2, col 6: rule 'a': exp takes 1 argument, got 2\n  rule a [r]: exp(?x, ?y) => ?x\n       ^",
+    "test.rules:line 2, col 13: rule 'a': exp takes 1 argument, got 2\n  rule a [r]: exp(?x, ?y) => ?x\n              ^^^",
   ],
   [
     'unknown attribute',
@@ -42,7 +42,7 @@ const CATALOGUE: readonly (readonly [string, string, string])[] = [
   [
     'right-side variable not bound on the left',
     'ruleset r\nrule a [r]: exp(?x) => ?y\n',
-    "test.rules:line 2, col 6: rule 'a': ?y on the right side is not bound on the left\n  rule a [r]: exp(?x) => ?y\n       ^",
+    "test.rules:line 2, col 24: rule 'a': ?y on the right side is not bound on the left\n  rule a [r]: exp(?x) => ?y\n                         ^^",
   ],
   [
     'duplicate rule name',
