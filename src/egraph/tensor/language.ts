@@ -33,9 +33,16 @@ export class TensorLanguage extends Language {
 
   /** The symbol of `op` with checked attributes `attrs` and `arity` children. */
   symbol(op: string, attrs: Attrs, arity: number): SymbolId {
+    // Most ops have no attributes: their symbol is found by op and arity alone, without building the
+    // attribute key (rule appliers ask for symbols on every match).
+    const plain = isEmpty(attrs);
+    if (plain) {
+      const cached = this.plain.get(op)?.[arity];
+      if (cached !== undefined) return cached;
+    }
     const key = `${op}/${arity}{${attrsKey(attrs)}}`;
     const known = this.get(key);
-    if (known !== undefined) return known;
+    if (known !== undefined) return plain ? this.rememberPlain(op, arity, known) : known;
     const def = getOp(op);
     const id = this.intern({
       op,
@@ -47,6 +54,15 @@ export class TensorLanguage extends Language {
     const list = this.byOp.get(op) ?? [];
     list.push(id);
     this.byOp.set(op, list);
+    return plain ? this.rememberPlain(op, arity, id) : id;
+  }
+
+  private readonly plain = new Map<string, SymbolId[]>();
+
+  private rememberPlain(op: string, arity: number, id: SymbolId): SymbolId {
+    const byArity = this.plain.get(op) ?? [];
+    byArity[arity] = id;
+    this.plain.set(op, byArity);
     return id;
   }
 
@@ -59,6 +75,11 @@ export class TensorLanguage extends Language {
   tensorSymbol(s: SymbolId): TensorSymbol {
     return this.payload(s) as TensorSymbol;
   }
+}
+
+function isEmpty(attrs: Attrs): boolean {
+  for (const _ in attrs) return false;
+  return true;
 }
 
 // Names for s-expression printing and debugging: `sum[axis=[1]]`, `x`, `2`.
