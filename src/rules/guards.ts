@@ -134,6 +134,28 @@ export function guardVars(g: GuardExpr): string[] {
   }
 }
 
+/** Where a variable first appears in a guard, for errors that point at it. */
+export function guardVarSpan(g: GuardExpr, name: string): Span | undefined {
+  switch (g.kind) {
+    case 'var':
+      return g.name === name ? g.span : undefined;
+    case 'and':
+    case 'or':
+    case 'call':
+      for (const a of g.args) {
+        const found = guardVarSpan(a, name);
+        if (found) return found;
+      }
+      return undefined;
+    case 'not':
+      return guardVarSpan(g.arg, name);
+    case 'compare':
+      return guardVarSpan(g.left, name) ?? guardVarSpan(g.right, name);
+    default:
+      return undefined;
+  }
+}
+
 /** Prints a guard the way it is written. */
 export function formatGuard(g: GuardExpr): string {
   switch (g.kind) {

@@ -217,7 +217,7 @@ function toPattern(e: Expr, at: At): RulePattern {
 }
 
 function toAttr(v: AttrExpr): AttrPattern {
-  if (v.kind === 'unknown' && /^\?[A-Za-z_]/.test(v.name)) return { kind: 'var', name: v.name };
+  if (v.kind === 'unknown' && /^\?[A-Za-z_]/.test(v.name)) return { kind: 'var', name: v.name, span: v.span };
   return { kind: 'value', value: attrValue(v) };
 }
 

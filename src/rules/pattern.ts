@@ -7,7 +7,8 @@ import type { Span } from '../graph/syntax/ast.js';
 
 /** An attribute in a pattern: a fixed value, or a variable bound by the left side. */
 export type AttrPattern =
-  { readonly kind: 'value'; readonly value: unknown } | { readonly kind: 'var'; readonly name: string };
+  | { readonly kind: 'value'; readonly value: unknown }
+  | { readonly kind: 'var'; readonly name: string; readonly span?: Span };
 
 /** A pattern over tensor ops. */
 export type RulePattern =
@@ -54,11 +55,13 @@ export function patternVariables(p: RulePattern): { classVars: string[]; attrVar
  */
 export function varSpan(p: RulePattern, name: string): Span | undefined {
   if (p.kind === 'var') return p.name === name ? p.span : undefined;
-  if (p.kind === 'op')
+  if (p.kind === 'op') {
+    for (const a of Object.values(p.attrs)) if (a.kind === 'var' && a.name === name) return a.span;
     for (const a of p.args) {
       const found = varSpan(a, name);
       if (found) return found;
     }
+  }
   return undefined;
 }
 

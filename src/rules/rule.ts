@@ -11,7 +11,7 @@ import type { TensorEGraph } from '../egraph/tensor/index.js';
 import type { SourceSpan } from '../graph/errors.js';
 import { getOp } from '../graph/op-table.js';
 import type { Span } from '../graph/syntax/ast.js';
-import { compileGuard, type GuardExpr, guardVars, validateGuard } from './guards.js';
+import { compileGuard, type GuardExpr, guardVarSpan, guardVars, validateGuard } from './guards.js';
 import { type AttrBindings, instantiateRhs, type RejectReason } from './instantiate.js';
 import { type CompiledLhs, compileLhs, expand, LhsError } from './lhs.js';
 import { patternVariables, type RulePattern, varSpan } from './pattern.js';
@@ -78,12 +78,16 @@ export class CompiledRule {
       );
     const unboundAttr = right.attrVars.filter((v) => !left.attrVars.includes(v));
     if (unboundAttr.length)
-      throw fail(`attribute ${unboundAttr.join(', ')} on the right side is not bound on the left`);
+      throw fail(
+        `attribute ${unboundAttr.join(', ')} on the right side is not bound on the left`,
+        varSpan(def.rhs, unboundAttr[0]),
+      );
     if (def.guard) {
       const unboundGuard = guardVars(def.guard).filter((v) => !left.classVars.includes(v));
       if (unboundGuard.length)
         throw fail(
           `${unboundGuard.join(', ')} in the guard ${unboundGuard.length > 1 ? 'are' : 'is'} not bound on the left`,
+          guardVarSpan(def.guard, unboundGuard[0]),
         );
       try {
         validateGuard(def.guard);

@@ -45,6 +45,16 @@ const CATALOGUE: readonly (readonly [string, string, string])[] = [
     "test.rules:line 2, col 24: rule 'a': ?y on the right side is not bound on the left\n  rule a [r]: exp(?x) => ?y\n                         ^^",
   ],
   [
+    'right-side attribute variable not bound on the left',
+    'ruleset r\nrule a [r]: sum(?x) => sum(?x, axis=?b)\n',
+    "test.rules:line 2, col 37: rule 'a': attribute ?b on the right side is not bound on the left\n  rule a [r]: sum(?x) => sum(?x, axis=?b)\n                                      ^^",
+  ],
+  [
+    'guard variable not bound on the left',
+    'ruleset r\nrule a [r]: exp(?x) => ?x when positive(?y)\n',
+    "test.rules:line 2, col 41: rule 'a': ?y in the guard is not bound on the left\n  rule a [r]: exp(?x) => ?x when positive(?y)\n                                          ^^",
+  ],
+  [
     'duplicate rule name',
     'ruleset r\nrule a [r]: exp(?x) => ?x\nrule a [r]: log(?x) => ?x\n',
     "test.rules:line 3, col 6: duplicate rule name 'a'\n  rule a [r]: log(?x) => ?x\n       ^",
