@@ -71,6 +71,11 @@ export interface OptimizeOptions {
   readonly cost?: CostModel;
   /** Record why each output equals its optimized form (slower). */
   readonly explain?: boolean;
+  /**
+   * Honour the mode's `restart=true` phases (default). Off, every phase runs on one e-graph, so an
+   * explanation can reach from the input to the result.
+   */
+  readonly restarts?: boolean;
   /** The rules; defaults to the shipped `rules/` library (`defaultLibrary()`). */
   readonly library?: RuleLibrary;
   /** Constants up to this many elements are folded (default 1024). */
@@ -199,6 +204,8 @@ export function optimize(outputs: Node | readonly Node[], options: OptimizeOptio
 export interface Saturated {
   readonly t: TensorEGraph;
   readonly roots: readonly ClassId[];
+  /** The outputs' ids as added to this e-graph (exact terms, for explanations), before saturation. */
+  readonly added: readonly ClassId[];
   readonly phases: readonly PhaseReport[];
   /** Applications per rule over all phases. */
   readonly applied: ReadonlyMap<string, number>;
@@ -217,25 +224,27 @@ export function saturate(outputs: readonly Node[], options: OptimizeOptions = {}
   const library = options.library ?? defaultLibrary();
   const mode = options.mode ?? 'fast_run';
   const cost = options.cost ?? 'cpu';
-  const spec = library.modes.get(mode);
+  const spec = mode === 'none' ? { name: 'none', phases: [] } : library.modes.get(mode);
   if (!spec)
     throw new OpError(`unknown mode '${mode}' (modes: none, ${[...library.modes.keys()].join(', ')})`);
   const t0 = performance.now();
   let t = createTensorEGraph({ explanations: options.explain });
-  let roots = addGraph(t.egraph, t.lang, outputs);
+  let added = addGraph(t.egraph, t.lang, outputs);
+  let roots = added;
   const buildMs = performance.now() - t0;
   const phases: PhaseReport[] = [];
   const applied = new Map<string, number>();
   let replacedNodes = 0;
   for (const phase of spec.phases) {
-    if (phase.restart && phases.length > 0) {
+    if (phase.restart && phases.length > 0 && options.restarts !== false) {
       replacedNodes += t.replaced.size;
       // The restart only seeds the next phase: tree-cost extraction is linear where the DAG heuristic
       // took 80% of fast_run on logistic regression (69 -> 55 ms, same 20 ops; random 1k-op graphs:
       // 525 -> 82 ms, 449 -> 523 ops, since sharing across the seed is not weighed).
       const current = extractGraph(t, roots, cost, options.foldLimit, 'tree');
       t = createTensorEGraph({ explanations: options.explain });
-      roots = addGraph(t.egraph, t.lang, current);
+      added = addGraph(t.egraph, t.lang, current);
+      roots = added;
     }
     const rules = rulesForPhase(library, phase, options);
     const limits = { ...phase.limits, ...options.limits };
@@ -259,7 +268,8 @@ export function saturate(outputs: readonly Node[], options: OptimizeOptions = {}
     });
   }
   replacedNodes += t.replaced.size;
-  return { t, roots: roots.map((r) => t.egraph.find(r)), phases, applied, replacedNodes, buildMs };
+  t.egraph.rebuild();
+  return { t, roots: roots.map((r) => t.egraph.find(r)), added, phases, applied, replacedNodes, buildMs };
 }
 
 /** Extracts the cheapest DAG for `roots`, builds it as a graph and folds its small constant parts. */

@@ -4,23 +4,17 @@
  * the chain of rewrites from the input to the result (egg-style explanations) and the e-graph itself.
  *
  * The explanation and the e-graph come from a second saturation that runs every phase of the mode on
- * one e-graph with explanations on (ignoring `restart`, which would start a fresh e-graph and cut the
- * proof); the result printed first is `optimize`'s own.
+ * one e-graph with explanations on (`saturate` with `restarts: false`: a restart would start a fresh
+ * e-graph and cut the proof); the result printed first is `optimize`'s own.
  */
-import type { ClassId } from './egraph/ids.js';
-import { Runner } from './egraph/run.js';
-import type { TensorEGraph } from './egraph/tensor/index.js';
-import { buildGraph, createTensorEGraph } from './egraph/tensor/index.js';
+import { addGraph, buildGraph } from './egraph/tensor/index.js';
 import { formatTerm } from './egraph/term.js';
 import { extractDag } from './extract/dag.js';
 import type { Node } from './graph/node.js';
 import { formatExpr } from './graph/syntax/format.js';
-import { topoSort } from './graph/topo.js';
-import { type CostModel, nodeCostFor, optimize } from './optimize.js';
+import { type CostModel, nodeCostFor, optimize, saturate } from './optimize.js';
 import { egraphToDot } from './rules/dot.js';
 import type { RuleLibrary } from './rules/library.js';
-import { rulesForPhase } from './rules/library.js';
-import { RuleSet } from './rules/rule.js';
 
 /** Options of the playground. */
 export interface PlaygroundOptions {
@@ -61,20 +55,6 @@ export interface PlaygroundResult {
   readonly dot?: string;
 }
 
-/** Adds a graph node by node and returns the id that stands for exactly `root` (for explanations). */
-function addExact(t: TensorEGraph, root: Node): ClassId {
-  const ids = new Map<number, ClassId>();
-  for (const n of topoSort([root]))
-    ids.set(
-      n.id,
-      t.egraph.addUncanonical(
-        t.lang.symbol(n.op, n.attrs, n.args.length),
-        n.args.map((a) => ids.get(a.id)!),
-      ),
-    );
-  return ids.get(root.id)!;
-}
-
 /**
  * Optimizes `expr` and reports what the rules did.
  *
@@ -108,24 +88,22 @@ export function playground(expr: Node, options: PlaygroundOptions): PlaygroundRe
   };
   if (!options.explain && !options.dot) return result;
 
-  const t = createTensorEGraph({ explanations: true });
-  const start = addExact(t, expr);
-  const spec = mode === 'none' ? undefined : options.library.modes.get(mode);
-  for (const phase of spec?.phases ?? []) {
-    const rules = rulesForPhase(options.library, phase, options);
-    new Runner(t.egraph, {
-      iterLimit: phase.limits.iterations,
-      nodeLimit: phase.limits.nodes,
-      timeLimitMs: phase.limits.timeMs,
-    }).run(new RuleSet(rules).source(t));
-  }
-  t.egraph.rebuild();
-  const root = t.egraph.find(start);
+  // One e-graph through every phase (no restarts), so the proof reaches from the input to the result.
+  const { t, roots, added } = saturate([expr], {
+    library: options.library,
+    mode,
+    include: options.include,
+    exclude: options.exclude,
+    explain: true,
+    restarts: false,
+  });
+  const [start] = added;
+  const [root] = roots;
   const { choice } = extractDag(t.egraph, [root], nodeCostFor(t, cost));
   const [best] = buildGraph(t.egraph, t.lang, [root], (c) => choice.get(t.egraph.find(c))!);
   let explanation: PlaygroundStep[] | undefined;
   if (options.explain) {
-    const goal = addExact(t, best);
+    const [goal] = addGraph(t.egraph, t.lang, [best]);
     t.egraph.rebuild();
     explanation = t.egraph.explain!.explain(start, goal).map((s) => ({
       expr: formatTerm(t.lang, s.term),

@@ -10,7 +10,8 @@ import type { ClassId } from '../ids.js';
 import type { TensorLanguage } from './language.js';
 
 /**
- * Adds every node reachable from `outputs` and returns the class of each output.
+ * Adds every node reachable from `outputs` and returns an id for each output: its class, and with
+ * explanations on, the id that stands for exactly that term (what `explain` takes).
  *
  * @example const [root] = addGraph(eg, lang, [T.exp(x)]);
  */
@@ -20,13 +21,13 @@ export function addGraph(eg: EGraph, lang: TensorLanguage, outputs: readonly Nod
     const symbol = lang.symbol(node.op, node.attrs, node.args.length);
     classOf.set(
       node.id,
-      eg.add(
+      eg.addUncanonical(
         symbol,
         node.args.map((a) => classOf.get(a.id)!),
       ),
     );
   }
-  return outputs.map((o) => eg.find(classOf.get(o.id)!));
+  return outputs.map((o) => classOf.get(o.id)!);
 }
 
 /**
