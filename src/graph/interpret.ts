@@ -69,7 +69,8 @@ export function evaluate(
   return Array.isArray(outputs) ? results : results[0];
 }
 
-function bindInputs(
+/** Binds the inputs among `nodes` to tensors, checking names, dtypes and shapes and binding named dims into `dims`. */
+export function bindInputs(
   nodes: readonly Node[],
   inputs: InputValues,
   dims: Map<string, number>,
@@ -205,7 +206,7 @@ function checkShape(node: Node, shape: readonly number[], dims: Map<string, numb
 }
 
 /** Attributes with named dims replaced by their bound sizes (shape attributes of reshape, zeros, …). */
-function resolveAttrs(node: Node, dims: Map<string, number>): Attrs {
+export function resolveAttrs(node: Node, dims: Map<string, number>): Attrs {
   const op = getOp(node.op);
   let out: Record<string, AttrValue> | undefined;
   for (const [name, spec] of Object.entries(op.attrs)) {

@@ -39,6 +39,15 @@ function outDType(rule: DTypeRule, dtypes: readonly DType[], refusingBool?: stri
   return rule === 'float' ? floatOf(joined) : joined;
 }
 
+/**
+ * i32 products wrap modulo 2³², as numpy's: the float64 product of two i32 values past 2⁵³ has lost its
+ * low bits before the wrap, so these use the exact 32-bit multiply.
+ */
+const I32_EXACT: Readonly<Record<string, (...xs: number[]) => number>> = {
+  mul: Math.imul,
+  sqr: (x) => Math.imul(x, x),
+};
+
 /** Lifts a scalar spec to an OpDef over broadcast tensors. */
 function elementwise(spec: ElementwiseSpec): OpDef {
   return {
@@ -58,7 +67,8 @@ function elementwise(spec: ElementwiseSpec): OpDef {
         args.map((a) => a.shape),
       ),
     }),
-    evaluate: (args, _attrs, out) => mapElementwise(args, out.shape, out.dtype, spec.fn),
+    evaluate: (args, _attrs, out) =>
+      mapElementwise(args, out.shape, out.dtype, (out.dtype === 'i32' && I32_EXACT[spec.name]) || spec.fn),
     vjp: spec.vjp,
     scalar: spec.fn,
     syntax: spec.syntax,
