@@ -20,6 +20,7 @@ import { topoSort } from './graph/topo.js';
 import { type PhaseLimits, type RuleLibrary, rulesForPhase } from './rules/library.js';
 import { defaultLibrary } from './rules/load.js';
 import { RuleSet } from './rules/rule.js';
+import { type AccuracyOptions, type AccuracyReport, optimizeAccuracy } from './accuracy/optimize-accuracy.js';
 
 /** A cost model by name, or a function giving the node cost for one tensor e-graph. */
 export type CostModel = 'cpu' | 'gpu' | 'count' | ((t: TensorEGraph) => NodeCost);
@@ -58,8 +59,11 @@ const FOLDED_COST = 1e-6;
 /** The optimization modes every rule library defines. */
 export type Mode = 'fast_run' | 'fast_compile' | 'none';
 
-export interface OptimizeOptions {
-  /** `fast_run` (default) runs every phase; `fast_compile` cheap cleanup; `none` returns the graph as is. */
+export interface OptimizeOptions extends AccuracyOptions {
+  /**
+   * `fast_run` (default) runs every phase; `fast_compile` cheap cleanup; `none` returns the graph as is;
+   * `accuracy` chooses forms by measured floating-point error (`src/accuracy/`).
+   */
   readonly mode?: Mode | string;
   /** Ruleset tags to run in every phase besides the mode's own. */
   readonly include?: readonly string[];
@@ -110,6 +114,8 @@ export interface OptimizeReport {
    * than the input, since a numerically stable form is kept even where it is dearer.
    */
   readonly stabilized: boolean;
+  /** Accuracy mode only: bits of error before and after, per output. */
+  readonly accuracy?: AccuracyReport;
   readonly ms: {
     readonly build: number;
     readonly saturate: number;
@@ -144,6 +150,7 @@ export function optimize(outputs: Node | readonly Node[], options: OptimizeOptio
   const list = Array.isArray(outputs) ? [...(outputs as readonly Node[])] : [outputs as Node];
   // Loading the rule files happens once per process and is not part of the optimization's time.
   const library = options.library ?? defaultLibrary();
+  if (options.mode === 'accuracy') return optimizeAccuracy(list, { ...options, library });
   const t0 = performance.now();
   const mode = options.mode ?? 'fast_run';
   const nodesBefore = countOps(list);

@@ -134,6 +134,7 @@ export function loadLibrary(sources: readonly RuleSource[]): LoadResult {
             expected: source.text.slice(item.expectedSpan.start, item.expectedSpan.end),
             decls,
             mustFail: item.mustFail,
+            mode: item.mode,
             file: source.file,
             line,
           });

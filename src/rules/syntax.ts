@@ -81,6 +81,8 @@ export interface CheckItem {
   readonly expectedSpan: Span;
   readonly decls: readonly DeclAst[];
   readonly mustFail: boolean;
+  /** `in mode NAME`: the mode the check optimizes with (default fast_run). */
+  readonly mode?: string;
   readonly span: Span;
 }
 
@@ -170,7 +172,7 @@ const actions: ohm.ActionDict<unknown> = {
       span: spanOf(this),
     };
   },
-  CheckDecl(fail, _kw, input, _arrow, expected, where): CheckItem {
+  CheckDecl(fail, _kw, input, _arrow, expected, where, mode): CheckItem {
     const decls = where.children[0] ? list(where.children[0].children[1]).map((d) => d.ast() as DeclAst) : [];
     return {
       kind: 'check',
@@ -180,6 +182,7 @@ const actions: ohm.ActionDict<unknown> = {
       expectedSpan: spanOf(expected),
       decls,
       mustFail: fail.children.length > 0,
+      mode: mode.children[0]?.children[2].sourceString,
       span: spanOf(this),
     };
   },
