@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import './egraph.js';
 import './extract.js';
 import './optimize.js';
+import './accuracy.js';
 import { registeredSuites } from './registry.js';
 
 function main(argv: readonly string[]): void {

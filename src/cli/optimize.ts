@@ -1,5 +1,6 @@
 /** `saturn optimize EXPR --var …`: optimizes an expression (and optionally its gradients) and reports. */
 import { parseArgs } from 'node:util';
+import { formatAccuracy, parseDomain } from '../accuracy/report.js';
 import { grad } from '../graph/grad.js';
 import type { Node } from '../graph/node.js';
 import { formatExpr, parseExpr } from '../graph/syntax/index.js';
@@ -15,7 +16,8 @@ export const optimizeCommand: Command = {
   name: 'optimize',
   summary: 'optimize an expression (infix or s-expression) and print the result and a report',
   usage:
-    'saturn optimize "EXPR" --var "x:f32[n,m]" [--mode fast_run|fast_compile|none] [--include TAG] [--exclude TAG] [--grad w,b] [--explain] [--json]',
+    'saturn optimize "EXPR" --var "x:f32[n,m]" [--mode fast_run|fast_compile|none] [--include TAG] [--exclude TAG] [--grad w,b] [--explain] [--json]\n' +
+    '    saturn optimize "EXPR" --var "x:f64" --accuracy [--domain x=LO:HI] [--samples N]: choose forms by measured floating-point error',
   run(args) {
     const { values, positionals } = parseArgs({
       args: [...args],
@@ -27,6 +29,9 @@ export const optimizeCommand: Command = {
         grad: { type: 'string', multiple: true, default: [] },
         explain: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
+        accuracy: { type: 'boolean', default: false },
+        domain: { type: 'string', multiple: true, default: [] },
+        samples: { type: 'string' },
       },
       allowPositionals: true,
     });
@@ -51,10 +56,12 @@ export const optimizeCommand: Command = {
       (list ?? []).flatMap((t) => t.split(',')).filter(Boolean);
     const { outputs: optimized, report } = optimize(outputs, {
       library: defaultLibrary(),
-      mode: values.mode,
+      mode: values.accuracy ? 'accuracy' : values.mode,
       include: split(values.include),
       exclude: split(values.exclude),
       explain: values.explain,
+      domain: parseDomain(values.domain ?? []),
+      samples: values.samples === undefined ? undefined : Number(values.samples),
     });
     const names = ['output', ...gradNames.map((n) => `d/d${n}`)];
     // Explanations come from the playground, which saturates one e-graph without restarts so that
@@ -83,12 +90,14 @@ export const optimizeCommand: Command = {
       stopReason: report.stopReason,
       phases: report.phases.map((p) => ({ ...p, stopReason: p.stopReason.kind })),
       ms: report.ms,
+      ...(report.accuracy ? { accuracy: report.accuracy } : {}),
       ...(explanations ? { explanations } : {}),
     };
     const text = [
       ...optimized.map((o, i) => `${names[i].padEnd(8)} ${formatExpr(o)}`),
       '',
       formatReport(report),
+      ...(report.accuracy ? ['', formatAccuracy(report.accuracy, names)] : []),
       ...(explanations ?? []).flatMap((steps, i) => [
         '',
         `explanation of ${names[i]}:`,
