@@ -295,8 +295,7 @@ function extractOutput(
       candidates.push({ choice, errors: errorsWith(choice), bits: 0 });
     }
   for (const c of candidates) c.bits = mean(c.errors);
-  // Stable: among equally accurate terms the plain extraction (first) stays first.
-  const top = [...candidates].sort((a, b) => a.bits - b.bits).slice(0, MAX_CANDIDATES);
+  const top = complementary(candidates);
   const graphOf = (choice: ReadonlyMap<ClassId, Entry>) =>
     buildGraph(t.egraph, t.lang, [root], (c) => choice.get(t.egraph.find(c))!.node)[0];
   const sameDType = new Map([...m.inputs].filter(([name]) => variables[name] === dtype));
@@ -312,4 +311,33 @@ function extractOutput(
   for (let i = split.thresholds.length - 1; i >= 0; i--)
     node = apply('switch', [apply('lt', [x, constant(split.thresholds[i], x.dtype)]), parts[i], node]);
   return { node, regimesOn: split.variable };
+}
+
+/**
+ * Candidates for regimes: the most accurate first (stable, so among equals the plain extraction), then
+ * one at a time the candidate that most lowers the error of always picking the best one per point, so
+ * the conjugate that wins only where b > 0 is kept though its mean is worse.
+ */
+function complementary<C extends { readonly errors: Float64Array; bits: number }>(
+  candidates: readonly C[],
+): C[] {
+  const first = [...candidates].sort((a, b) => a.bits - b.bits)[0];
+  const top = [first];
+  const best = Float64Array.from(first.errors);
+  while (top.length < MAX_CANDIDATES) {
+    let pick: C | undefined;
+    let gain = 1e-9;
+    for (const c of candidates) {
+      let g = 0;
+      for (let i = 0; i < best.length; i++) if (c.errors[i] < best[i]) g += best[i] - c.errors[i];
+      if (g > gain) {
+        gain = g;
+        pick = c;
+      }
+    }
+    if (!pick) break;
+    top.push(pick);
+    for (let i = 0; i < best.length; i++) best[i] = Math.min(best[i], pick.errors[i]);
+  }
+  return top;
 }
