@@ -95,12 +95,12 @@ export function optimizeAccuracy(
   // for the reference to use (see reference.ts): half choose the forms, half judge the result.
   const m = prepare(t);
   const draw = pointSampler(variables, options.domain ?? {}, options.seed ?? 1);
-  const { points, exact } = drawPoints(m, roots, draw, 2 * n);
+  const { points, exact } = drawPoints(m, roots, draw, 2 * n, n);
   if (points.length < 16)
     throw new OpError(
       `accuracy mode: only ${points.length} of ${40 * n} sampled points have finite outputs; narrow the domain`,
     );
-  const half = points.length >> 1;
+  const half = Math.min(n, points.length >> 1);
   const choose = points.slice(0, half);
   const judge = points.slice(half);
   const vectors = (from: readonly Map<ClassId, number>[], c: ClassId) =>

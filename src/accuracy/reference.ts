@@ -62,8 +62,8 @@ export function planReference(
 const ALL_CLASSES_UP_TO = 120;
 
 /**
- * Exact values (rounded to each class's dtype) of every planned class at one point, or undefined if a
- * root's value does not settle. A class that has not settled by ALL_CLASSES_UP_TO digits is NaN there
+ * Exact values (rounded to each class's dtype) of `classes` (default: every planned class) and the
+ * roots at one point, or undefined if a root's value does not settle. A class that has not settled by ALL_CLASSES_UP_TO digits is NaN there
  * (a class that is 0 on the reals, such as sqr(sqrt(x)) - x, never settles: its rounding noise moves
  * with the precision), which leaves the point out of that class's error only.
  */
@@ -71,6 +71,7 @@ export function exactAtPoint(
   plan: ReferencePlan,
   point: Point,
   roots: readonly ClassId[] = [],
+  classes: readonly ClassId[] = plan.order,
 ): Map<ClassId, number> | undefined {
   let previous: AtPrecision | undefined;
   let result: Map<ClassId, number> | undefined;
@@ -79,14 +80,14 @@ export function exactAtPoint(
     for (const digits of PRECISIONS) {
       Exact.set({ precision: digits });
       const all = digits <= ALL_CLASSES_UP_TO;
-      const current = evaluateAt(plan, point, all ? plan.order : roots);
+      const current = evaluateAt(plan, point, all ? classes : roots);
       if (!current) return undefined;
       if (previous) {
         const settled = (c: ClassId) =>
           !current.suspect.has(c) && same(previous!.values.get(c), current.values.get(c));
         if (all) {
-          result = new Map(plan.order.map((c) => [c, settled(c) ? current.values.get(c)! : Number.NaN]));
-          if (plan.order.every(settled)) return result;
+          result = new Map(classes.map((c) => [c, settled(c) ? current.values.get(c)! : Number.NaN]));
+          if (classes.every(settled)) return result;
         } else for (const r of roots) if (settled(r)) result!.set(r, current.values.get(r)!);
         if (roots.every((r) => !Number.isNaN(result!.get(r)!))) return result;
       }
