@@ -34,7 +34,7 @@ import { evaluate } from '../graph/interpret.js';
 import { formatShape } from '../graph/shape.js';
 import { Tensor } from '../graph/tensor.js';
 import { topoSort } from '../graph/topo.js';
-import { arbDraw, castDrawn, type Draw, type TypeTemplate, typeTemplates } from './draws.js';
+import { arbDraw, castDrawn, DEFAULT_DTYPES, type Draw, type TypeTemplate, typeTemplates } from './draws.js';
 import { compileGuard } from './guards.js';
 import { patternVariables, type RulePattern } from './pattern.js';
 import type { CompiledRule } from './rule.js';
@@ -191,8 +191,8 @@ function judge(
 /**
  * Compares the two sides' values against the exact value (computed only where they differ); returns why
  * the right side is worse, or undefined, and whether a finite right side rescued the left. Integer and
- * boolean results must be identical. With `signedZeros` (every rule but an unsafe one), a zero's sign
- * must match the exact value's where that is not 0, and the left side's where it is.
+ * boolean results must be identical. A zero's sign must match the exact value's where that is not 0,
+ * and with `signedZeros` (see the caller) the left side's where it is.
  */
 function compare(
   l: { value: Tensor; scale: number },
@@ -328,8 +328,11 @@ export function checkSoundness(rule: CompiledRule, options: SoundnessOptions = {
     const left = evaluateAll(lhs);
     const right = evaluateAll(rhs);
     const exact = () => exactValue([lhs, rhs]);
-    // A zero's sign is part of the value (1/z tells it): unsafe rules alone may flip it.
-    const signedZeros = !unsafe;
+    // A zero's sign is part of the value (1/z tells it). With no negative input and no -0, a -0 can only
+    // come from a negation the rule wrote (0 - x => -x at x = 0); where the draw has them, identities
+    // that pass x through (log(exp(x)) => x at x = -0) keep the input's sign where IEEE gives +0.
+    const signedZeros =
+      !unsafe && Object.values(tensors).every((t) => t.data.every((v) => v >= 0 && !Object.is(v, -0)));
     const result = compare(left, right, exact, replacing, signedZeros);
     return {
       result,
@@ -338,7 +341,11 @@ export function checkSoundness(rule: CompiledRule, options: SoundnessOptions = {
   };
 
   const property = fc.property(
-    arbDraw(vars.length, templates.length, { nonzero: unsafe, noEdges: unsafe, dtypes: options.dtypes }),
+    arbDraw(vars.length, templates.length, {
+      nonzero: unsafe,
+      noEdges: unsafe,
+      dtypes: fitDTypes(rule, templates[0], options.dtypes ?? DEFAULT_DTYPES),
+    }),
     (d) => {
       const out = run(d, true);
       if ('skip' in out) {
@@ -417,6 +424,37 @@ function fitGuard(rule: CompiledRule, templates: TypeTemplate[]): TypeTemplate[]
     }),
   );
   return kept.length ? kept : templates;
+}
+
+/**
+ * The dtypes worth drawing for a guarded rule: those under which the guard can hold on some uniform
+ * fill of the first template (`is_int(?a) and dtype(?a) == dtype(?b)` needs integers), so that draws
+ * are not spent where the guard is false whatever the values. All of `dtypes` when none fits.
+ */
+function fitDTypes(
+  rule: CompiledRule,
+  template: TypeTemplate | undefined,
+  dtypes: readonly DType[],
+): readonly DType[] {
+  const guard = rule.def.guard;
+  if (!guard || !template) return dtypes;
+  const vars = patternVariables(rule.def.lhs).classVars;
+  const fits = dtypes.filter((dtype) =>
+    [1, -1, 2, 0.5].some((fill) => {
+      const bindings = new Map(
+        vars.map((v) => [v, constant(Tensor.full(template.shapes[v], fill, dtype))] as const),
+      );
+      try {
+        const lhs = buildPattern(rule.def.lhs, bindings, new Map(Object.entries(template.attrs)), true);
+        if (typeof lhs === 'number') return false;
+        const { t, byName } = loadLhs(lhs, bindings, vars);
+        return compileGuard(guard, t).check(t.egraph, substOf(byName));
+      } catch {
+        return false;
+      }
+    }),
+  );
+  return fits.length ? fits : dtypes;
 }
 
 function formatBindings(tensors: Readonly<Record<string, Tensor>>): string {

@@ -32,7 +32,15 @@ export interface ExactTensor {
   readonly overflowed: boolean;
   /** Whether a nonzero value underflowed the decimal range to 0 (e^(-1e154)): then a zero's sign is unknown. */
   readonly underflowed: boolean;
+  /**
+   * Whether a sum of nonzero values cancelled to exactly 0 on the way: at this precision a tiny input
+   * may have been rounded away (1 - e^(1e-300) is 0 at 30 digits), so a higher one is needed to know.
+   */
+  readonly cancelled: boolean;
 }
+
+/** Ops whose exact zero from nonzero arguments is a cancellation. */
+const CANCELLING = new Set(['add', 'sub', 'sum', 'mean', 'gemm', 'dot', 'expm1', 'log', 'log1p']);
 
 /** Ops whose infinite results from finite arguments are poles (1/0, log 0), not overflow. */
 const POLES = new Set(['div', 'reciprocal', 'log', 'log1p', 'log1mexp', 'tan', 'int_div', 'pow']);
@@ -219,6 +227,7 @@ function evaluateNode(
       data: dotExact(x, y),
       overflowed: false,
       underflowed: false,
+      cancelled: false,
     };
     return elementwise([z, a, d, b], out, (zv, av, dv, bv) => bv.times(zv).plus(av.times(dv)));
   }
@@ -250,6 +259,7 @@ export function evaluateExact(outputs: readonly Node[], inputs: InputValues = {}
       data: Array.from(t.data, fromDouble),
       overflowed: false,
       underflowed: false,
+      cancelled: false,
     });
   for (const node of nodes) {
     if (values.has(node.id)) continue;
@@ -276,13 +286,23 @@ export function evaluateExact(outputs: readonly Node[], inputs: InputValues = {}
     const underflowed =
       args.some((a) => a.underflowed) ||
       (nonzeroArgs && SHRINKING.has(node.op) && cast.some((v) => v.isZero()));
-    values.set(node.id, { dtype: out.dtype, shape: out.shape, data: cast, overflowed, underflowed });
+    const cancelled =
+      args.some((a) => a.cancelled) ||
+      (nonzeroArgs && CANCELLING.has(node.op) && cast.some((v) => v.isZero()));
+    values.set(node.id, {
+      dtype: out.dtype,
+      shape: out.shape,
+      data: cast,
+      overflowed,
+      underflowed,
+      cancelled,
+    });
   }
   return outputs.map((n) => values.get(n.id)!);
 }
 
-/** The precisions tried in turn, in significant digits, above the base the inputs need. */
-const PRECISIONS = [30, 60, 120];
+/** The precisions tried first, in significant digits. */
+const PRECISIONS = [30, 60];
 
 /**
  * Digits the smallest input magnitude needs on top: 1 - e^x at x = 1e-300 cancels 300 digits, which no
@@ -308,8 +328,8 @@ export interface ExactValue {
 }
 
 /**
- * The exact value of `forms[0]` rounded to float64, by {@link evaluateExact} at growing precision
- * (from what the smallest input needs) until two precisions agree. Where the decimal range overflowed on
+ * The exact value of `forms[0]` rounded to float64, by {@link evaluateExact} at 30 and 60 digits, and
+ * where they disagree or a sum cancelled to 0, again with the digits the smallest input needs on top. Where the decimal range overflowed on
  * the way, NaN and ±Inf are not the exact value: the other forms (equal on the reals, say the optimized
  * one) are tried in turn.
  *
@@ -331,20 +351,20 @@ function converged(
   inputs: InputValues,
   base: number,
 ): { value: Tensor; overflowed: boolean; underflowed: boolean } {
-  let previous: Tensor | undefined;
-  let result: { value: Tensor; overflowed: boolean; underflowed: boolean } | undefined;
   const precision = Exact.precision;
+  const at = (digits: number) => {
+    Exact.set({ precision: digits });
+    const [exact] = evaluateExact([form], inputs);
+    return { exact, value: toTensor({ ...exact, dtype: 'f64' }) };
+  };
+  const same = (a: Tensor, b: Tensor) => a.data.every((v, i) => Object.is(v, b.data[i]));
   try {
-    for (const digits of PRECISIONS) {
-      Exact.set({ precision: base + digits });
-      const [exact] = evaluateExact([form], inputs);
-      const value = toTensor({ ...exact, dtype: 'f64' });
-      result = { value, overflowed: exact.overflowed, underflowed: exact.underflowed };
-      if (previous && value.data.every((v, i) => Object.is(v, previous!.data[i]))) break;
-      previous = value;
-    }
+    const low = at(PRECISIONS[0]);
+    let high = at(PRECISIONS[1]);
+    if ((!same(low.value, high.value) || high.exact.cancelled) && base > 0) high = at(base + PRECISIONS[1]);
+    const { exact, value } = high;
+    return { value, overflowed: exact.overflowed, underflowed: exact.underflowed };
   } finally {
     Exact.set({ precision });
   }
-  return result!;
 }
