@@ -30,7 +30,7 @@ import type { DType } from '../graph/dtype.js';
 import type { AttrValue } from '../graph/op-def.js';
 import { castValue } from '../graph/dtype.js';
 import { type ExactValue, exactValue } from '../graph/exact/evaluate.js';
-import { evaluate } from '../graph/interpret.js';
+import { evaluate, type InputValues } from '../graph/interpret.js';
 import { formatShape } from '../graph/shape.js';
 import { Tensor } from '../graph/tensor.js';
 import { topoSort } from '../graph/topo.js';
@@ -130,10 +130,10 @@ function buildPattern(
   return node;
 }
 
-/** Values of every node of `root` and their largest finite magnitude. */
-function evaluateAll(root: Node): { value: Tensor; scale: number } {
+/** Values of every node of `root` (for `inputs`) and their largest finite magnitude. */
+export function evaluateAll(root: Node, inputs: InputValues = {}): { value: Tensor; scale: number } {
   const nodes = topoSort([root]);
-  const values = evaluate(nodes, {});
+  const values = evaluate(nodes, inputs);
   let scale = 0;
   for (const value of values)
     for (const v of value.data) if (Number.isFinite(v)) scale = Math.max(scale, Math.abs(v));
@@ -189,12 +189,12 @@ function judge(
 }
 
 /**
- * Compares the two sides' values against the exact value (computed only where they differ); returns why
+ * Compares an original's and a rewritten form's values against the exact value (computed only where they differ); returns why
  * the right side is worse, or undefined, and whether a finite right side rescued the left. Integer and
  * boolean results must be identical. A zero's sign must match the exact value's where that is not 0,
  * and with `signedZeros` (see the caller) the left side's where it is.
  */
-function compare(
+export function compare(
   l: { value: Tensor; scale: number },
   r: { value: Tensor; scale: number },
   exact: () => ExactValue,
@@ -216,7 +216,7 @@ function compare(
     if (x === y) {
       // A zero's sign must follow the exact value's where it is not 0, and the left side's where it is.
       const e = reference.value.data[i];
-      if (Number.isNaN(e) || (e === 0 && reference.underflowed)) continue;
+      if (Number.isNaN(e) || (e === 0 && reference.zeroSignUnknown)) continue;
       const expected = e !== 0 ? Math.sign(e) : Math.sign(1 / (signedZeros ? x : y));
       if (Math.sign(1 / y) === expected) continue;
       const show = (z: number) => (Object.is(z, -0) ? '-0' : '0');

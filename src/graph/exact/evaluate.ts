@@ -305,52 +305,61 @@ export function evaluateExact(outputs: readonly Node[], inputs: InputValues = {}
 const PRECISIONS = [30, 60];
 
 /**
- * Digits the smallest input magnitude needs on top: 1 - e^x at x = 1e-300 cancels 300 digits, which no
- * comparison between two lower precisions reveals (both give 0).
+ * Digits the inputs' spread of magnitudes needs on top: 1 - e^x at x = 1e-300 cancels 300 digits, and
+ * (1 - y)·s - y·(1 - s) at y = 1e308 as many, which no comparison of two lower precisions reveals (both
+ * give 0).
  */
 function baseDigits(forms: readonly Node[], inputs: InputValues): number {
   let smallest = 1;
+  let largest = 1;
   const scan = (data: ArrayLike<number>) => {
     for (let i = 0; i < data.length; i++) {
       const v = Math.abs(data[i]);
       if (v > 0 && v < smallest) smallest = v;
+      if (Number.isFinite(v) && v > largest) largest = v;
     }
   };
   for (const node of topoSort(forms)) if (node.op === 'constant') scan((node.attrs.value as Tensor).data);
   for (const value of Object.values(inputs)) if (value instanceof Tensor) scan(value.data);
-  return Math.ceil(-Math.log10(smallest));
+  return Math.ceil(Math.log10(largest) - Math.log10(smallest));
 }
 
-/** The exact value rounded to float64, and whether a zero in it may be an underflow of the reference. */
+/** The exact value rounded to float64, and whether a zero in it may have lost its sign. */
 export interface ExactValue {
   readonly value: Tensor;
-  readonly underflowed: boolean;
+  /** A zero may be an underflow or a cancellation of the reference: its sign is not known. */
+  readonly zeroSignUnknown: boolean;
 }
 
 /**
  * The exact value of `forms[0]` rounded to float64, by {@link evaluateExact} at 30 and 60 digits, and
- * where they disagree or a sum cancelled to 0, again with the digits the smallest input needs on top. Where the decimal range overflowed on
- * the way, NaN and ±Inf are not the exact value: the other forms (equal on the reals, say the optimized
- * one) are tried in turn.
+ * where they disagree or a sum cancelled to 0, again with the digits the inputs' spread needs on top.
+ * Where the decimal range overflowed on the way, NaN and ±Inf are not the exact value: each such element
+ * is taken from the first other form (equal on the reals, say the optimized one) that is finite there,
+ * or else not NaN.
  *
  * @example exactValue([T.log1p(T.constant(1e-300))]).value.item() // 1e-300
  */
 export function exactValue(forms: readonly Node[], inputs: InputValues = {}): ExactValue {
   const base = baseDigits(forms, inputs);
-  let fallback: ExactValue | undefined;
-  for (const form of forms) {
-    const { value, overflowed, underflowed } = converged(form, inputs, base);
-    if (!overflowed || value.data.every(Number.isFinite)) return { value, underflowed };
-    fallback ??= { value, underflowed };
-  }
-  return fallback!;
+  const first = converged(forms[0], inputs, base);
+  const zeroSignUnknown = first.underflowed || first.cancelled;
+  if (!first.overflowed || first.value.data.every(Number.isFinite))
+    return { value: first.value, zeroSignUnknown };
+  const others = forms.slice(1).map((f) => converged(f, inputs, base).value);
+  const data = Array.from(first.value.data, (v, i) => {
+    if (Number.isFinite(v)) return v;
+    const candidates = others.map((o) => o.data[i]);
+    return candidates.find(Number.isFinite) ?? candidates.find((c) => !Number.isNaN(c)) ?? v;
+  });
+  return { value: Tensor.from(data, first.value.shape, 'f64'), zeroSignUnknown: true };
 }
 
 function converged(
   form: Node,
   inputs: InputValues,
   base: number,
-): { value: Tensor; overflowed: boolean; underflowed: boolean } {
+): { value: Tensor; overflowed: boolean; underflowed: boolean; cancelled: boolean } {
   const precision = Exact.precision;
   const at = (digits: number) => {
     Exact.set({ precision: digits });
@@ -363,7 +372,12 @@ function converged(
     let high = at(PRECISIONS[1]);
     if ((!same(low.value, high.value) || high.exact.cancelled) && base > 0) high = at(base + PRECISIONS[1]);
     const { exact, value } = high;
-    return { value, overflowed: exact.overflowed, underflowed: exact.underflowed };
+    return {
+      value,
+      overflowed: exact.overflowed,
+      underflowed: exact.underflowed,
+      cancelled: exact.cancelled,
+    };
   } finally {
     Exact.set({ precision });
   }
