@@ -26,11 +26,11 @@ export interface ParseOptions {
 
 /**
  * The longest expression source parsed, in characters. The parser (ohm, with packrat memoization) costs
- * about 3 KB of memory per input character and parses some 20 KB a second: 32,768 characters stay within
- * about 100 MB and a second or two; longer text is refused before parsing with a `SourceError` (build large graphs with the `T`
+ * about 3 KB of memory per input character and parses some 20 KB a second: 65,536 characters stay within
+ * about 200 MB and a few seconds; longer text is refused before parsing with a `SourceError` (build large graphs with the `T`
  * API instead).
  */
-export const MAX_SOURCE_LENGTH = 32_768;
+export const MAX_SOURCE_LENGTH = 65_536;
 
 /** Refuses text longer than {@link MAX_SOURCE_LENGTH}, pointing at the first character beyond it. */
 function checkLength(source: string, file?: string): void {
@@ -109,7 +109,14 @@ export function parseExprs(source: string, options: ParseOptions = {}): Node[] {
     defaultType: options.defaultType === undefined ? undefined : parseType(options.defaultType),
   };
   declare(ast, scope);
-  return guardDepth(source, file, () => ast.exprs.map((e: Expr) => lowerExpr(e, scope)));
+  return guardDepth(source, file, () => {
+    for (const binding of ast.bindings ?? []) {
+      if (scope.vars.has(binding.name) && ast.decls.some((d) => d.name === binding.name))
+        throw sourceError(source, binding.span, `'${binding.name}' is declared and bound`, file);
+      scope.vars.set(binding.name, lowerExpr(binding.expr, scope));
+    }
+    return ast.exprs.map((e: Expr) => lowerExpr(e, scope));
+  });
 }
 
 /**
