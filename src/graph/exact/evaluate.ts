@@ -39,7 +39,7 @@ export interface ExactTensor {
   readonly cancelled: boolean;
 }
 
-/** Ops whose exact zero from nonzero arguments is a cancellation. */
+/** Ops whose exact zero may be a cancellation. */
 const CANCELLING = new Set(['add', 'sub', 'sum', 'mean', 'gemm', 'dot', 'expm1', 'log', 'log1p']);
 
 /** Ops whose infinite results from finite arguments are poles (1/0, log 0), not overflow. */
@@ -286,9 +286,9 @@ export function evaluateExact(outputs: readonly Node[], inputs: InputValues = {}
     const underflowed =
       args.some((a) => a.underflowed) ||
       (nonzeroArgs && SHRINKING.has(node.op) && cast.some((v) => v.isZero()));
+    // Any zero of a sum counts (a zero elsewhere in the args does not make this one exact).
     const cancelled =
-      args.some((a) => a.cancelled) ||
-      (nonzeroArgs && CANCELLING.has(node.op) && cast.some((v) => v.isZero()));
+      args.some((a) => a.cancelled) || (CANCELLING.has(node.op) && cast.some((v) => v.isZero()));
     values.set(node.id, {
       dtype: out.dtype,
       shape: out.shape,
