@@ -37,6 +37,8 @@ export interface ExactTensor {
    * may have been rounded away (1 - e^(1e-300) is 0 at 30 digits), so a higher one is needed to know.
    */
   readonly cancelled: boolean;
+  /** Whether a zero came from a cancellation of nonzero values, whose sign the reals do not tell. */
+  readonly signLost: boolean;
 }
 
 /** Ops whose exact zero may be a cancellation. */
@@ -228,6 +230,7 @@ function evaluateNode(
       overflowed: false,
       underflowed: false,
       cancelled: false,
+      signLost: false,
     };
     return elementwise([z, a, d, b], out, (zv, av, dv, bv) => bv.times(zv).plus(av.times(dv)));
   }
@@ -260,6 +263,7 @@ export function evaluateExact(outputs: readonly Node[], inputs: InputValues = {}
       overflowed: false,
       underflowed: false,
       cancelled: false,
+      signLost: false,
     });
   for (const node of nodes) {
     if (values.has(node.id)) continue;
@@ -286,9 +290,11 @@ export function evaluateExact(outputs: readonly Node[], inputs: InputValues = {}
     const underflowed =
       args.some((a) => a.underflowed) ||
       (nonzeroArgs && SHRINKING.has(node.op) && cast.some((v) => v.isZero()));
-    // Any zero of a sum counts (a zero elsewhere in the args does not make this one exact).
-    const cancelled =
-      args.some((a) => a.cancelled) || (CANCELLING.has(node.op) && cast.some((v) => v.isZero()));
+    // Any zero of a sum asks for more digits (a zero elsewhere in the args does not make this one exact);
+    // its sign is unknown only where it came from nonzero args (0 - x at x = 0 is +0 exactly).
+    const cancelling = CANCELLING.has(node.op) && cast.some((v) => v.isZero());
+    const cancelled = args.some((a) => a.cancelled) || cancelling;
+    const signLost = args.some((a) => a.signLost) || (cancelling && nonzeroArgs);
     values.set(node.id, {
       dtype: out.dtype,
       shape: out.shape,
@@ -296,6 +302,7 @@ export function evaluateExact(outputs: readonly Node[], inputs: InputValues = {}
       overflowed,
       underflowed,
       cancelled,
+      signLost,
     });
   }
   return outputs.map((n) => values.get(n.id)!);
@@ -343,7 +350,7 @@ export interface ExactValue {
 export function exactValue(forms: readonly Node[], inputs: InputValues = {}): ExactValue {
   const base = baseDigits(forms, inputs);
   const first = converged(forms[0], inputs, base);
-  const zeroSignUnknown = first.underflowed || first.cancelled;
+  const zeroSignUnknown = first.underflowed || first.signLost;
   if (!first.overflowed || first.value.data.every(Number.isFinite))
     return { value: first.value, zeroSignUnknown };
   const others = forms.slice(1).map((f) => converged(f, inputs, base).value);
@@ -359,7 +366,7 @@ function converged(
   form: Node,
   inputs: InputValues,
   base: number,
-): { value: Tensor; overflowed: boolean; underflowed: boolean; cancelled: boolean } {
+): { value: Tensor; overflowed: boolean; underflowed: boolean; signLost: boolean } {
   const precision = Exact.precision;
   const at = (digits: number) => {
     Exact.set({ precision: digits });
@@ -376,7 +383,7 @@ function converged(
       value,
       overflowed: exact.overflowed,
       underflowed: exact.underflowed,
-      cancelled: exact.cancelled,
+      signLost: exact.signLost,
     };
   } finally {
     Exact.set({ precision });
