@@ -26,11 +26,15 @@ describe('evaluateExact', () => {
 
   it('moves elements through layout ops, reductions and lanes', () => {
     const x = { x: [1, 2, 3, 4, 5, 6] };
-    expect(Array.from(exact('transpose(reshape(x, shape=[2, 3]))', 'x: f64[6]', x))).toEqual([1, 4, 2, 5, 3, 6]);
+    expect(Array.from(exact('transpose(reshape(x, shape=[2, 3]))', 'x: f64[6]', x))).toEqual([
+      1, 4, 2, 5, 3, 6,
+    ]);
     expect(Array.from(exact('sum(reshape(x, shape=[2, 3]), axis=1)', 'x: f64[6]', x))).toEqual([6, 15]);
     const sm = exact('softmax(reshape(x, shape=[2, 3]))', 'x: f64[6]', x);
     expect(sm[0] + sm[1] + sm[2]).toBeCloseTo(1, 15);
-    expect(Array.from(exact('dot(reshape(x, shape=[2, 3]), ones_like(reshape(x, shape=[3, 2])))', 'x: f64[6]', x))).toEqual([6, 6, 15, 15]);
+    expect(
+      Array.from(exact('dot(reshape(x, shape=[2, 3]), ones_like(reshape(x, shape=[3, 2])))', 'x: f64[6]', x)),
+    ).toEqual([6, 6, 15, 15]);
   });
 
   it('grows the precision for a cancellation of 300 digits', () => {
