@@ -1,24 +1,25 @@
 /**
- * Soundness of rules, checked by evaluation: for random shapes, dtypes and values of a rule's variables
- * (fast-check, with shrinking to a minimal counterexample), build the left side from constants, keep
- * the draw only where the rule's guard holds under the real e-graph analyses, build the right side the
- * way the rule applier would (same op table type checks, literals typed like their siblings), evaluate
- * both with the float64 reference interpreter, and compare.
+ * Soundness of rules, checked by evaluation against the accuracy contract: for random shapes, dtypes
+ * and values of a rule's variables (fast-check, with shrinking to a minimal counterexample), and for
+ * values at the edges of the number formats on purpose (`draws.ts`: ±0, subnormals, overflow
+ * thresholds, integers at ±2³¹), build the left side from constants, keep the draw only where the
+ * rule's guard holds under the real e-graph analyses, build the right side the way the rule applier
+ * would, evaluate both with the reference interpreter (in their dtypes: f32 rounds, i32 wraps), and
+ * judge the right side against the exact value (`graph/exact/`), computed only where the sides differ.
  *
- * The comparison. Two finite elements `l` (left) and `r` (right) agree when
- * `|l - r| <= rtol * (max(|l|, |r|) + scale)`, `scale` being the largest finite magnitude among every
- * intermediate value of both sides: a rewrite may reassociate or cancel, so its error is bounded by the
- * magnitudes that flow through it, not by the result's (rtol is 1e-7 in f64, 1e-3 in f32; integers and
- * booleans must be equal). Non-finite values must agree (NaN with NaN, ±Inf with the same sign), with
- * two exceptions where the right side is the more accurate one:
- * - the left side holds ±Inf, or a NaN made from infinities (Inf - Inf, Inf * 0), that an intermediate
- *   overflow or pole produced, and the right side is finite (`log(exp(800))` is inf, `800` is right);
- * - the rule belongs to a `replacing` ruleset (stabilization), and the right side is finite wherever the
- *   left one is not, whatever the cause.
- * A NaN born from finite arguments on the left (a domain error: `log(-1)`) with a finite right side is a
- * failure: that is how `exp(log(?x)) => ?x` without its guard is caught.
+ * The judgement, per element (`judge`): integer and boolean results must be identical. A float right
+ * side must be at least as close to the exact value as the left side, up to `rtol * (|exact| + scale)`,
+ * `scale` being the largest finite magnitude among every intermediate value of both sides (rounding
+ * differences of a regrouping are bounded by what flows through it; rtol is 1e-7 in f64, 1e-3 in f32).
+ * NaN only where the exact value is undefined; ±Inf only where the left side or the exact value
+ * (rounded to the dtype) is that infinity. A finite right side where the left overflowed rescues it when
+ * it is within tolerance of the exact value (always, for a `replacing` ruleset). A NaN born of a domain
+ * error on the left (`log(-1)`) with a finite right side is a failure: that is how `exp(log(?x)) => ?x`
+ * without its guard is caught. A zero's sign follows the exact value's; where that is 0 and the draw has
+ * no negative value, the left side's (`0 - x => -x` at x = 0 is caught).
  *
- * Rules tagged `unsafe` ignore NaN, Inf and zero by design; they are drawn without zeros.
+ * Rules tagged `unsafe` ignore NaN, Inf, overflow and zero signs by design; they are drawn without zeros
+ * and away from the edges.
  */
 import fc from 'fast-check';
 import { Runner } from '../egraph/run.js';
