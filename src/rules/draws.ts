@@ -249,11 +249,13 @@ export const EDGE_VALUES: readonly number[] = [
 
 /**
  * An element value: simple numbers, moderate and large magnitudes, small ones, and the edges of the
- * number formats ({@link EDGE_VALUES}). Never NaN or Inf: rules are checked on finite inputs.
+ * number formats ({@link EDGE_VALUES}), with `edge` (and its negation) more likely than the others so
+ * that one draw meets the same edge in several places (x = y = 1e308 overflows x + y). Never NaN or
+ * Inf: rules are checked on finite inputs.
  *
  * @example fc.sample(arbElement(), 3) // e.g. [0, -3.25, 1e-310]
  */
-export function arbElement(options: ValueOptions = {}): fc.Arbitrary<number> {
+export function arbElement(options: ValueOptions = {}, edge?: number): fc.Arbitrary<number> {
   const ordinary = [
     { weight: 3, arbitrary: fc.constantFrom(0, 1, -1, 2, -2, 0.5, -0.5, 3) },
     { weight: 6, arbitrary: fc.double({ min: -10, max: 10, noNaN: true }) },
@@ -265,7 +267,11 @@ export function arbElement(options: ValueOptions = {}): fc.Arbitrary<number> {
         .oneof(...ordinary)
         // Away from the edges: no subnormals either.
         .map((v) => (Math.abs(v) < 1e-12 ? 0 : v))
-    : fc.oneof(...ordinary, { weight: 3, arbitrary: fc.constantFrom(...EDGE_VALUES) });
+    : fc.oneof(
+        ...ordinary,
+        { weight: 3, arbitrary: fc.constantFrom(...EDGE_VALUES) },
+        ...(edge === undefined ? [] : [{ weight: 8, arbitrary: fc.constantFrom(edge, edge, -edge) }]),
+      );
   return options.nonzero ? element.filter((v) => v !== 0) : element;
 }
 
@@ -298,14 +304,17 @@ export interface Draw {
  * @example fc.sample(arbDraw(2, 10), 1)[0].values.length // 2
  */
 export function arbDraw(vars: number, templates: number, options: ValueOptions = {}): fc.Arbitrary<Draw> {
-  return fc.record({
-    template: fc.integer({ min: 0, max: Math.max(0, templates - 1) }),
-    dtypes: fc.array(arbDType(options.dtypes), { minLength: vars, maxLength: vars }),
-    values: fc.array(fc.array(arbElement(options), { minLength: MAX_ELEMENTS, maxLength: MAX_ELEMENTS }), {
-      minLength: vars,
-      maxLength: vars,
+  // Each draw favours one edge of the number formats, shared by all its variables.
+  return fc.constantFrom(...EDGE_VALUES).chain((edge) =>
+    fc.record({
+      template: fc.integer({ min: 0, max: Math.max(0, templates - 1) }),
+      dtypes: fc.array(arbDType(options.dtypes), { minLength: vars, maxLength: vars }),
+      values: fc.array(
+        fc.array(arbElement(options, edge), { minLength: MAX_ELEMENTS, maxLength: MAX_ELEMENTS }),
+        { minLength: vars, maxLength: vars },
+      ),
     }),
-  });
+  );
 }
 
 /**

@@ -13,13 +13,12 @@ import { erf, erfc } from '../ops/scalar-math.js';
 export const Exact = BaseDecimal.clone({ precision: 30, minE: -9e15, maxE: 9e15 });
 export type Exact = InstanceType<typeof Exact>;
 
-const TWO = new Exact(2);
 const ZERO = new Exact(0);
 const ONE = new Exact(1);
 const NAN = new Exact(Number.NaN);
 
 /**
- * The exact value of a double (its binary expansion, rounded to 30 digits), not its shortest decimal
+ * The exact value of a double (its binary expansion, rounded to the working precision), not its shortest decimal
  * spelling: `5e-324` is 4.94…e-324, and `0.1` is 0.1000000000000000055….
  *
  * @example fromDouble(0.5).toString() // '0.5'
@@ -28,17 +27,15 @@ export function fromDouble(x: number): Exact {
   if (!Number.isFinite(x) || x === 0) return new Exact(x);
   let exponent = 0;
   let m = Math.abs(x);
-  // Scale to an integer mantissa below 2^53, exactly (powers of two).
+  // Scale to an integer mantissa, exactly (powers of two).
   while (!Number.isInteger(m)) {
     m *= 2;
     exponent--;
   }
-  while (m > Number.MAX_SAFE_INTEGER) {
-    m /= 2;
-    exponent++;
-  }
-  const v = new Exact(m).times(TWO.pow(exponent));
-  return x < 0 ? v.neg() : v;
+  // m · 2^e = m · 5^-e / 10^-e: the exact digits, from BigInt, rounded to the working precision (a
+  // subnormal has 750 digits, which would make every product with it slow).
+  const digits = exponent < 0 ? BigInt(m) * 5n ** BigInt(-exponent) : BigInt(m);
+  return new Exact(`${x < 0 ? '-' : ''}${digits}e${exponent}`).toSignificantDigits(Exact.precision);
 }
 
 const isSmall = (x: Exact) => x.abs().lt(1e-6);

@@ -32,7 +32,17 @@ export interface ExactTensor {
   readonly overflowed: boolean;
   /** Whether a nonzero value underflowed the decimal range to 0 (e^(-1e154)): then a zero's sign is unknown. */
   readonly underflowed: boolean;
+  /**
+   * Whether a sum of nonzero values cancelled to exactly 0 on the way: at this precision a tiny input
+   * may have been rounded away (1 - e^(1e-300) is 0 at 30 digits), so a higher one is needed to know.
+   */
+  readonly cancelled: boolean;
+  /** Whether a zero came from a cancellation of nonzero values, whose sign the reals do not tell. */
+  readonly signLost: boolean;
 }
+
+/** Ops whose exact zero may be a cancellation. */
+const CANCELLING = new Set(['add', 'sub', 'sum', 'mean', 'gemm', 'dot', 'expm1', 'log', 'log1p']);
 
 /** Ops whose infinite results from finite arguments are poles (1/0, log 0), not overflow. */
 const POLES = new Set(['div', 'reciprocal', 'log', 'log1p', 'log1mexp', 'tan', 'int_div', 'pow']);
@@ -219,6 +229,8 @@ function evaluateNode(
       data: dotExact(x, y),
       overflowed: false,
       underflowed: false,
+      cancelled: false,
+      signLost: false,
     };
     return elementwise([z, a, d, b], out, (zv, av, dv, bv) => bv.times(zv).plus(av.times(dv)));
   }
@@ -250,6 +262,8 @@ export function evaluateExact(outputs: readonly Node[], inputs: InputValues = {}
       data: Array.from(t.data, fromDouble),
       overflowed: false,
       underflowed: false,
+      cancelled: false,
+      signLost: false,
     });
   for (const node of nodes) {
     if (values.has(node.id)) continue;
@@ -276,75 +290,102 @@ export function evaluateExact(outputs: readonly Node[], inputs: InputValues = {}
     const underflowed =
       args.some((a) => a.underflowed) ||
       (nonzeroArgs && SHRINKING.has(node.op) && cast.some((v) => v.isZero()));
-    values.set(node.id, { dtype: out.dtype, shape: out.shape, data: cast, overflowed, underflowed });
+    // Any zero of a sum asks for more digits (a zero elsewhere in the args does not make this one exact);
+    // its sign is unknown only where it came from nonzero args (0 - x at x = 0 is +0 exactly).
+    const cancelling = CANCELLING.has(node.op) && cast.some((v) => v.isZero());
+    const cancelled = args.some((a) => a.cancelled) || cancelling;
+    const signLost = args.some((a) => a.signLost) || (cancelling && nonzeroArgs);
+    values.set(node.id, {
+      dtype: out.dtype,
+      shape: out.shape,
+      data: cast,
+      overflowed,
+      underflowed,
+      cancelled,
+      signLost,
+    });
   }
   return outputs.map((n) => values.get(n.id)!);
 }
 
-/** The precisions tried in turn, in significant digits, above the base the inputs need. */
-const PRECISIONS = [30, 60, 120];
+/** The precisions tried first, in significant digits. */
+const PRECISIONS = [30, 60];
 
 /**
- * Digits the smallest input magnitude needs on top: 1 - e^x at x = 1e-300 cancels 300 digits, which no
- * comparison between two lower precisions reveals (both give 0).
+ * Digits the inputs' spread of magnitudes needs on top: 1 - e^x at x = 1e-300 cancels 300 digits, and
+ * (1 - y)·s - y·(1 - s) at y = 1e308 as many, which no comparison of two lower precisions reveals (both
+ * give 0).
  */
 function baseDigits(forms: readonly Node[], inputs: InputValues): number {
   let smallest = 1;
+  let largest = 1;
   const scan = (data: ArrayLike<number>) => {
     for (let i = 0; i < data.length; i++) {
       const v = Math.abs(data[i]);
       if (v > 0 && v < smallest) smallest = v;
+      if (Number.isFinite(v) && v > largest) largest = v;
     }
   };
   for (const node of topoSort(forms)) if (node.op === 'constant') scan((node.attrs.value as Tensor).data);
   for (const value of Object.values(inputs)) if (value instanceof Tensor) scan(value.data);
-  return Math.ceil(-Math.log10(smallest));
+  return Math.ceil(Math.log10(largest) - Math.log10(smallest));
 }
 
-/** The exact value rounded to float64, and whether a zero in it may be an underflow of the reference. */
+/** The exact value rounded to float64, and whether a zero in it may have lost its sign. */
 export interface ExactValue {
   readonly value: Tensor;
-  readonly underflowed: boolean;
+  /** A zero may be an underflow or a cancellation of the reference: its sign is not known. */
+  readonly zeroSignUnknown: boolean;
 }
 
 /**
- * The exact value of `forms[0]` rounded to float64, by {@link evaluateExact} at growing precision
- * (from what the smallest input needs) until two precisions agree. Where the decimal range overflowed on
- * the way, NaN and ±Inf are not the exact value: the other forms (equal on the reals, say the optimized
- * one) are tried in turn.
+ * The exact value of `forms[0]` rounded to float64, by {@link evaluateExact} at 30 and 60 digits, and
+ * where they disagree or a sum cancelled to 0, again with the digits the inputs' spread needs on top.
+ * Where the decimal range overflowed on the way, NaN and ±Inf are not the exact value: each such element
+ * is taken from the first other form (equal on the reals, say the optimized one) that is finite there,
+ * or else not NaN.
  *
  * @example exactValue([T.log1p(T.constant(1e-300))]).value.item() // 1e-300
  */
 export function exactValue(forms: readonly Node[], inputs: InputValues = {}): ExactValue {
   const base = baseDigits(forms, inputs);
-  let fallback: ExactValue | undefined;
-  for (const form of forms) {
-    const { value, overflowed, underflowed } = converged(form, inputs, base);
-    if (!overflowed || value.data.every(Number.isFinite)) return { value, underflowed };
-    fallback ??= { value, underflowed };
-  }
-  return fallback!;
+  const first = converged(forms[0], inputs, base);
+  const zeroSignUnknown = first.underflowed || first.signLost;
+  if (!first.overflowed || first.value.data.every(Number.isFinite))
+    return { value: first.value, zeroSignUnknown };
+  const others = forms.slice(1).map((f) => converged(f, inputs, base).value);
+  const data = Array.from(first.value.data, (v, i) => {
+    if (Number.isFinite(v)) return v;
+    const candidates = others.map((o) => o.data[i]);
+    return candidates.find(Number.isFinite) ?? candidates.find((c) => !Number.isNaN(c)) ?? v;
+  });
+  return { value: Tensor.from(data, first.value.shape, 'f64'), zeroSignUnknown: true };
 }
 
 function converged(
   form: Node,
   inputs: InputValues,
   base: number,
-): { value: Tensor; overflowed: boolean; underflowed: boolean } {
-  let previous: Tensor | undefined;
-  let result: { value: Tensor; overflowed: boolean; underflowed: boolean } | undefined;
+): { value: Tensor; overflowed: boolean; underflowed: boolean; signLost: boolean } {
   const precision = Exact.precision;
+  const at = (digits: number) => {
+    Exact.set({ precision: digits });
+    const [exact] = evaluateExact([form], inputs);
+    return { exact, value: toTensor({ ...exact, dtype: 'f64' }) };
+  };
+  const same = (a: Tensor, b: Tensor) => a.data.every((v, i) => Object.is(v, b.data[i]));
   try {
-    for (const digits of PRECISIONS) {
-      Exact.set({ precision: base + digits });
-      const [exact] = evaluateExact([form], inputs);
-      const value = toTensor({ ...exact, dtype: 'f64' });
-      result = { value, overflowed: exact.overflowed, underflowed: exact.underflowed };
-      if (previous && value.data.every((v, i) => Object.is(v, previous!.data[i]))) break;
-      previous = value;
-    }
+    const low = at(PRECISIONS[0]);
+    let high = at(PRECISIONS[1]);
+    if ((!same(low.value, high.value) || high.exact.cancelled) && base > 0) high = at(base + PRECISIONS[1]);
+    const { exact, value } = high;
+    return {
+      value,
+      overflowed: exact.overflowed,
+      underflowed: exact.underflowed,
+      signLost: exact.signLost,
+    };
   } finally {
     Exact.set({ precision });
   }
-  return result!;
 }

@@ -125,8 +125,17 @@ const REDUCTIONS: ReductionSpec[] = [
     name: 'sum',
     doc: 'sum(x, axis=null, keepdims=false)',
     dtype: accumulating,
-    // -0 is IEEE's additive identity: the sum of [-0] is -0, as numpy's.
-    evaluate: (x, axes, k, d) => reduce(x, axes, k, d, -0, (a, v) => a + v),
+    // -0 is IEEE's additive identity: the sum of [-0] is -0, as numpy's; a sum of nothing is +0.
+    evaluate: (x, axes, k, d) =>
+      reduce(
+        x,
+        axes,
+        k,
+        d,
+        -0,
+        (a, v) => a + v,
+        (a, n) => (n === 0 ? 0 : a),
+      ),
     vjp: ({ args: [x], g }, axes, k) => expandReduced(g, x, axes, k),
     cost: 1,
   },
