@@ -44,8 +44,11 @@ export function drawPoints(
   const exact: Map<ClassId, number>[] = [];
   for (let tries = 0; points.length < n && tries < attempts; tries++) {
     const point = draw();
-    const values = exactAtPoint(m.plan, point, roots, points.length < allClasses ? m.plan.order : roots);
-    if (!values || !roots.every((r) => Number.isFinite(values.get(r)))) continue;
+    // The outputs first (lazy, cheap): most rejected points cost only them.
+    const outputs = exactAtPoint(m.plan, point, roots, roots);
+    if (!outputs || !roots.every((r) => Number.isFinite(outputs.get(r)))) continue;
+    const values = points.length < allClasses ? exactAtPoint(m.plan, point, roots) : outputs;
+    if (!values) continue;
     points.push(point);
     exact.push(values);
   }
