@@ -82,6 +82,7 @@ describe('accuracy mode', () => {
             expect(e).toBeInstanceOf(OpError);
             return;
           }
+          measured++;
           for (const o of result.report.accuracy!.outputs)
             expect(o.bitsAfter).toBeLessThanOrEqual(o.bitsBefore);
           if (result.outputs[0] === input)
