@@ -189,17 +189,24 @@ export class Rewrite {
   }
 
   /**
-   * Applies matches in order until `deadline` (a `performance.now()` time); returns the number of unions that
-   * changed the graph. The graph needs `rebuild` afterwards.
+   * Applies matches in order until `deadline` (a `performance.now()` time) or until the hashcons holds
+   * more than `sizeLimit` e-nodes; returns the number of unions that changed the graph. The graph needs
+   * `rebuild` afterwards.
    *
    * @example `rule.apply(eg, rule.search(eg))`
    */
-  apply(eg: EGraph, matches: Matches, deadline = Number.POSITIVE_INFINITY): number {
+  apply(
+    eg: EGraph,
+    matches: Matches,
+    deadline = Number.POSITIVE_INFINITY,
+    sizeLimit = Number.POSITIVE_INFINITY,
+  ): number {
     this.bound ??= this.applier.bind(this);
     const fn = this.bound;
     let n = 0;
     for (let i = 0; i < matches.count; i++) {
       n += fn(eg, matches, i);
+      if (eg.size > sizeLimit) break;
       if ((i & 255) === 255 && performance.now() > deadline) break;
     }
     return n;
