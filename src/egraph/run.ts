@@ -71,11 +71,16 @@ export function checkLimit(value: unknown, name: string, where: string): number 
 export interface RunOptions {
   readonly iterLimit?: number;
   /**
-   * E-nodes in the hashcons (`eg.size`: live nodes, stale keys not counted) at which the run stops. It
-   * is checked after every match applied, so a run ends at most one right-hand side above it (egg checks
-   * its memo size, stale keys included, after each rule).
+   * E-nodes in the hashcons (`eg.size`: live nodes; egg's `total_size` counts its memo, stale keys
+   * included) above which the run stops. Checked as `nodeCheck` says.
    */
   readonly nodeLimit?: number;
+  /**
+   * When the node limit is checked: `match` (default) after every match applied, so a run ends at most
+   * one right-hand side above it; `rule` after each rule's matches are all applied, as egg does, so one
+   * explosive rule can take the graph far past it (an AC rule took a 100k limit to 729k e-nodes).
+   */
+  readonly nodeCheck?: 'match' | 'rule';
   readonly timeLimitMs?: number;
   /**
    * An absolute `performance.now()` time to stop by, besides `timeLimitMs` (a caller bounding several
@@ -92,7 +97,8 @@ export interface RunOptions {
 /**
  * Runs rewrites to saturation or a limit: each iteration searches every rule (as the scheduler allows) on the
  * clean graph, applies all matches, then rebuilds once. The iteration limit is checked between iterations;
- * the node limit after every match applied (so a run ends at most one right-hand side above it); the time
+ * the node limit after every match applied (so a run ends at most one right-hand side above it) or, with
+ * `nodeCheck: 'rule'`, after each rule as egg does; the time
  * limit inside searches and applies, so a run ends close to it. Limits are validated when the runner is
  * built: NaN, negative or non-numeric limits throw `LimitError`.
  *
@@ -148,6 +154,7 @@ export class Runner {
       growth: topRules(),
     });
     if (!eg.isClean) eg.rebuild();
+    const sizeLimit = this.options.nodeCheck === 'rule' ? Number.POSITIVE_INFINITY : this.nodeLimit;
     for (let iter = 0; ; iter++) {
       if (this.goalReached()) return finish({ kind: 'goalReached' });
       if (iter >= this.iterLimit)
@@ -178,7 +185,7 @@ export class Runner {
         const m = found[r];
         if (m === undefined) continue;
         const before = eg.size;
-        const n = m.count > 0 ? rules[r].apply(eg, m, deadline, this.nodeLimit) : 0;
+        const n = m.count > 0 ? rules[r].apply(eg, m, deadline, sizeLimit) : 0;
         const added = eg.size - before;
         growth.set(rules[r].name, (growth.get(rules[r].name) ?? 0) + added);
         stats.push({ rule: rules[r].name, matches: m.count, applied: n, enodesAdded: added });
