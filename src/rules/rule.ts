@@ -104,18 +104,24 @@ export class CompiledRule {
 
   private readonly perGraph = new WeakMap<
     TensorEGraph,
-    { size: number; byKey: Map<string, Rewrite>; list: Rewrite[] }
+    { size: number; symbols: number; byKey: Map<string, Rewrite>; list: Rewrite[] }
   >();
 
   /** The rewrites for the symbols now in `t`'s language; stable objects, so schedulers keep their state. */
   rewrites(t: TensorEGraph): readonly Rewrite[] {
     let cache = this.perGraph.get(t);
     if (!cache) {
-      cache = { size: -1, byKey: new Map(), list: [] };
+      cache = { size: -1, symbols: -1, byKey: new Map(), list: [] };
       this.perGraph.set(t, cache);
     }
     if (cache.size === t.lang.size) return cache.list;
     cache.size = t.lang.size;
+    // The language only grows, so while none of this rule's ops gained a symbol its expansion is the
+    // same (new symbols, such as constants, mostly belong to other ops): skip re-expanding it.
+    let symbols = 0;
+    for (const slot of this.lhs.slots) symbols += t.lang.symbolsOf(slot.op).length;
+    if (symbols === cache.symbols) return cache.list;
+    cache.symbols = symbols;
     const list: Rewrite[] = [];
     for (const e of expand(this.lhs, t.lang)) {
       let rw = cache.byKey.get(e.key);
@@ -209,6 +215,15 @@ export class RuleSet {
   constructor(readonly rules: readonly CompiledRule[]) {}
 
   source(t: TensorEGraph): () => readonly Rewrite[] {
-    return () => this.rules.flatMap((r) => r.rewrites(t));
+    // The list changes only when the language gains symbols; most iterations intern none.
+    let size = -1;
+    let list: readonly Rewrite[] = [];
+    return () => {
+      if (t.lang.size !== size) {
+        size = t.lang.size;
+        list = this.rules.flatMap((r) => r.rewrites(t));
+      }
+      return list;
+    };
   }
 }
