@@ -9,6 +9,7 @@ const BIND = 0; // for each node of class regs[reg] with symbol number `sym`: ch
 const COMPARE = 1; // regs[reg] must equal regs[out] (a repeated variable)
 const LOOKUP = 2; // regs[reg] must equal the class of ground term number `out`
 const YIELD = 3; // emit a match
+const CHECK = 4; // regs[reg] must pass class test number `out` (a guard run during the search)
 
 /** One machine instruction, turned into search code by `generate`. */
 interface Instr {
@@ -76,6 +77,8 @@ const UNLIMITED: SearchBudget = { limit: Number.POSITIVE_INFINITY, deadline: Num
 
 /** Generated search code; returns 0 when done, 1 when it stopped past the match limit, 2 at the deadline. */
 type SearchCode = (
+  eg: EGraph,
+  tests: readonly ClassTest[],
   want: Int32Array,
   sym: Int32Array,
   start: Int32Array,
@@ -92,6 +95,8 @@ type SearchCode = (
 const STOPPED_AT_LIMIT = 1;
 const TIMED_OUT = 2;
 const SEARCH_PARAMS = [
+  'eg',
+  'tests',
   'want',
   'sym',
   'start',
@@ -104,6 +109,14 @@ const SEARCH_PARAMS = [
   'limit',
   'deadline',
 ];
+
+/** A test on the class bound to variable `name`, run by the search as soon as it is bound. */
+export interface EarlyTest {
+  readonly name: string;
+  readonly test: ClassTest;
+}
+
+type ClassTest = (eg: EGraph, cls: ClassId) => boolean;
 
 /** Generated code of one program shape. */
 interface CompiledSearch {
@@ -156,6 +169,7 @@ export class Program {
     varRegs: Int32Array,
     private readonly grounds: readonly Term[],
     symbols: readonly SymbolId[],
+    private readonly tests: readonly ClassTest[],
   ) {
     this.groundIds = new Int32Array(grounds.length);
     this.want = Int32Array.from(symbols);
@@ -176,12 +190,13 @@ export class Program {
   }
 
   /** Compiles a pattern. @example `Program.compile(parsePattern(lang, '(+ ?a 0)'))` */
-  static compile(pattern: Pattern): Program {
+  static compile(pattern: Pattern, early: readonly EarlyTest[] = []): Program {
     const instrs: Instr[] = [];
     const vars: string[] = [];
     const varRegs: number[] = [];
     const grounds: Term[] = [];
     const symbols: SymbolId[] = [];
+    const tests: ClassTest[] = [];
     let nregs = 1;
     const emit = (p: Pattern, reg: number, isRoot: boolean): void => {
       if (p.kind === 'var') {
@@ -190,6 +205,11 @@ export class Program {
         else {
           vars.push(p.name);
           varRegs.push(reg);
+          for (const e of early)
+            if (e.name === p.name) {
+              instrs.push({ op: CHECK, reg, sym: 0, arity: 0, out: tests.length });
+              tests.push(e.test);
+            }
         }
         return;
       }
@@ -210,7 +230,7 @@ export class Program {
     };
     emit(pattern, 0, true);
     instrs.push({ op: YIELD, reg: 0, sym: 0, arity: 0, out: 0 });
-    return new Program(pattern, instrs, vars, Int32Array.from(varRegs), grounds, symbols);
+    return new Program(pattern, instrs, vars, Int32Array.from(varRegs), grounds, symbols, tests);
   }
 
   /** Root symbol, or undefined when the pattern is a bare variable (it matches every class). */
@@ -225,9 +245,8 @@ export class Program {
    * @example `prog.search(eg, OpIndex.of(eg), { limit: 1000, deadline: performance.now() + 50 })`
    */
   search(eg: EGraph, index?: OpIndex, budget: SearchBudget = UNLIMITED): Matches {
-    const out = new Matches(this.vars.length, this.lastCount);
     this.timedOut = false;
-    if (!this.resolveGrounds(eg)) return out;
+    if (!this.resolveGrounds(eg)) return this.noMatches();
     const root = this.rootSymbol;
     let classes: ArrayLike<number>;
     let n: number;
@@ -238,9 +257,20 @@ export class Program {
       classes = eg.classIds();
       n = classes.length;
     }
+    // Most rules' root op is absent from most graphs: no arrays to allocate for them.
+    if (n === 0) return this.noMatches();
+    const out = new Matches(this.vars.length, this.lastCount);
     this.runCode(eg, classes, n, out, budget);
     this.lastCount = Math.max(16, out.count + (out.count >> 2));
     return out;
+  }
+
+  private empty: Matches | undefined;
+
+  /** An empty result, shared: nothing writes to a Matches after its search. */
+  private noMatches(): Matches {
+    this.empty ??= new Matches(this.vars.length, 1);
+    return this.empty;
   }
 
   /** Matches rooted at one class. @example `prog.searchClass(eg, id)` */
@@ -266,6 +296,8 @@ export class Program {
   private runCode(eg: EGraph, roots: ArrayLike<number>, n: number, out: Matches, budget: SearchBudget): void {
     const store = eg.nodes;
     const status = this.code(
+      eg,
+      this.tests,
       this.want,
       store.sym,
       store.start,
@@ -321,6 +353,9 @@ function generate(instrs: readonly Instr[], varRegs: Int32Array): string {
         break;
       case LOOKUP:
         lines.push(`if (r${ins.reg} !== ground[${ins.out}]) continue;`);
+        break;
+      case CHECK:
+        lines.push(`if (!tests[${ins.out}](eg, r${ins.reg})) continue;`);
         break;
       default: {
         const regs = Array.from(varRegs, (r) => `r${r}`);

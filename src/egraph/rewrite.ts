@@ -70,6 +70,13 @@ export interface Guard {
   readonly name: string;
   readonly vars: readonly string[];
   check(eg: EGraph, subst: Subst): boolean;
+  /**
+   * The same test on the class of the guard's one variable, when it needs nothing else: the search then
+   * runs it as soon as the variable is bound, and skips the rest of the pattern for a class that fails
+   * (a literal in a left side, `(1 - ?y) * ?s - ?y * (1 - ?s)`, no longer enumerates every combination
+   * before the guard refuses it).
+   */
+  classCheck?(eg: EGraph, cls: ClassId): boolean;
 }
 
 /**
@@ -182,9 +189,15 @@ export class Rewrite {
     rhs: Pattern | Applier,
     guards: readonly Guard[] = [],
   ) {
-    this.searcher = Program.compile(lhs);
+    const bound = new Set(patternVars(lhs));
+    const early = (g: Guard) => g.classCheck !== undefined && g.vars.length === 1 && bound.has(g.vars[0]);
+    this.searcher = Program.compile(
+      lhs,
+      guards.filter(early).map((g) => ({ name: g.vars[0], test: g.classCheck!.bind(g) })),
+    );
+    const late = guards.filter((g) => !early(g));
     const base = 'kind' in rhs ? new PatternApplier(rhs) : rhs;
-    this.applier = guards.length > 0 ? new ConditionalApplier(guards, base) : base;
+    this.applier = late.length > 0 ? new ConditionalApplier(late, base) : base;
     const unbound = this.applier.vars.filter((v) => !this.searcher.vars.includes(v));
     if (unbound.length > 0) {
       throw new Error(

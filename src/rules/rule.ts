@@ -141,14 +141,18 @@ export class CompiledRule {
     attrs: AttrBindings,
   ): Rewrite {
     const pattern = this.lhs.build(symbols);
-    const guards: Guard[] = this.lhs.literals.map((lit) => ({
-      name: `${lit.name} == ${lit.value}`,
-      vars: [lit.name],
-      check: (eg: EGraph, s: Subst) => {
-        const r = eg.data(t.ranges, s.get(lit.name));
+    const guards: Guard[] = this.lhs.literals.map((lit) => {
+      const classCheck = (eg: EGraph, cls: ClassId) => {
+        const r = eg.data(t.ranges, cls);
         return r.lo === lit.value && r.hi === lit.value;
-      },
-    }));
+      };
+      return {
+        name: `${lit.name} == ${lit.value}`,
+        vars: [lit.name],
+        check: (eg: EGraph, s: Subst) => classCheck(eg, s.get(lit.name)),
+        classCheck,
+      };
+    });
     if (this.def.guard) guards.push(compileGuard(this.def.guard, t));
     const rhs = this.def.rhs;
     const counters = this.counters;
