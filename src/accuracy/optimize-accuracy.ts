@@ -63,6 +63,8 @@ export interface AccuracyReport {
 const DEFAULT_SAMPLES = 128;
 /** The judging points shown per output. */
 const WORST_SHOWN = 3;
+/** A phase's node budget where neither the mode nor the caller sets one (optimize's default). */
+const DEFAULT_NODE_BUDGET = 10_000;
 /** Root candidates kept for regime inference. */
 const MAX_CANDIDATES = 8;
 
@@ -211,12 +213,14 @@ function saturateAccuracy(
   const phases: PhaseReport[] = [];
   const applied = new Map<string, number>();
   for (const phase of spec.phases) {
-    const limits = { ...phase.limits, ...options.limits };
+    // As optimize's phases: the node limit is a budget over the graph the phase starts from.
+    const iterations = options.limits?.iterations ?? phase.limits.iterations;
+    const nodeLimit = t.egraph.size + (options.limits?.nodes ?? phase.limits.nodes ?? DEFAULT_NODE_BUDGET);
     const before = performance.now();
     const run = new Runner(t.egraph, {
-      iterLimit: limits.iterations,
-      nodeLimit: limits.nodes,
-      timeLimitMs: limits.timeMs,
+      iterLimit: iterations,
+      nodeLimit,
+      timeLimitMs: options.limits?.timeMs ?? phase.limits.timeMs ?? Number.POSITIVE_INFINITY,
     }).run(new RuleSet(rulesForPhase(options.library, phase, options)).source(t));
     for (const it of run.iterations)
       for (const r of it.rules)
@@ -228,6 +232,7 @@ function saturateAccuracy(
       iterations: run.iterations.length,
       enodes: t.egraph.nodeCount(),
       eclasses: t.egraph.classCount,
+      nodeLimit,
       ms: performance.now() - before,
     });
   }
