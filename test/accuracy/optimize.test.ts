@@ -35,7 +35,7 @@ function remeasure(
 describe('accuracy mode', () => {
   it('repairs the textbook cancellations (Hamming ch. 3)', () => {
     const cases: [string, Record<string, readonly [number, number]>, string][] = [
-      ['x: f64; 1 / (x + 1) - 1 / x', { x: [1e-10, 1e10] }, '/ ('],
+      ['x: f64; 1 / (x + 1) - 1 / x', { x: [1e-10, 1e10] }, '* x)'],
       ['x: f64; log(x + 1) - log(x)', { x: [1e-10, 1e10] }, 'log1p'],
       ['x: f64; exp(x) - 2 + exp(-x)', { x: [-100, 100] }, 'sinh'],
     ];
