@@ -79,7 +79,8 @@ export function planMemory(draft: ProgramDraft, options: MemoryPlanOptions = {})
   const kernels: Kernel[] = draft.kernels.map((kernel, i) => {
     const out = kernel.output;
     const bytes = bufferBytes(draft, out);
-    let result = kernel;
+    // A kernel written in place by an earlier plan of the same program starts afresh.
+    let result: Kernel = kernel.inPlaceOf === undefined ? kernel : { ...kernel, inPlaceOf: undefined };
     const inPlace = reuse ? inPlaceOperand(draft, kernel, i, lastUse) : -1;
     if (slotOf[out] >= 0) {
       // Written twice (never by the lowering): keep the first placement.

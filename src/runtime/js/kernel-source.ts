@@ -270,13 +270,13 @@ export function generateSource(plan: KernelPlan): KernelSource {
   let scratch = 0;
   switch (spec.kind) {
     case 'elementwise':
-      stmts = elementwiseBody(spec, scope);
+      stmts = elementwiseBody(spec, scope, plan.dtypes[0]);
       break;
     case 'reduce':
-      stmts = reduceBody(spec, scope);
+      stmts = reduceBody(spec, scope, plan.dtypes[0]);
       break;
     case 'matmul':
-      ({ stmts, scratch } = matmulBody(spec, scope));
+      ({ stmts, scratch } = matmulBody(spec, scope, plan.dtypes[0]));
       break;
     case 'softmax':
       stmts = softmaxBody(spec, scope);
@@ -293,14 +293,14 @@ export function generateSource(plan: KernelPlan): KernelSource {
   return { key, params, body: printStmts([...prologue, ...stmts]), scratch };
 }
 
-function elementwiseBody(spec: ElementwiseSpec, scope: Scope): JsStmt[] {
+function elementwiseBody(spec: ElementwiseSpec, scope: Scope, outDtype: DType): JsStmt[] {
   const used = operandsOf(spec.expr);
   const loads = operandLoads(spec.nest, used);
   return loopNest(spec.nest, {
     prelude: loads,
     body: ([o]) => {
       const stmts: JsStmt[] = [];
-      const value = emitScalar(spec.expr, scope, stmts);
+      const value = emitScalar(spec.expr, scope, stmts, outDtype);
       return [...stmts, assign(index(id('out'), o), value)];
     },
   });
@@ -335,7 +335,7 @@ function reduceStep(op: ReduceKernel['op'], acc: JsExpr, v: JsExpr): JsStmt {
   }
 }
 
-function reduceBody(spec: ReduceSpec, scope: Scope): JsStmt[] {
+function reduceBody(spec: ReduceSpec, scope: Scope, outDtype: DType): JsStmt[] {
   const used = operandsOf(spec.producer);
   const loads = operandLoads(spec.nest, used);
   const acc = id('acc');
@@ -345,7 +345,7 @@ function reduceBody(spec: ReduceSpec, scope: Scope): JsStmt[] {
     around: (depth, positions, inner) => {
       if (depth !== spec.keptRank) return inner;
       const finish: JsStmt[] = [];
-      const value = emitScalar(spec.epilogue, scope, finish);
+      const value = emitScalar(spec.epilogue, scope, finish, outDtype);
       return [
         letDecl('acc', num(REDUCE_INIT[spec.op])),
         ...(spec.empty ? [] : inner),
@@ -368,7 +368,7 @@ function at(walk: Walk, bt: JsExpr, i: JsExpr, j: JsExpr): JsExpr {
   return add(add(add(num(walk.offset), mul(bt, num(s0))), mul(i, num(s1))), mul(j, num(s2)));
 }
 
-function matmulBody(spec: MatmulSpec, scope: Scope): { stmts: JsStmt[]; scratch: number } {
+function matmulBody(spec: MatmulSpec, scope: Scope, outDtype: DType): { stmts: JsStmt[]; scratch: number } {
   const { m, n, k } = spec;
   const bt = id('bt');
   const i = id('i');
@@ -382,7 +382,7 @@ function matmulBody(spec: MatmulSpec, scope: Scope): { stmts: JsStmt[]; scratch:
     const used = [...operandsOf(spec.epilogue)].filter((x) => x >= 2);
     for (const x of used) stmts.push(constDecl(`x${x}`, load(`a${x}`, at(spec.extra[x - 2], bt, row, col))));
     scope.acc = accValue;
-    const value = emitScalar(spec.epilogue, scope, stmts);
+    const value = emitScalar(spec.epilogue, scope, stmts, outDtype);
     const outPos = add(mul(add(mul(bt, num(m)), row), num(n)), col);
     return [...stmts, assign(index(id('out'), outPos), value)];
   };
