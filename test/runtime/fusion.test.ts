@@ -107,3 +107,11 @@ describe('fusion', () => {
     expect(plan.materialized.size).toBe(2);
   });
 });
+
+describe('fusion keeps matmuls whole', () => {
+  it('a cheap epilogue read twice is written once, not recomputed with its matmul', () => {
+    const e = T.add(T.dot(x, w), v);
+    const p = lowered([T.add(T.exp(e), T.sin(e))]);
+    expect(kernels(p)).toEqual(['matmul[dot add]', 'elementwise[exp sin add]']);
+  });
+});
