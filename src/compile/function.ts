@@ -264,9 +264,9 @@ export class CompiledFunction {
   /** Executors that time their code generation report it apart from the rest of prepare. */
   private recordPrepare(prepared: PreparedProgram, ms: number): void {
     if (!this.profile) return;
-    const codegen = (prepared as { readonly codegenMs?: number }).codegenMs ?? 0;
-    this.profile.addCompileTime('codegen', codegen);
-    this.profile.addCompileTime('prepare', ms - codegen);
+    const codegen = (prepared as { readonly codegenMs?: number }).codegenMs;
+    if (codegen !== undefined) this.profile.addCompileTime('codegen', codegen);
+    this.profile.addCompileTime('prepare', ms - (codegen ?? 0));
   }
 
   /** Moves the parameters' current values into `spec` when another program (or the host) holds them. */

@@ -32,6 +32,8 @@ export interface RuntimeProfileJson {
   readonly kernelMs: number;
   readonly overheadMs: number;
   readonly compileMs: Readonly<Record<CompilePhase, number>>;
+  /** False when the executor does not time code generation: it is then counted in `prepare`. */
+  readonly codegenTimed: boolean;
   readonly kernels: ProfileJson<KernelProfileRow>;
   readonly opClasses: ProfileJson;
   readonly memory?: { readonly peakBytes: number; readonly naiveBytes: number; readonly savedBytes: number };
@@ -59,9 +61,13 @@ export class RuntimeProfile {
   private readonly info = new Map<string, { kind: Kernel['kind']; ops: readonly string[]; bytes: number }>();
   private memory?: MemoryPlan;
 
+  /** False while the executor has not timed its code generation apart from the rest of prepare. */
+  private codegenTimed = false;
+
   /** Adds compile time to a phase (lowering and preparing happen once per size signature). */
   addCompileTime(phase: CompilePhase, ms: number): void {
     this.compileMs[phase] += ms;
+    if (phase === 'codegen') this.codegenTimed = true;
   }
 
   /** Records one call: its total time in `run` and the executor's per-kernel timings. */
@@ -110,6 +116,7 @@ export class RuntimeProfile {
       kernelMs: kernels.totalMs,
       overheadMs: Math.max(0, this.runMs - kernels.totalMs),
       compileMs: { ...this.compileMs },
+      codegenTimed: this.codegenTimed,
       kernels: { ...kernels, rows },
       opClasses: this.opClasses.json(),
       memory,
@@ -127,7 +134,12 @@ export class RuntimeProfile {
     const lines = [
       `calls      ${p.calls}, ${ms(p.runMs)} in run (${ms(perCall)} per call)`,
       `kernels    ${ms(p.kernelMs)} (${share(p.kernelMs)}), overhead ${ms(p.overheadMs)} (${share(p.overheadMs)})`,
-      `compile    ${COMPILE_PHASES.map((k) => `${k} ${p.compileMs[k].toFixed(1)}`).join(', ')}; total ${compileTotal.toFixed(1)} ms`,
+      `compile    ${COMPILE_PHASES.filter((k) => k !== 'codegen' || p.codegenTimed)
+        .map(
+          (k) =>
+            `${k} ${p.compileMs[k].toFixed(1)}${k === 'prepare' && !p.codegenTimed ? ' (codegen included)' : ''}`,
+        )
+        .join(', ')}; total ${compileTotal.toFixed(1)} ms`,
       '',
       'by kernel',
       table(

@@ -21,6 +21,9 @@ describe('compile(…, { profile: true })', () => {
     expect(p.overheadMs).toBeCloseTo(p.runMs - p.kernelMs, 6);
     expect(p.compileMs.optimize).toBeGreaterThan(0);
     expect(p.compileMs.lower).toBeGreaterThan(0);
+    // The js executor does not time code generation apart from prepare: the report says so.
+    expect(p.codegenTimed).toBe(false);
+    expect(f.profile!.report()).toMatch(/prepare [\d.]+ \(codegen included\)/);
     expect(p.kernels.rows.length).toBe(f.report.programs[0].kernels.length);
     for (const row of p.kernels.rows) expect(row.calls).toBe(4);
     const reduce = p.kernels.rows.find((r) => r.kind === 'reduce')!;
