@@ -77,6 +77,21 @@ describe('compiled function inputs', () => {
     );
   });
 
+  it('ragged nested arrays and non-numbers', () => {
+    expect(() =>
+      f.runSync({
+        ...good(),
+        x: [
+          [1, 2, 3],
+          [4, 5],
+        ],
+      }),
+    ).toThrow("input 'x': got shape [2, 3] where [n, 3] is expected (ragged nested array)");
+    expect(() => f.runSync({ ...good(), k: [1, 'a'] as unknown as number[] })).toThrow(
+      'input \'k\': expected i32 data, got the element "a"',
+    );
+  });
+
   it('a symbolic dim bound to two sizes', () => {
     const call = { ...good(), y: new Float32Array(3) };
     expect(() => f.runSync(call)).toThrow(DimMismatchError);
