@@ -15,6 +15,7 @@ import { evaluate } from '../src/graph/interpret.js';
 import type { Node } from '../src/graph/node.js';
 import { prng } from '../src/graph/random.js';
 import { Tensor } from '../src/graph/tensor.js';
+import { lower } from '../src/runtime/lower.js';
 import { logisticStepByHand, mlpState, mlpStepByHand, w1ByHand } from './runtime-hand.js';
 import { formatTable, registerSuite } from './registry.js';
 
@@ -202,6 +203,16 @@ async function overheadCase() {
   };
 }
 
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+
+/** Bytes of one buffer per graph node: the step lowered one kernel per op, without slot reuse. */
+function onePerNodeBytes(f: CompiledFunction): number {
+  const { graph } = f;
+  const sizes = new Map(Object.entries(f.report.programs[0].sizes));
+  return lower({ outputs: graph.outputs, params: graph.params, updates: graph.updates, sizes, fuse: false })
+    .memory.naiveBytes;
+}
+
 registerSuite({
   name: 'runtime',
   description:
@@ -218,6 +229,7 @@ registerSuite({
       interpreterOverCompiled: ratios(s.slow.interpreter, s.slow.compiled),
       firstCost: { compiled: s.first[0], hand: s.first[1] },
       memory: s.step.report.programs[0].memory,
+      perNodeBytes: onePerNodeBytes(s.step),
     }));
     log(
       formatTable([
@@ -279,21 +291,30 @@ registerSuite({
     log('');
     log(
       formatTable([
-        ['memory', 'peak with plan', 'one buffer per value', 'peak/naive'],
+        [
+          'memory',
+          'peak with plan',
+          'fused, no reuse',
+          'one buffer per node',
+          'peak/no reuse',
+          'peak/per node',
+        ],
         ...stepRows.map((r) => [
           r.name,
-          `${(r.memory.peakBytes / 1024).toFixed(0)} KiB`,
-          `${(r.memory.naiveBytes / 1024).toFixed(0)} KiB`,
+          kib(r.memory.peakBytes),
+          kib(r.memory.naiveBytes),
+          kib(r.perNodeBytes),
           `${((100 * r.memory.peakBytes) / r.memory.naiveBytes).toFixed(0)}%`,
+          `${((100 * r.memory.peakBytes) / r.perNodeBytes).toFixed(0)}%`,
         ]),
       ]),
     );
     for (const s of steps) s.step.dispose();
     return {
       suite: 'runtime',
-      steps: stepRows.map(({ memory, ...r }) => ({
+      steps: stepRows.map(({ memory, perNodeBytes, ...r }) => ({
         ...r,
-        memory: { peakBytes: memory.peakBytes, naiveBytes: memory.naiveBytes },
+        memory: { peakBytes: memory.peakBytes, naiveBytes: memory.naiveBytes, perNodeBytes },
       })),
       w1: w1Rows,
       overheadMicroseconds: overhead,

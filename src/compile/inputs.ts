@@ -171,7 +171,8 @@ function flatten(slot: InputSlot, value: readonly unknown[], shape: number[]): n
   const walk = (v: unknown, depth: number) => {
     if (Array.isArray(v)) {
       if (shape.length === depth) shape.push(v.length);
-      else if (shape[depth] !== v.length) throw new InputShapeError(slot.name, slot.shape, shape, 'ragged nested array');
+      else if (shape[depth] !== v.length)
+        throw new InputShapeError(slot.name, slot.shape, shape, 'ragged nested array');
       for (const x of v) walk(x, depth + 1);
     } else if ((typeof v === 'number' || typeof v === 'boolean') && depth === shape.length)
       out.push(Number(v));
