@@ -172,8 +172,9 @@ export function emitScalar(expr: ScalarExpr, scope: ScalarScope, out: JsStmt[], 
       let value = emitter(args, scope);
       // A Float32Array or Int32Array store rounds as fround and |0 do: the root's rounding is free.
       const storeRounds = storedAs === expr.dtype && (storedAs === 'f32' || storedAs === 'i32');
-      if (!storeRounds && needsRounding(expr, expr.args.map(dtypeOfScalar)))
-        value = roundTo(value, expr.dtype, scope);
+      const rounds = !storeRounds && needsRounding(expr, expr.args.map(dtypeOfScalar));
+      if (rounds) value = roundTo(value, expr.dtype, scope);
+      else if (expr.op === 'cast') return args[0];
       const name = scope.fresh();
       out.push(constDecl(name, value));
       return id(name);
