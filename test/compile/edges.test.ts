@@ -7,7 +7,7 @@ const mode = 'fast_compile';
 describe('compile: edge cases', () => {
   it('an update to the parameter itself leaves it unchanged', async () => {
     const w = T.shared('w_e1', [1, 2], 'f32');
-    const f = await compile({ inputs: [], outputs: [w.sum()], updates: [[w, w]], mode });
+    const f = await compile({ device: 'js', inputs: [], outputs: [w.sum()], updates: [[w, w]], mode });
     expect(f.runSync({})[0].item()).toBe(3);
     expect(f.getSync(w).toArray()).toEqual([1, 2]);
   });
@@ -15,14 +15,14 @@ describe('compile: edge cases', () => {
   it('returns the same output twice and constant outputs', async () => {
     const x = T.vector('x_e2', 'f32', 'n');
     const y = x.mul(2);
-    const f = await compile({ inputs: [x], outputs: [y, y, T.constant(3, 'f32')], mode });
+    const f = await compile({ device: 'js', inputs: [x], outputs: [y, y, T.constant(3, 'f32')], mode });
     const [a, b, c] = f.runSync({ x_e2: [1, 2] });
     expect([a.toArray(), b.toArray(), c.item()]).toEqual([[2, 4], [2, 4], 3]);
   });
 
   it('runs on empty inputs (a size-0 dim)', async () => {
     const x = T.vector('x_e3', 'f32', 'n');
-    const f = await compile({ inputs: [x], outputs: [x.exp(), x.sum()], mode });
+    const f = await compile({ device: 'js', inputs: [x], outputs: [x.exp(), x.sum()], mode });
     const [e, s] = f.runSync({ x_e3: new Float32Array(0) });
     expect([e.shape, s.item()]).toEqual([[0], 0]);
   });
@@ -30,7 +30,7 @@ describe('compile: edge cases', () => {
   it('accepts inputs the outputs do not read, still checking them', async () => {
     const x = T.vector('x_e4', 'f32', 2);
     const unused = T.vector('u_e4', 'f32', 2);
-    const f = await compile({ inputs: [x, unused], outputs: [x.add(1)], mode });
+    const f = await compile({ device: 'js', inputs: [x, unused], outputs: [x.add(1)], mode });
     expect(f.runSync({ x_e4: [1, 2], u_e4: [0, 0] })[0].toArray()).toEqual([2, 3]);
     expect(() => f.runSync({ x_e4: [1, 2] })).toThrow(/missing value for input 'u_e4'/);
   });

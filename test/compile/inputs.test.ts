@@ -22,8 +22,8 @@ const good = () => ({ x: new Float32Array(6), y: new Float32Array(2), k: new Int
 
 beforeAll(async () => {
   const outputs = [T.sum(T.dot(x, T.ones([3], 'f32')).add(y)), k.add(1)];
-  f = await compile({ inputs: [x, y, k], outputs, mode: 'fast_compile' });
-  cast = await compile({ inputs: [x, y, k], outputs, mode: 'fast_compile', allowCast: true });
+  f = await compile({ device: 'js', inputs: [x, y, k], outputs, mode: 'fast_compile' });
+  cast = await compile({ device: 'js', inputs: [x, y, k], outputs, mode: 'fast_compile', allowCast: true });
 });
 
 describe('compiled function inputs', () => {

@@ -6,6 +6,7 @@ describe('compile(…, { profile: true })', () => {
     const x = T.vector('x', 'f32', '?');
     const w = T.shared('w', new Float32Array(4));
     const f = await compile({
+      device: 'js',
       inputs: [x],
       outputs: [T.sum(T.exp(x).mul(2)), x.add(w)],
       mode: 'fast_compile',

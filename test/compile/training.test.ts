@@ -30,6 +30,7 @@ describe('compiled training', () => {
     const newW = w.sub(gw.mul(0.5));
     const newB = b.sub(gb.mul(0.5));
     const step = await compile({
+      device: 'js',
       inputs: [x, y],
       outputs: [cost],
       updates: [
