@@ -35,3 +35,22 @@ describe('compile: edge cases', () => {
     expect(() => f.runSync({ x_e4: [1, 2] })).toThrow(/missing value for input 'u_e4'/);
   });
 });
+
+describe('compile: overlapping calls', () => {
+  it('runs overlapping run calls one after another, in call order', async () => {
+    const count = T.shared('count_o1', 0, 'f32');
+    const f = await compile({
+      device: 'js',
+      inputs: [],
+      outputs: [count],
+      updates: [[count, count.add(1)]],
+      mode,
+    });
+    const results = await Promise.all([f.run({}), f.run({}), f.run({})]);
+    expect(results.map(([c]) => c.item())).toEqual([0, 1, 2]);
+    const pending = f.run({});
+    expect(() => f.runSync({})).toThrow(/while a run of this function is in flight/);
+    await pending;
+    expect(f.runSync({})[0].item()).toBe(4);
+  });
+});
