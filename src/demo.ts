@@ -60,7 +60,7 @@ const step = await compile({
   console.error(`demo: ${e.message}`);
   process.exit(2);
 });
-console.log(`compiled in ${(performance.now() - start).toFixed(0)} ms on ${step.report.deviceReason}`);
+console.log(`compiled in ${(performance.now() - start).toFixed(0)} ms; device ${step.report.deviceReason}`);
 
 const losses: number[] = [];
 const trainStart = performance.now();
