@@ -6,7 +6,7 @@
  */
 import { byteSize } from '../graph/dtype.js';
 import { Profile, type ProfileJson, type ProfileRow } from '../graph/profile.js';
-import type { KernelTiming } from './executor.js';
+import type { DeviceName, KernelTiming } from './executor.js';
 import { formatBytes } from './format.js';
 import type { Kernel, MemoryPlan, Program } from './program.js';
 
@@ -27,6 +27,8 @@ export interface KernelProfileRow extends ProfileRow {
 
 /** `profile.json()`: everything `report()` prints, as data. */
 export interface RuntimeProfileJson {
+  /** Where every kernel ran. */
+  readonly device: DeviceName;
   readonly calls: number;
   readonly runMs: number;
   readonly kernelMs: number;
@@ -48,6 +50,11 @@ export interface RuntimeProfileJson {
  * console.log(f.profile!.report());
  */
 export class RuntimeProfile {
+  constructor(
+    /** The device the function's kernels run on. */
+    readonly device: DeviceName,
+  ) {}
+
   private calls = 0;
   private runMs = 0;
   private readonly compileMs: Record<CompilePhase, number> = {
@@ -111,6 +118,7 @@ export class RuntimeProfile {
       savedBytes: this.memory.naiveBytes - this.memory.peakBytes,
     };
     return {
+      device: this.device,
       calls: this.calls,
       runMs: this.runMs,
       kernelMs: kernels.totalMs,
@@ -132,7 +140,7 @@ export class RuntimeProfile {
     const perCall = p.calls > 0 ? p.runMs / p.calls : 0;
     const compileTotal = COMPILE_PHASES.reduce((s, k) => s + p.compileMs[k], 0);
     const lines = [
-      `calls      ${p.calls}, ${ms(p.runMs)} in run (${ms(perCall)} per call)`,
+      `calls      ${p.calls} on ${p.device}, ${ms(p.runMs)} in run (${ms(perCall)} per call)`,
       `kernels    ${ms(p.kernelMs)} (${share(p.kernelMs)}), overhead ${ms(p.overheadMs)} (${share(p.overheadMs)})`,
       `compile    ${COMPILE_PHASES.filter((k) => k !== 'codegen' || p.codegenTimed)
         .map(

@@ -16,7 +16,7 @@ describe('compile(…, { profile: true })', () => {
     for (let i = 0; i < 3; i++) f.runSync({ x: data });
     await f.run({ x: data });
     const p = f.profile!.json();
-    expect(p.calls).toBe(4);
+    expect([p.device, p.calls]).toEqual(['js', 4]);
     expect(p.kernelMs).toBeGreaterThan(0);
     expect(p.runMs).toBeGreaterThanOrEqual(p.kernelMs);
     expect(p.overheadMs).toBeCloseTo(p.runMs - p.kernelMs, 6);
@@ -39,7 +39,7 @@ describe('compile(…, { profile: true })', () => {
 
     const text = f.profile!.report();
     for (const heading of [
-      'calls      4,',
+      'calls      4 on js,',
       'kernels ',
       'compile    optimize',
       'by kernel',
