@@ -216,7 +216,7 @@ export class CompiledFunction {
 
   private check(inputs: InputValues) {
     if (this.disposed) throw new FunctionUseError('this compiled function was disposed');
-    checkNames(this.slots, inputs);
+    checkNames(this.slots, inputs, this.paramSlots);
     const dims = new DimBindings();
     const bound = this.slots.map((slot) => bindValue(slot, inputs[slot.name], dims, this.setup.allowCast));
     return { dims, bound };

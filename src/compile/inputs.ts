@@ -57,11 +57,16 @@ export function slotOf(node: Node): InputSlot {
 }
 
 /**
- * Checks the names of a call's values against the slots: every slot has a value, no value is extra.
+ * Checks the names of a call's values against the slots: every slot has a value, no value is extra
+ * (a parameter's name given as an input gets its own message).
  *
  * @example checkNames(slots, { x: xs, y: ys })
  */
-export function checkNames(slots: readonly InputSlot[], values: Readonly<Record<string, unknown>>): void {
+export function checkNames(
+  slots: readonly InputSlot[],
+  values: Readonly<Record<string, unknown>>,
+  params: readonly InputSlot[] = [],
+): void {
   let given = 0;
   for (const slot of slots) {
     if (values[slot.name] === undefined) throw new MissingInputError(slot.name, describeSlot(slot));
@@ -74,6 +79,7 @@ export function checkNames(slots: readonly InputSlot[], values: Readonly<Record<
       throw new UnknownInputError(
         key,
         slots.map((s) => s.name),
+        params.some((p) => p.name === key),
       );
 }
 

@@ -6,6 +6,7 @@ import {
   FunctionUseError,
   T,
   Tensor,
+  UnknownInputError,
   UnsupportedDTypeError,
   UpdateError,
 } from '../../src/index.js';
@@ -87,6 +88,12 @@ describe('compile: parameters', () => {
     expect(() => f.set(w, [1, 2])).toThrow(/input 'w_p1': got shape \[2\] where \[3\] is expected/);
     expect(() => f.set(w, new Float64Array(3))).toThrow(/expected f32 data, got a Float64Array/);
     expect(() => f.getSync(x)).toThrow(FunctionUseError);
+    expect(() => f.runSync({ x_p1: [1, 1, 1], w_p1: [1, 1, 1] })).toThrow(
+      new UnknownInputError('w_p1', ['x_p1'], true),
+    );
+    expect(() => f.runSync({ x_p1: [1, 1, 1], w_p1: [1, 1, 1] })).toThrow(
+      "'w_p1' is a parameter (shared variable) of this function, not an input; change it with set()",
+    );
     expect(() => f.getSync('nope')).toThrow(
       /'nope' is not a parameter of this function \(parameters: w_p1\)/,
     );
