@@ -15,7 +15,6 @@ import { evaluate } from '../src/graph/interpret.js';
 import type { Node } from '../src/graph/node.js';
 import { prng } from '../src/graph/random.js';
 import { Tensor } from '../src/graph/tensor.js';
-import { lower } from '../src/runtime/lower.js';
 import { logisticStepByHand, mlpState, mlpStepByHand, w1ByHand } from './runtime-hand.js';
 import { formatTable, registerSuite } from './registry.js';
 
@@ -209,14 +208,6 @@ async function overheadCase() {
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
 
-/** Bytes of one buffer per graph node: the step lowered one kernel per op, without slot reuse. */
-function onePerNodeBytes(f: CompiledFunction): number {
-  const { graph } = f;
-  const sizes = new Map(Object.entries(f.report.programs[0].sizes));
-  return lower({ outputs: graph.outputs, params: graph.params, updates: graph.updates, sizes, fuse: false })
-    .memory.naiveBytes;
-}
-
 registerSuite({
   name: 'runtime',
   description:
@@ -233,7 +224,7 @@ registerSuite({
       interpreterOverCompiled: ratios(s.slow.interpreter, s.slow.compiled),
       firstCost: { compiled: s.first[0], hand: s.first[1] },
       memory: s.step.report.programs[0].memory,
-      perNodeBytes: onePerNodeBytes(s.step),
+      perNodeBytes: s.step.report.programs[0].memory.perNodeBytes ?? Number.NaN,
     }));
     log(
       formatTable([

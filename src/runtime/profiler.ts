@@ -38,7 +38,13 @@ export interface RuntimeProfileJson {
   readonly codegenTimed: boolean;
   readonly kernels: ProfileJson<KernelProfileRow>;
   readonly opClasses: ProfileJson;
-  readonly memory?: { readonly peakBytes: number; readonly naiveBytes: number; readonly savedBytes: number };
+  readonly memory?: {
+    readonly peakBytes: number;
+    readonly naiveBytes: number;
+    readonly savedBytes: number;
+    /** One buffer per graph node (no fusion, no reuse), when the lowering reports it. */
+    readonly perNodeBytes?: number;
+  };
 }
 
 /**
@@ -116,6 +122,7 @@ export class RuntimeProfile {
       peakBytes: this.memory.peakBytes,
       naiveBytes: this.memory.naiveBytes,
       savedBytes: this.memory.naiveBytes - this.memory.peakBytes,
+      perNodeBytes: this.memory.perNodeBytes,
     };
     return {
       device: this.device,
@@ -170,11 +177,7 @@ export class RuntimeProfile {
         p.opClasses.rows.map((r) => [r.name, r.ms.toFixed(3), r.percent.toFixed(1), String(r.calls)]),
       ),
     ];
-    if (p.memory)
-      lines.push(
-        '',
-        `memory     peak ${formatBytes(p.memory.peakBytes)} with reuse, ${formatBytes(p.memory.naiveBytes)} one buffer per value (saves ${formatBytes(p.memory.savedBytes)}, ${pct((100 * p.memory.savedBytes) / Math.max(1, p.memory.naiveBytes))})`,
-      );
+    if (this.memory) lines.push('', `memory     ${formatMemory(this.memory)}`);
     return lines.join('\n');
   }
 }
@@ -188,6 +191,21 @@ export function bytesMoved(program: Program, kernel: Kernel): number {
     bytes += elements * byteSize(view.dtype);
   }
   return bytes;
+}
+
+/**
+ * The memory plan in one line: the peak against one buffer per value of the program and, when the
+ * lowering reports it, against one buffer per graph node.
+ *
+ * @example formatMemory(program.memory) // 'peak 3.1 MiB with reuse; one buffer per value 3.4 MiB (92%); …'
+ */
+export function formatMemory(memory: MemoryPlan): string {
+  const share = (base: number) => (base > 0 ? `${((100 * memory.peakBytes) / base).toFixed(0)}%` : '-');
+  const perNode =
+    memory.perNodeBytes === undefined
+      ? ''
+      : `; one buffer per graph node ${formatBytes(memory.perNodeBytes)} (${share(memory.perNodeBytes)})`;
+  return `peak ${formatBytes(memory.peakBytes)} with reuse; one buffer per value ${formatBytes(memory.naiveBytes)} (${share(memory.naiveBytes)})${perNode}`;
 }
 
 /** Left-aligned text columns, numbers right-aligned. */
