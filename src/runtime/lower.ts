@@ -123,6 +123,14 @@ function checkUpdates(request: LowerRequest, types: ReadonlyMap<number, LoweredT
   }
 }
 
+/** Most ops one fused kernel computes; a longer chain is cut into several kernels. */
+export const MAX_FUSED_OPS = 64;
+
+/** Ops in an expression (each use of a shared subexpression counts). */
+function opCount(expr: ValueExpr): number {
+  return expr.kind === 'op' ? expr.args.reduce((n, a) => n + opCount(a), 1) : 0;
+}
+
 /** The element value of the constructors other than `fill`. */
 const CONSTRUCTOR_VALUE: Readonly<Record<string, number>> = {
   zeros: 0,
@@ -231,6 +239,11 @@ class Lowering {
         ? v
         : { ...v, shape, expr: mapLeaves(v.expr, (view) => broadcastView(view, shape))! },
     );
+    // A bound on a kernel's size keeps generated functions small and every walk over them short.
+    while (args.reduce((n, a) => n + opCount(a.expr), 1) > MAX_FUSED_OPS) {
+      const largest = args.reduce((best, a, i) => (opCount(a.expr) > opCount(args[best].expr) ? i : best), 0);
+      args[largest] = this.builder.materialize(args[largest]);
+    }
     // The operand limit: write the widest inlined args to buffers until the kernel fits.
     const reserved = 1 + (carried ? 2 : 0);
     const combined = () => leavesOf({ kind: 'op', op: node.op, args: args.map((a) => a.expr), dtype }).size;
