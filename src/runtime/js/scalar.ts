@@ -116,11 +116,6 @@ const SELECTING_OPS = new Set(['sign', 'floor', 'ceil', 'round', 'relu', 'maximu
 /** Ops exact in a float dtype (but not in i32, where -(-2^31) wraps). */
 const SIGN_OPS = new Set(['neg', 'abs']);
 
-/** True when the ops table knows `op`. */
-export function hasScalarOp(op: string): boolean {
-  return op in OPS;
-}
-
 /** A value rounded to `dtype` as `castValue` does. */
 export function roundTo(x: JsExpr, dtype: DType, scope: ScalarScope): JsExpr {
   switch (dtype) {
