@@ -106,14 +106,8 @@ async function compile(
   const shader = shaderOf(spec);
   const wgsl = printModule(shader);
   if (debug || debugWgsl()) console.log(`// ---- WGSL for kernel ${name} (${spec.kind})\n${wgsl}`);
+  const module = await createShader(device, wgsl, name);
   device.pushErrorScope('validation');
-  const module = device.createShaderModule({ code: wgsl, label: name });
-  const info = await module.getCompilationInfo();
-  const errors = info.messages.filter((m) => m.type === 'error');
-  if (errors.length > 0) {
-    await device.popErrorScope();
-    throw new WebGpuShaderError(`kernel ${name}: WGSL did not compile:\n${describe(errors, wgsl)}`);
-  }
   const entries: GPUBindGroupLayoutEntry[] = shader.storage.map((b, i) => ({
     binding: i,
     visibility: GPUShaderStage.COMPUTE,
@@ -151,10 +145,25 @@ async function compile(
   };
 }
 
+/**
+ * A shader module of `wgsl`; a compilation error throws {@link WebGpuShaderError} quoting each
+ * offending line, e.g. `kernel k: WGSL did not compile:\n  line 3: unresolved value 'y'\n    y + 1`.
+ */
+export async function createShader(device: GPUDevice, wgsl: string, name: string): Promise<GPUShaderModule> {
+  device.pushErrorScope('validation');
+  const module = device.createShaderModule({ code: wgsl, label: name });
+  const info = await module.getCompilationInfo();
+  await device.popErrorScope();
+  const errors = info.messages.filter((m) => m.type === 'error');
+  if (errors.length > 0)
+    throw new WebGpuShaderError(`kernel ${name}: WGSL did not compile:\n${describe(errors, wgsl)}`);
+  return module;
+}
+
 /** Each message with its line number and the WGSL line it points at. */
 function describe(messages: readonly GPUCompilationMessage[], wgsl: string): string {
   const lines = wgsl.split('\n');
   return messages
-    .map((m) => `  line ${m.lineNum}: ${m.message}\n    ${lines[m.lineNum - 1] ?? ''}`)
+    .map((m) => `  line ${m.lineNum}: ${m.message}\n    ${(lines[m.lineNum - 1] ?? '').trim()}`)
     .join('\n');
 }
