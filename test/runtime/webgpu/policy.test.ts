@@ -34,6 +34,7 @@ describe('the WebGPU device policy', () => {
     ['webgpu', 'a hardware adapter', nvidia, true, /^NVIDIA H200/],
     [
       'auto',
+      'llvmpipe',
       llvmpipe,
       false,
       /^no hardware adapter; llvmpipe \(LLVM 15\) is a software adapter, slower than the CPU/,
