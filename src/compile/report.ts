@@ -5,7 +5,7 @@
 import type { OptimizeReport } from '../optimize.js';
 import { formatReport } from '../report.js';
 import type { DeviceName } from '../runtime/executor.js';
-import { formatBytes } from '../runtime/profiler.js';
+import { formatBytes } from '../runtime/format.js';
 import type { Kernel, MemoryPlan, Program } from '../runtime/program.js';
 
 /** One kernel as the report lists it. */

@@ -7,6 +7,7 @@
 import { byteSize } from '../graph/dtype.js';
 import { Profile, type ProfileJson, type ProfileRow } from '../graph/profile.js';
 import type { KernelTiming } from './executor.js';
+import { formatBytes } from './format.js';
 import type { Kernel, MemoryPlan, Program } from './program.js';
 
 /** The phases of compilation, in order. */
@@ -167,13 +168,6 @@ export function bytesMoved(program: Program, kernel: Kernel): number {
     bytes += elements * byteSize(view.dtype);
   }
   return bytes;
-}
-
-/** `1.2 MB`, `512 B`. */
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(1)} kB`;
-  return `${bytes} B`;
 }
 
 /** Left-aligned text columns, numbers right-aligned. */
