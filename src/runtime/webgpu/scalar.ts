@@ -33,6 +33,17 @@ export function wgslType(dtype: DType): ScalarType {
   }
 }
 
+/**
+ * The type an expression node computes in. Buffers of f64 or i64 are refused before any code is
+ * generated; what remains here are intermediates the lowering widened for accuracy (f64 accumulators
+ * and epilogues of f32 data), which WebGPU computes in f32 and i32, the width of the data itself.
+ */
+export function computeType(dtype: DType): ScalarType {
+  if (dtype === 'f64') return 'f32';
+  if (dtype === 'i64') return 'i32';
+  return dtype;
+}
+
 /** The element type a dtype is stored as in a buffer. */
 export function storageType(dtype: DType): 'f32' | 'i32' | 'u32' {
   const t = wgslType(dtype);
@@ -58,14 +69,14 @@ export function scalarToWgsl(e: ScalarExpr, scope: ScalarScope): Expr {
     case 'acc':
       if (scope.acc === undefined)
         throw new WebGpuUnsupportedError('an accumulator read outside an epilogue');
-      return convert(scope.acc, wgslType(e.dtype));
+      return convert(scope.acc, computeType(e.dtype));
     case 'const':
-      return lit(e.value, wgslType(e.dtype));
+      return lit(e.value, computeType(e.dtype));
     case 'op':
       return opToWgsl(
         e.op,
         e.args.map((a) => scalarToWgsl(a, scope)),
-        wgslType(e.dtype),
+        computeType(e.dtype),
         e.attrs,
         scope.helpers,
       );
@@ -146,7 +157,7 @@ function opToWgsl(
     case 'reciprocal':
       return binary('/', one, x);
     case 'relu':
-      return select(x, zero, binary('<', x, zero));
+      return isFloat ? helper('relu_f32', [x]) : select(x, zero, binary('<', x, zero));
     case 'floor':
     case 'ceil':
     case 'round':
@@ -180,7 +191,14 @@ function opToWgsl(
     case 'neq': {
       const t = comparisonType(raw);
       const symbol = { lt: '<', le: '<=', gt: '>', ge: '>=', eq: '==', neq: '!=' }[op];
-      return binary(symbol, convert(raw[0], t), convert(raw[1], t));
+      const [a, b] = [convert(raw[0], t), convert(raw[1], t)];
+      if (t !== 'f32') return binary(symbol, a, b);
+      // A NaN compares unequal to everything: decided from the bits (see is_nan_f32).
+      helpers.add('is_nan_f32');
+      const nan = binary('||', call('is_nan_f32', [a], 'bool'), call('is_nan_f32', [b], 'bool'));
+      return op === 'neq'
+        ? binary('||', nan, binary(symbol, a, b))
+        : binary('&&', not(nan), binary(symbol, a, b));
     }
     case 'and':
       return binary('&&', convert(raw[0], 'bool'), convert(raw[1], 'bool'));
@@ -191,7 +209,7 @@ function opToWgsl(
     case 'switch':
       return select(convert(raw[2], type), convert(raw[1], type), convert(raw[0], 'bool'));
     case 'cast': {
-      const to = wgslType(attrs?.dtype as DType);
+      const to = computeType(attrs?.dtype as DType);
       return convert(raw[0], to);
     }
     default:

@@ -395,13 +395,14 @@ fn log1mexp_f32(x: f32) -> f32 {
     text: `
 fn pow_f32(a: f32, b: f32) -> f32 {
   if (b == 0.0f) { return 1.0f; }
+  if (is_nan_f32(a) || is_nan_f32(b)) { return nan_f32(); }
   if (a == 0.0f) { return select(inf_f32(), 0.0f, b > 0.0f); }
   let m = exp2(b * log2(abs(a)));
   if (a > 0.0f) { return m; }
   if (floor(b) != b) { return nan_f32(); }
   return select(m, -m, fract(b * 0.5f) != 0.0f);
 }`,
-    uses: ['nan_f32', 'inf_f32'],
+    uses: ['nan_f32', 'inf_f32', 'is_nan_f32'],
   },
   pow_i32: {
     text: `
@@ -438,15 +439,37 @@ fn mod_i32(a: i32, b: i32) -> i32 {
   mod_f32: {
     text: `
 fn mod_f32(a: f32, b: f32) -> f32 {
-  let r = a - b * trunc(a / b);
+  var r = a - b * trunc(a / b);
+  // fmod(a, ±inf) is a: the formula above would give inf * 0.
+  if ((bitcast<u32>(b) & 0x7fffffffu) == 0x7f800000u && !is_nan_f32(a)) { r = a; }
   return select(r, r + b, r != 0.0f && ((r < 0.0f) != (b < 0.0f)));
 }`,
+    uses: ['is_nan_f32'],
+  },
+  // WGSL lets implementations assume no NaN (lavapipe folds x != x to false), so NaN is found in
+  // the bits, where no float assumption reaches.
+  is_nan_f32: {
+    text: 'fn is_nan_f32(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }',
   },
   max_nan_f32: {
-    text: 'fn max_nan_f32(a: f32, b: f32) -> f32 { return select(b, a, a >= b || a != a); }',
+    text: `
+fn max_nan_f32(a: f32, b: f32) -> f32 {
+  if (is_nan_f32(a) || is_nan_f32(b)) { return nan_f32(); }
+  return select(b, a, a >= b);
+}`,
+    uses: ['is_nan_f32', 'nan_f32'],
   },
   min_nan_f32: {
-    text: 'fn min_nan_f32(a: f32, b: f32) -> f32 { return select(b, a, a <= b || a != a); }',
+    text: `
+fn min_nan_f32(a: f32, b: f32) -> f32 {
+  if (is_nan_f32(a) || is_nan_f32(b)) { return nan_f32(); }
+  return select(b, a, a <= b);
+}`,
+    uses: ['is_nan_f32', 'nan_f32'],
+  },
+  relu_f32: {
+    text: 'fn relu_f32(x: f32) -> f32 { return select(select(x, 0.0f, x < 0.0f), x, is_nan_f32(x)); }',
+    uses: ['is_nan_f32'],
   },
 };
 

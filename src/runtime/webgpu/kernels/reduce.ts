@@ -187,10 +187,12 @@ export function reduceShader(spec: ReduceSpec): ShaderModule {
       helpers,
       operand: (k) => ident(`a${k}`, spec.operands[k] === 'bool' ? 'bool' : storageType(spec.operands[k])),
     });
+    // all/any count truth, not magnitude: 0.5 is true, so it passes through bool on its way to i32.
+    const truth = spec.op === 'all' || spec.op === 'any' ? convert(value, 'bool') : value;
     return [
       ...stmts,
       ...loads,
-      assign(acc, combine(spec.op, acc, convert(value, spec.acc), spec.acc, helpers)),
+      assign(acc, combine(spec.op, acc, convert(truth, spec.acc), spec.acc, helpers)),
     ];
   };
 
