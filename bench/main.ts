@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import './egraph.js';
 import './extract.js';
 import './optimize.js';
+import './webgpu.js';
 import { registeredSuites } from './registry.js';
 
 async function main(argv: readonly string[]): Promise<void> {
