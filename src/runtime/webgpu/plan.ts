@@ -9,7 +9,7 @@ import type { BufferId, Kernel, Program, ScalarExpr, View } from '../program.js'
 import { WebGpuUnsupportedError } from './errors.js';
 import { dispatchSize } from './kernels/common.js';
 import { type Access, type ElementwiseSpec, elementwiseParams } from './kernels/elementwise.js';
-import { type MatmulSpec, matmulDispatch, matmulParams, type View3 } from './kernels/matmul.js';
+import { type MatmulSpec, matmulDispatch, matmulParams, splitCount, type View3 } from './kernels/matmul.js';
 import { accumulatorType, type ReduceSpec, reduceParams } from './kernels/reduce.js';
 import { type SoftmaxSpec, softmaxParams } from './kernels/softmax.js';
 import type { ShaderSpec } from './pipelines.js';
@@ -226,8 +226,13 @@ function* planKernel(
       if (kernel.batch * kernel.m * kernel.n === 0) return;
       const [a, b, ...extras] = kernel.operands;
       const forced = typeof process !== 'undefined' ? process.env.SATURN_WEBGPU_MATMUL : undefined;
+      const splits = forced === 'tiled' ? 1 : splitCount(kernel.batch, kernel.m, kernel.n, kernel.k);
       const variant: MatmulSpec['variant'] =
-        forced === 'tiled' || forced === 'regblock' ? forced : options.software ? 'regblock' : 'tiled';
+        forced === 'tiled' || forced === 'regblock'
+          ? forced
+          : options.software || splits > 1
+            ? 'regblock'
+            : 'tiled';
       const a3 = view3(a);
       const b3 = view3(b);
       const bVec4 =
@@ -238,24 +243,57 @@ function* planKernel(
         b3.strides[1] % 4 === 0 &&
         b3.strides[0] % 4 === 0;
       const outDtype = dtypeOf(program, kernel.output);
+      const acc = wgslType(a.dtype) === 'f32' || wgslType(b.dtype) === 'f32' ? 'f32' : 'i32';
       const spec: MatmulSpec = {
         kind: 'matmul',
         variant,
-        acc: wgslType(a.dtype) === 'f32' || wgslType(b.dtype) === 'f32' ? 'f32' : 'i32',
+        splitK: splits > 1,
+        acc,
         a: a.dtype,
         b: b.dtype,
         bVec4,
+        // The slices' pass has no epilogue: the finishing pass applies it.
+        extras: splits > 1 ? [] : extras.map((v) => v.dtype),
+        epilogue: splits > 1 ? { kind: 'acc', dtype: acc } : kernel.epilogue,
+        outDtype,
+      };
+      const extraViews = extras.map(view3);
+      if (splits === 1) {
+        yield {
+          kernel: index,
+          name: kernel.name,
+          spec,
+          uniforms: matmulParams(spec, kernel, 1, a3, b3, extraViews),
+          bindings: [out, ...inputs(kernel.operands)],
+          groups: matmulDispatch(variant, kernel.batch, kernel.m, kernel.n),
+        };
+        return;
+      }
+      const scratch: StorageRef = { kind: 'scratch', index: scratchBytes.length };
+      scratchBytes.push(splits * kernel.batch * kernel.m * kernel.n * 4);
+      yield {
+        kernel: index,
+        name: `${kernel.name} (${splits} slices of k)`,
+        spec,
+        uniforms: matmulParams(spec, kernel, splits, a3, b3, []),
+        bindings: [scratch, ...inputs([a, b])],
+        groups: matmulDispatch(variant, kernel.batch, kernel.m, kernel.n, splits),
+      };
+      const finish: MatmulSpec = {
+        ...spec,
+        variant: 'finish',
+        splitK: false,
+        bVec4: false,
         extras: extras.map((v) => v.dtype),
         epilogue: kernel.epilogue,
-        outDtype,
       };
       yield {
         kernel: index,
-        name: kernel.name,
-        spec,
-        uniforms: matmulParams(spec, kernel, a3, b3, extras.map(view3)),
-        bindings: [out, ...inputs(kernel.operands)],
-        groups: matmulDispatch(variant, kernel.batch, kernel.m, kernel.n),
+        name: `${kernel.name} (adding the slices)`,
+        spec: finish,
+        uniforms: matmulParams(finish, kernel, splits, a3, b3, extraViews),
+        bindings: [out, scratch, ...inputs(extras)],
+        groups: dispatchSize(Math.ceil((kernel.batch * kernel.m * kernel.n) / WG)),
       };
       return;
     }

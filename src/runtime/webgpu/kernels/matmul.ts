@@ -4,7 +4,10 @@
  * - `regblock` reads straight from the buffers (vec4 loads of `b` when its rows are contiguous). On
  *   llvmpipe, where workgroup barriers and shared memory are slow, this is the fast one.
  * - `tiled` stages 64×16 tiles of `a` and 16×64 of `b` in workgroup memory: what real GPUs prefer.
- * The executor picks the variant per adapter (software → regblock).
+ * The executor picks the variant per adapter (software → regblock). Small outputs with a long inner
+ * dimension (the weight gradient xᵀ·δ of a training step: 20 outputs, k = 2000) would leave all but
+ * one workgroup idle, so `regblock` with `splitK` gives each workgroup a slice of k and writes partial
+ * sums; the `finish` variant adds the slices and applies the epilogue, one thread per output.
  */
 import type { DType } from '../../../graph/dtype.js';
 import type { ScalarExpr } from '../../program.js';
@@ -31,11 +34,13 @@ import {
   type StorageBinding,
   var_,
 } from '../wgsl.js';
-import { ParamLayout } from './common.js';
+import { ParamLayout, threadIndex } from './common.js';
 
 export interface MatmulSpec {
   readonly kind: 'matmul';
-  readonly variant: 'regblock' | 'tiled';
+  readonly variant: 'regblock' | 'tiled' | 'finish';
+  /** regblock only: sum one slice of k per workgroup layer into partials (finished by `finish`). */
+  readonly splitK: boolean;
   /** The type products are summed in. */
   readonly acc: 'f32' | 'i32';
   readonly a: DType;
@@ -58,17 +63,18 @@ const TILE_K = 16;
 
 export function matmulLayout(spec: MatmulSpec) {
   const p = new ParamLayout();
-  const [batch, m, n, k] = p.take(4);
+  const [batch, m, n, k, splits, chunk] = p.take(6);
   const view = () => ({ offset: p.one(), strides: p.take(3) });
   const a = view();
   const b = view();
   const extras = spec.extras.map(view);
-  return { batch, m, n, k, a, b, extras, vec4s: p.vec4s };
+  return { batch, m, n, k, splits, chunk, a, b, extras, vec4s: p.vec4s };
 }
 
 export function matmulParams(
   spec: MatmulSpec,
   sizes: { readonly batch: number; readonly m: number; readonly n: number; readonly k: number },
+  splits: number,
   a: View3,
   b: View3,
   extras: readonly View3[],
@@ -79,6 +85,8 @@ export function matmulParams(
   v[layout.m] = sizes.m;
   v[layout.n] = sizes.n;
   v[layout.k] = sizes.k;
+  v[layout.splits] = splits;
+  v[layout.chunk] = Math.ceil(sizes.k / splits);
   const put = (slots: { offset: number; strides: number[] }, view: View3, scale = 1) => {
     v[slots.offset] = view.offset / scale;
     slots.strides.forEach((s, i) => (v[s] = view.strides[i] / scale));
@@ -91,6 +99,25 @@ export function matmulParams(
 
 export function matmulBindings(spec: MatmulSpec): StorageBinding[] {
   const bType = storageType(spec.b);
+  const extras = spec.extras.map((d, i): StorageBinding => ({
+    name: `in${i + 2}`,
+    element: storageType(d),
+    access: 'read',
+  }));
+  if (spec.variant === 'finish') {
+    return [
+      { name: 'out', element: storageType(spec.outDtype), access: 'read_write' },
+      { name: 'partials', element: spec.acc, access: 'read' },
+      ...extras,
+    ];
+  }
+  if (spec.splitK) {
+    return [
+      { name: 'out', element: spec.acc, access: 'read_write' },
+      { name: 'in0', element: storageType(spec.a), access: 'read' },
+      { name: 'in1', element: spec.bVec4 ? `vec4<${bType}>` : bType, access: 'read' },
+    ];
+  }
   return [
     { name: 'out', element: storageType(spec.outDtype), access: 'read_write' },
     { name: 'in0', element: storageType(spec.a), access: 'read' },
@@ -103,7 +130,60 @@ export function matmulBindings(spec: MatmulSpec): StorageBinding[] {
   ];
 }
 
+/** The epilogue's value at output (bi, i, j), reading the extra operands there. */
+function epilogueAt(spec: MatmulSpec, acc: Expr, bi: Expr, i: Expr, j: Expr, helpers: Set<string>): Expr {
+  const L = matmulLayout(spec);
+  return scalarToWgsl(spec.epilogue, {
+    helpers,
+    acc,
+    operand: (x) => {
+      const slots = L.extras[x - 2];
+      const d = spec.extras[x - 2];
+      const index = binary(
+        '+',
+        binary('+', param(slots.offset), binary('*', bi, param(slots.strides[0]))),
+        binary('+', binary('*', i, param(slots.strides[1])), binary('*', j, param(slots.strides[2]))),
+      );
+      return fromStorage(at(`in${x}`, index, storageType(d)), d);
+    },
+  });
+}
+
+/** The second pass of a split-k matmul: one thread per output adds the slices, then the epilogue. */
+function finishShader(spec: MatmulSpec): ShaderModule {
+  const L = matmulLayout(spec);
+  const T = spec.acc;
+  const helpers = new Set<string>();
+  const [m, n] = [param(L.m), param(L.n)];
+  const [idx, i, j, bi, s] = ['idx', 'i', 'j', 'bi', 's'].map((x) => ident(x, 'i32'));
+  const total = binary('*', binary('*', param(L.batch), m), n);
+  const body: Stmt[] = [
+    let_('idx', threadIndex(256)),
+    if_(binary('>=', idx, total), [return_]),
+    let_('j', binary('%', idx, n)),
+    let_('i', binary('%', binary('/', idx, n), m)),
+    let_('bi', binary('/', idx, binary('*', m, n))),
+    var_('acc', T, lit(0, T)),
+    for_('s', 'i32', lit(0, 'i32'), param(L.splits), lit(1, 'i32'), [
+      assign(ident('acc', T), at('partials', binary('+', binary('*', s, total), idx), T), '+='),
+    ]),
+    assign(
+      at('out', idx, storageType(spec.outDtype)),
+      toStorage(epilogueAt(spec, ident('acc', T), bi, i, j, helpers), spec.outDtype),
+    ),
+  ];
+  return {
+    storage: matmulBindings(spec),
+    uniformVec4s: L.vec4s,
+    workgroup: [],
+    helpers: [...helpers],
+    workgroupSize: [256, 1, 1],
+    body,
+  };
+}
+
 export function matmulShader(spec: MatmulSpec): ShaderModule {
+  if (spec.variant === 'finish') return finishShader(spec);
   const L = matmulLayout(spec);
   const T = spec.acc;
   const V = `vec4<${T}>` as const;
@@ -118,7 +198,16 @@ export function matmulShader(spec: MatmulSpec): ShaderModule {
     convertTo(fromStorage(at('in0', index, storageType(spec.a)), spec.a), T);
   const loadB = (index: Expr): Expr =>
     convertTo(fromStorage(at('in1', index, storageType(spec.b)), spec.b), T);
-  const body: Stmt[] = [let_('bi', i32(member(wid, 'z', 'u32')))];
+  const layer = i32(member(wid, 'z', 'u32'));
+  // With split k, z layers are (slice, batch) pairs and each covers k in [kFrom, kTo).
+  const body: Stmt[] = spec.splitK
+    ? [
+        let_('bi', binary('%', layer, param(L.batch))),
+        let_('slice', binary('/', layer, param(L.batch))),
+        let_('kFrom', binary('*', ident('slice', 'i32'), param(L.chunk))),
+        let_('kTo', call('min', [k, binary('+', ident('kFrom', 'i32'), param(L.chunk))], 'i32')),
+      ]
+    : [let_('bi', layer), let_('kFrom', lit(0, 'i32')), let_('kTo', k)];
   const bi = ident('bi', 'i32');
   body.push(
     let_('aBase', binary('+', param(L.a.offset), binary('*', bi, param(L.a.strides[0])))),
@@ -191,7 +280,7 @@ export function matmulShader(spec: MatmulSpec): ShaderModule {
         ),
       );
     }
-    body.push(for_('kk', 'i32', lit(0, 'i32'), k, lit(1, 'i32'), inner));
+    body.push(for_('kk', 'i32', ident('kFrom', 'i32'), ident('kTo', 'i32'), lit(1, 'i32'), inner));
   } else {
     // 16×16 threads share 64×16 tiles of a and 16×64 tiles of b; each thread owns a 4×4 block.
     body.push(
@@ -279,31 +368,31 @@ export function matmulShader(spec: MatmulSpec): ShaderModule {
     );
   }
 
-  // The epilogue at each of the 16 outputs, reading the extra operands there.
+  // The epilogue at each of the 16 outputs (or, with split k, the partial sums as they are).
   for (let r = 0; r < 4; r++) {
     for (let c = 0; c < 4; c++) {
       const i = binary('+', i0, lit(r, 'i32'));
       const j = binary('+', j0, lit(c, 'i32'));
-      const value = scalarToWgsl(spec.epilogue, {
-        helpers,
-        acc: member(accs[r], 'xyzw'[c], T),
-        operand: (x) => {
-          const slots = L.extras[x - 2];
-          const d = spec.extras[x - 2];
-          const index = binary(
-            '+',
-            binary('+', param(slots.offset), binary('*', bi, param(slots.strides[0]))),
-            binary('+', binary('*', i, param(slots.strides[1])), binary('*', j, param(slots.strides[2]))),
-          );
-          return fromStorage(at(`in${x}`, index, storageType(d)), d);
-        },
-      });
+      const acc = member(accs[r], 'xyzw'[c], T);
       const outIndex = binary('+', binary('*', binary('+', binary('*', bi, m), i), n), j);
-      body.push(
-        if_(binary('&&', binary('<', i, m), binary('<', j, n)), [
-          assign(at('out', outIndex, storageType(spec.outDtype)), toStorage(value, spec.outDtype)),
-        ]),
-      );
+      const store = spec.splitK
+        ? assign(
+            at(
+              'out',
+              binary(
+                '+',
+                binary('*', ident('slice', 'i32'), binary('*', binary('*', param(L.batch), m), n)),
+                outIndex,
+              ),
+              T,
+            ),
+            acc,
+          )
+        : assign(
+            at('out', outIndex, storageType(spec.outDtype)),
+            toStorage(epilogueAt(spec, acc, bi, i, j, helpers), spec.outDtype),
+          );
+      body.push(if_(binary('&&', binary('<', i, m), binary('<', j, n)), [store]));
     }
   }
   return {
@@ -328,9 +417,20 @@ export function matmulDispatch(
   batch: number,
   m: number,
   n: number,
+  splits = 1,
 ): [number, number, number] {
   const tile = variant === 'tiled' ? TILE : 32;
-  return [Math.ceil(n / tile), Math.ceil(m / tile), batch];
+  return [Math.ceil(n / tile), Math.ceil(m / tile), batch * splits];
+}
+
+/**
+ * Slices of k for a matmul whose output tiles would leave the device idle: enough workgroups to
+ * cover a few hundred, each slice at least 256 long; 1 when the output alone has work enough.
+ */
+export function splitCount(batch: number, m: number, n: number, k: number): number {
+  const tiles = batch * Math.ceil(m / 32) * Math.ceil(n / 32);
+  if (tiles >= 64 || k < 512) return 1;
+  return Math.max(1, Math.min(Math.floor(k / 256), Math.ceil(256 / tiles), 64));
 }
 
 function convertTo(e: Expr, to: ScalarType): Expr {
