@@ -3,6 +3,7 @@ import type { KernelTiming } from '../../../src/runtime/executor.js';
 import { WebGpuShaderError, WebGpuUnsupportedError } from '../../../src/runtime/webgpu/errors.js';
 import { WebGpuExecutor } from '../../../src/runtime/webgpu/executor.js';
 import { createShader, pipelineCacheStats } from '../../../src/runtime/webgpu/pipelines.js';
+import { BufferPool, poolOf } from '../../../src/runtime/webgpu/pool.js';
 import { gpuContext, noGpu } from './adapter.js';
 import { acc, constant, op, operand, ProgramBuilder } from './programs.js';
 
@@ -85,6 +86,19 @@ describe.skipIf(noGpu)('the WebGPU executor', () => {
     const after = pipelineCacheStats(gpuContext().device);
     expect(after.misses).toBe(before.misses);
     expect(after.hits - before.hits).toBe(program.kernels.length);
+  });
+
+  it("takes a disposed program's buffers from the pool by size class", async () => {
+    const executor = new WebGpuExecutor(gpuContext());
+    const { program } = sgdProgram();
+    const pool = poolOf(gpuContext().device);
+    (await executor.prepare(program)).dispose();
+    const { created, reused } = pool;
+    (await executor.prepare(program)).dispose();
+    expect(pool.created).toBe(created);
+    expect(pool.reused - reused).toBeGreaterThanOrEqual(program.memory.slotBytes.length);
+    expect(BufferPool.classOf(1000)).toBe(1024);
+    expect(BufferPool.classOf(1)).toBe(256);
   });
 
   it('refuses f64 at prepare time, naming the buffer, never downcasting', async () => {
