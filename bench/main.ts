@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import './egraph.js';
 import './extract.js';
 import './optimize.js';
+import './runtime.js';
 import './webgpu.js';
 import { registeredSuites } from './registry.js';
 

@@ -59,12 +59,14 @@ export async function compile(options: CompileOptions): Promise<CompiledFunction
   checkUpdates(updates);
   const params = collectParams(options.inputs, options.outputs, updates);
   const { executor, reason } = await selectDevice(options.device ?? 'auto');
-  const profile = options.profile ? new RuntimeProfile() : undefined;
+  // The values the caller sees are checked before optimizing, so a refusal costs no optimization.
+  checkDTypes([...options.inputs, ...params, ...options.outputs, ...updates.map(([, v]) => v)], executor);
+  const profile = options.profile ? new RuntimeProfile(executor.name) : undefined;
 
   const start = performance.now();
   const { graph, report } = optimizeGraph(options, params, updates);
   profile?.addCompileTime('optimize', performance.now() - start);
-  checkDTypes(graph, executor);
+  checkDTypes(topoSort([...graph.outputs, ...graph.updates.map(([, v]) => v)]), executor);
 
   const f = new CompiledFunction({
     graph,
@@ -167,9 +169,8 @@ function optimizeGraph(
 }
 
 /** Every value of the program must be a dtype the executor runs; nothing is converted silently. */
-function checkDTypes(graph: CompiledGraph, executor: Executor): void {
+function checkDTypes(nodes: readonly Node[], executor: Executor): void {
   const allowed = executor.capabilities.dtypes;
-  const nodes = topoSort([...graph.outputs, ...graph.updates.flatMap(([p, v]) => [p, v]), ...graph.inputs]);
   for (const node of nodes) {
     if (allowed.includes(node.dtype)) continue;
     const what = node.op === 'input' ? `input '${node.inputName}'` : `${node.op} (node #${node.id})`;

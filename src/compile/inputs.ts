@@ -110,7 +110,7 @@ function toTyped(slot: InputSlot, value: InputValue, allowCast: boolean): BoundV
     return { array: convert(slot, [Number(value)]), shape: [] };
   if (Array.isArray(value)) {
     const shape: number[] = [];
-    const flat = flatten(slot.name, value, shape);
+    const flat = flatten(slot, value, shape);
     // A flat list for a higher-rank input is read row-major against the declared shape.
     const declared = shape.length === 1 && slot.shape.length > 1 ? shapeFromLength(slot, flat.length) : shape;
     return { array: convert(slot, flat), shape: declared };
@@ -166,16 +166,17 @@ function convert(slot: InputSlot, values: ArrayLike<number>): TypedArray {
 }
 
 /** Nested arrays flattened row-major, recording the shape; ragged arrays are refused. */
-function flatten(name: string, value: readonly unknown[], shape: number[]): number[] {
+function flatten(slot: InputSlot, value: readonly unknown[], shape: number[]): number[] {
   const out: number[] = [];
   const walk = (v: unknown, depth: number) => {
     if (Array.isArray(v)) {
       if (shape.length === depth) shape.push(v.length);
-      else if (shape[depth] !== v.length) throw new InputShapeError(name, [], shape, 'ragged nested array');
+      else if (shape[depth] !== v.length)
+        throw new InputShapeError(slot.name, slot.shape, shape, 'ragged nested array');
       for (const x of v) walk(x, depth + 1);
     } else if ((typeof v === 'number' || typeof v === 'boolean') && depth === shape.length)
       out.push(Number(v));
-    else throw new InputDTypeError(name, 'numeric', `the element ${JSON.stringify(v)}`);
+    else throw new InputDTypeError(slot.name, slot.dtype, `the element ${JSON.stringify(v)}`);
   };
   walk(value, 0);
   return out;

@@ -87,8 +87,11 @@ interface Use {
  * concrete types by node id, `outputs` the nodes the caller reads (and update values).
  *
  * @example
- * const x = T.vector('x', 'f32');
- * const plan = planFusion(topoSort([x.exp().add(1)]), types, [y]); // only the add is materialized
+ * const x = T.vector('x', 'f32', 'n');
+ * const y = x.exp().add(1);
+ * const nodes = topoSort([y]);
+ * const plan = planFusion(nodes, concreteTypes(nodes, new Map([['n', 4]])), [y]);
+ * [...plan.materialized] // [[y.id, 'output']]: the exp is computed inside the add's kernel
  */
 export function planFusion(
   nodes: readonly Node[],
@@ -135,6 +138,8 @@ export function planFusion(
   const inlineCost = new Map<number, number>();
   /** Per node: the buffers an inlined expression of it reads (views of one buffer count apart). */
   const leaves = new Map<number, Set<string>>();
+  /** Nodes whose inlined expression holds a matmul not yet written (its epilogue so far). */
+  const carriesMatmul = new Set<number>();
 
   const leavesThrough = (arg: Node): Set<string> => {
     const own = leaves.get(arg.id);
@@ -152,6 +157,7 @@ export function planFusion(
       const through = [...leavesThrough(arg)].map((l) => `${node.id}:${l}`);
       leaves.set(node.id, new Set(through));
       inlineCost.set(node.id, materialized.has(arg.id) ? 0 : (inlineCost.get(arg.id) ?? 0));
+      if (!materialized.has(arg.id) && carriesMatmul.has(arg.id)) carriesMatmul.add(node.id);
       continue;
     }
     // Expressions and matmuls.
@@ -169,8 +175,15 @@ export function planFusion(
     // widest inlined args to buffers.
     const budget = maxOperands - 1;
     while (own.size > budget) {
+      // Views keep the leaf sets they were built with, so only expressions are candidates here; the
+      // lowering writes a view's expression when that is still not enough.
       const widest = node.args
-        .filter((a) => !materialized.has(a.id) && (leaves.get(a.id)?.size ?? 0) > 1)
+        .filter(
+          (a) =>
+            !materialized.has(a.id) &&
+            nodeRole(a, types.get(a.id)!) !== 'view' &&
+            (leaves.get(a.id)?.size ?? 0) > 1,
+        )
         .sort((a, b) => leaves.get(b.id)!.size - leaves.get(a.id)!.size)[0];
       if (!widest) break;
       materialized.set(rootOf(widest, types).id, 'operand-limit');
@@ -179,9 +192,16 @@ export function planFusion(
     }
     leaves.set(node.id, own);
     inlineCost.set(node.id, cost);
+    const carries =
+      role === 'matmul' || node.args.some((a) => !materialized.has(a.id) && carriesMatmul.has(a.id));
 
-    const reason = decide(node, role, usesOf(node), sizeOf(node), cost, fuse);
+    const uses = usesOf(node);
+    // A value carrying a matmul is never recomputed: that would repeat the whole product.
+    const reason =
+      decide(node, role, uses, sizeOf(node), cost, fuse) ??
+      (carries && uses.length > 1 ? 'shared' : undefined);
     if (reason) materialized.set(node.id, reason);
+    else if (carries) carriesMatmul.add(node.id);
   }
   return { materialized };
 }

@@ -29,12 +29,13 @@ export interface MemoryPlanOptions {
   readonly reuse?: boolean;
 }
 
-const align = (bytes: number) => Math.ceil(bytes / SLOT_ALIGN) * SLOT_ALIGN;
+/** Bytes rounded up to the slot alignment. */
+export const alignSlot = (bytes: number) => Math.ceil(bytes / SLOT_ALIGN) * SLOT_ALIGN;
 
 /** Bytes a buffer takes in its slot. */
 export function bufferBytes(program: ProgramDraft, id: BufferId): number {
   const b = program.buffers[id];
-  return align(b.size * byteSize(b.dtype));
+  return alignSlot(b.size * byteSize(b.dtype));
 }
 
 /**
@@ -79,7 +80,8 @@ export function planMemory(draft: ProgramDraft, options: MemoryPlanOptions = {})
   const kernels: Kernel[] = draft.kernels.map((kernel, i) => {
     const out = kernel.output;
     const bytes = bufferBytes(draft, out);
-    let result = kernel;
+    // A kernel written in place by an earlier plan of the same program starts afresh.
+    let result: Kernel = kernel.inPlaceOf === undefined ? kernel : { ...kernel, inPlaceOf: undefined };
     const inPlace = reuse ? inPlaceOperand(draft, kernel, i, lastUse) : -1;
     if (slotOf[out] >= 0) {
       // Written twice (never by the lowering): keep the first placement.

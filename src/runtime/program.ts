@@ -154,6 +154,11 @@ export interface MemoryPlan {
   readonly peakBytes: number;
   /** Bytes one slot per buffer would take. */
   readonly naiveBytes: number;
+  /**
+   * Bytes one buffer per graph node would take (no fusion, no reuse: the interpreter's footprint),
+   * the baseline the issue's memory target is stated against. Set by `lower`.
+   */
+  readonly perNodeBytes?: number;
 }
 
 /** A parameter written after the kernels ran: `param` takes the value of `value` (Theano's updates). */

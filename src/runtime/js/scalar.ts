@@ -151,11 +151,12 @@ const dtypeOfScalar = (e: ScalarExpr): DType => (e.kind === 'acc' ? 'f64' : e.dt
 
 /**
  * Emits the statements computing `expr` into `out` and returns the expression of its value (rounded
- * to the expression's dtype).
+ * to the expression's dtype, except where `storedAs` says the value goes straight into an array of
+ * that dtype whose store rounds the same way).
  *
  * @example emitScalar(expr, scope, stmts) // stmts gets `const t0 = Math.fround(x0 * x1);`, returns t0
  */
-export function emitScalar(expr: ScalarExpr, scope: ScalarScope, out: JsStmt[]): JsExpr {
+export function emitScalar(expr: ScalarExpr, scope: ScalarScope, out: JsStmt[], storedAs?: DType): JsExpr {
   switch (expr.kind) {
     case 'operand':
       return scope.operand(expr.index);
@@ -169,7 +170,11 @@ export function emitScalar(expr: ScalarExpr, scope: ScalarScope, out: JsStmt[]):
       if (!emitter) throw new Error(`internal: no JavaScript for elementwise op '${expr.op}'`);
       const args = expr.args.map((a) => emitScalar(a, scope, out));
       let value = emitter(args, scope);
-      if (needsRounding(expr, expr.args.map(dtypeOfScalar))) value = roundTo(value, expr.dtype, scope);
+      // A Float32Array or Int32Array store rounds as fround and |0 do: the root's rounding is free.
+      const storeRounds = storedAs === expr.dtype && (storedAs === 'f32' || storedAs === 'i32');
+      const rounds = !storeRounds && needsRounding(expr, expr.args.map(dtypeOfScalar));
+      if (rounds) value = roundTo(value, expr.dtype, scope);
+      else if (expr.op === 'cast') return args[0];
       const name = scope.fresh();
       out.push(constDecl(name, value));
       return id(name);
