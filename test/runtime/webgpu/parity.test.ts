@@ -1,7 +1,8 @@
 /**
- * WebGPU against the reference and the js executor on lowered graphs: the model graphs trained with
- * updates, a 100-step training loop, random f32 graphs, and a 16M-element reduction. (The shared
- * parity suite also has f64 cases, which WebGPU refuses by design; see the report of issue 11.)
+ * WebGPU against the reference and the js executor on lowered graphs: the shared executor parity
+ * suite (f64 cases skipped by the executor's capabilities; fewer random cases, since every new fused
+ * expression is a shader for the software adapter's LLVM to compile), the model graphs trained with
+ * updates, a 100-step training loop, random f32 graphs, and a 16M-element reduction.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -14,11 +15,13 @@ import { jsExecutor } from '../../../src/runtime/js/index.js';
 import { WebGpuUnsupportedError } from '../../../src/runtime/webgpu/errors.js';
 import { WebGpuExecutor } from '../../../src/runtime/webgpu/executor.js';
 import { arbGraph } from '../../../src/testing/index.js';
-import { modelValues, referenceSteps, sgdUpdates } from '../parity.js';
+import { describeExecutorParity, modelValues, referenceSteps, sgdUpdates } from '../parity.js';
 import { mismatch, runOnExecutor, sizesFrom } from '../run-program.js';
 import { gpuContext, noGpu } from './adapter.js';
 
 const webgpu = () => new WebGpuExecutor(gpuContext());
+
+if (!noGpu) describeExecutorParity('webgpu', webgpu, { numRuns: 6 });
 
 describe.skipIf(noGpu)('WebGPU parity on lowered graphs', () => {
   it.each([
