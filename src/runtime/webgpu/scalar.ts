@@ -112,10 +112,10 @@ function opToWgsl(
   attrs: Readonly<Record<string, unknown>> | undefined,
   helpers: Set<string>,
 ): Expr {
-  // Arithmetic on booleans (add of two bools is an or) computes in i32 and converts back, as the
-  // interpreter rounds its float64 result to bool.
+  // Arithmetic on booleans (add of two bools is an or) computes in f32, as the interpreter does in
+  // float64, and converts back: false // false is NaN there, which is true.
   if (type === 'bool' && !BOOLEAN_NATIVE.has(op))
-    return convert(opToWgsl(op, raw, 'i32', attrs, helpers), 'bool');
+    return convert(opToWgsl(op, raw, 'f32', attrs, helpers), 'bool');
   const args = raw.map((a) => convert(a, type));
   const [x, y] = args;
   const helper = (name: string, fnArgs: readonly Expr[]): Expr => {

@@ -147,7 +147,10 @@ export const member = (base: Expr, name: string, type: WgslType): Expr => ({
 
 /** Converts between scalar types (WGSL's value constructors: bool(x) is x != 0, f32(true) is 1). */
 export function convert(e: Expr, to: ScalarType): Expr {
-  return e.type === to ? e : call(to, [e], to);
+  if (e.type === to) return e;
+  // NaN is true (numpy's truthiness); decided from the bits, which no float assumption folds.
+  if (to === 'bool' && e.type === 'f32') return call('truthy_f32', [e], 'bool');
+  return call(to, [e], to);
 }
 
 // ---- statement builders -----------------------------------------------------------------------
@@ -450,6 +453,9 @@ fn mod_f32(a: f32, b: f32) -> f32 {
   // the bits, where no float assumption reaches.
   is_nan_f32: {
     text: 'fn is_nan_f32(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }',
+  },
+  truthy_f32: {
+    text: 'fn truthy_f32(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) != 0u; }',
   },
   max_nan_f32: {
     text: `

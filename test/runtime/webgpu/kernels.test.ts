@@ -212,6 +212,18 @@ describe.skipIf(noGpu)('WebGPU kernels against the reference', () => {
         op('eq', 'bool', operand(1, 'i32'), constant(3, 'i32')),
       ),
     });
+    // Bool arithmetic follows the interpreter's float64: false // false is NaN there, hence true.
+    const [u, v] = [p.buffer('bool', [101], 'input', 'u'), p.buffer('bool', [101], 'input', 'v')];
+    const boolDiv = p.buffer('bool', [101], 'output', 'bool_div');
+    p.kernel({
+      kind: 'elementwise',
+      name: 'bool_div',
+      ops: ['int_div'],
+      operands: [p.view(u), p.view(v)],
+      output: boolDiv,
+      shape: [101],
+      expr: op('int_div', 'bool', operand(0, 'bool'), operand(1, 'bool')),
+    });
     await check(p.build(), 0);
   });
 
