@@ -20,8 +20,12 @@ export interface DeviceEntry {
   readonly name: DeviceName;
   /** `'auto'` tries entries from the highest preference down. */
   readonly preference: number;
-  /** Whether this machine can run the executor (loading it if so); called once per compile. */
-  probe(): Promise<DeviceProbe>;
+  /**
+   * Whether this machine can run the executor (loading it if so); called once per compile. `request`
+   * is `'auto'` or the entry's own name: an entry may decline `'auto'` and still serve a request by
+   * name (WebGPU on a software adapter).
+   */
+  probe(request: DeviceRequest): Promise<DeviceProbe>;
 }
 
 /** The executors built into this version, the portable fallback last. */
@@ -34,6 +38,12 @@ export const DEVICES: readonly DeviceEntry[] = [
       executor: jsExecutor,
       detail: 'generated JavaScript on the calling thread, available everywhere',
     }),
+  },
+  {
+    name: 'webgpu',
+    preference: 2,
+    // Loaded on demand: Dawn is a native module, started only when a compile asks for a device.
+    probe: async (request) => (await import('./webgpu/device-entry.js')).probeWebGpu(request),
   },
 ];
 
@@ -61,7 +71,7 @@ export async function selectDevice(
   if (request === 'auto') {
     const skipped: string[] = [];
     for (const entry of [...table].sort((a, b) => b.preference - a.preference)) {
-      const probe = await entry.probe();
+      const probe = await entry.probe('auto');
       if (probe.available) {
         const passed = skipped.length ? `; passed over ${skipped.join('; ')}` : '';
         return { executor: probe.executor, reason: `auto: ${entry.name} (${probe.detail})${passed}` };
@@ -75,7 +85,7 @@ export async function selectDevice(
     throw new DeviceError(
       `device '${String(request)}' is not built into this version (devices: ${table.map((e) => e.name).join(', ')}, or 'auto')`,
     );
-  const probe = await entry.probe();
+  const probe = await entry.probe(request);
   if (!probe.available) throw new DeviceError(`device '${request}' is not available here: ${probe.why}`);
   return { executor: probe.executor, reason: `requested: ${entry.name} (${probe.detail})` };
 }
