@@ -8,6 +8,7 @@
 import { ModuleBuilder } from './wasm/module.js';
 import { f32x4, op } from './wasm/expr.js';
 import { envVar } from './env.js';
+import { wasm } from './wasm/api.js';
 
 export interface WasmFeatures {
   readonly simd: boolean;
@@ -25,7 +26,7 @@ function probe(body: 'simd' | 'madd'): boolean {
     ),
   );
   try {
-    return WebAssembly.validate(m.encode());
+    return wasm.validate(m.encode());
   } catch {
     return false;
   }
