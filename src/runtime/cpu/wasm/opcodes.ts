@@ -40,6 +40,7 @@ export const PLAIN = {
   'i32.gt_s': bin([0x4a], 'i32'),
   'i32.le_s': bin([0x4c], 'i32'),
   'i32.ge_s': bin([0x4e], 'i32'),
+  'i32.ge_u': bin([0x4f], 'i32'),
   'f32.eq': bin([0x5b], 'f32', 'i32'),
   'f32.ne': bin([0x5c], 'f32', 'i32'),
   'f32.lt': bin([0x5d], 'f32', 'i32'),
