@@ -87,10 +87,10 @@ export class CpuExecutor implements Executor {
   constructor(private readonly options: CpuExecutorOptions = {}) {}
 
   async prepare(program: Program, options: PrepareOptions = {}): Promise<PreparedProgram> {
-    const features = wasmFeatures();
+    // The platform first: it may enable relaxed SIMD before features are detected.
     const platform = await loadPlatform();
-    // Detect after the platform loaded: it may enable relaxed SIMD.
-    const fma = (platform ? wasmFeatures() : features).relaxedMadd;
+    const features = wasmFeatures();
+    const fma = features.relaxedMadd;
     if (!features.simd) throw new Error('cpu executor: this WebAssembly engine lacks 128-bit SIMD');
     const wanted = options.threads ?? this.options.threads ?? platform?.cores ?? 1;
     const threads =
