@@ -9,10 +9,12 @@ import { evalCommand } from './eval.js';
 import { gradCommand } from './grad.js';
 import { optimizeCommand } from './optimize.js';
 import { rulesCommand } from './rules.js';
+import { runCommand } from './run.js';
 import { type Command, UsageError } from './usage.js';
 
 const COMMANDS: readonly Command[] = [
   evalCommand,
+  runCommand,
   gradCommand,
   optimizeCommand,
   checkEquivalenceCommand,

@@ -38,6 +38,7 @@ export {
   shapesEqual,
   unifyDims,
 } from './shape.js';
-export { Tensor, type TypedArray } from './tensor.js';
+export { isShared, shared, type SharedValue, sharedValue } from './shared.js';
+export { Tensor, TYPED_ARRAY_OF, type TypedArray } from './tensor.js';
 export { graphInputs, topoSort } from './topo.js';
 export * from './syntax/index.js';
