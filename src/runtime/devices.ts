@@ -35,6 +35,20 @@ export const DEVICES: readonly DeviceEntry[] = [
       detail: 'generated JavaScript on the calling thread, available everywhere',
     }),
   },
+  {
+    name: 'cpu',
+    preference: 1,
+    probe: async () => {
+      const { CpuExecutor, cpuAvailability } = await import('./cpu/executor.js');
+      const why = cpuAvailability();
+      if (why) return { available: false, why };
+      return {
+        available: true,
+        executor: new CpuExecutor(),
+        detail: 'WebAssembly SIMD kernels on worker threads',
+      };
+    },
+  },
 ];
 
 /** The chosen executor and why it was chosen. */

@@ -29,12 +29,11 @@ export const SPLIT_THRESHOLD_MS = 0.15;
 
 type NumericArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
-const ARRAY: Record<
-  Exclude<DType, 'i64'>,
-  new (buffer: ArrayBufferLike, offset: number, length: number) => NumericArray
-> = {
+/** i64 is held as float64 (exact to 2^53), as the interpreter and the js executor hold it. */
+const ARRAY: Record<DType, new (buffer: ArrayBufferLike, offset: number, length: number) => NumericArray> = {
   f32: Float32Array,
   f64: Float64Array,
+  i64: Float64Array,
   i32: Int32Array,
   bool: Uint8Array,
 };
@@ -76,10 +75,16 @@ export function closeCpuPool(): void {
 
 let nextProgramId = 1;
 
+/** Why the cpu executor cannot run here, or undefined when it can (it needs 128-bit WebAssembly SIMD). */
+export function cpuAvailability(): string | undefined {
+  if (typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === 'undefined') return 'no WebAssembly';
+  return wasmFeatures().simd ? undefined : 'this WebAssembly engine lacks 128-bit SIMD';
+}
+
 export class CpuExecutor implements Executor {
   readonly name = 'cpu' as const;
   readonly capabilities: ExecutorCapabilities = {
-    dtypes: ['f32', 'f64', 'i32', 'bool'],
+    dtypes: ['f32', 'f64', 'i32', 'i64', 'bool'],
     maxOperands: 16,
     sync: true,
   };
@@ -169,7 +174,9 @@ class CpuProgram implements PreparedProgram {
   }
 
   read(buffer: BufferId): TypedArray {
-    return this.view(buffer).slice();
+    const values = this.view(buffer).slice();
+    if (this.program.buffers[buffer].dtype === 'i64') return BigInt64Array.from(values, (v) => BigInt(v));
+    return values;
   }
 
   run(timings?: KernelTiming[]): void {
@@ -222,7 +229,6 @@ class CpuProgram implements PreparedProgram {
 
   private view(buffer: BufferId): NumericArray {
     const decl = this.program.buffers[buffer];
-    if (decl.dtype === 'i64') throw new Error('cpu executor: i64 buffers are not supported');
     return new ARRAY[decl.dtype](this.memory.buffer, this.layout.address(buffer), decl.size);
   }
 }

@@ -32,21 +32,26 @@ export interface ElementwisePlan {
   readonly shape: readonly number[];
 }
 
-const LOAD = { f32: 'f32.load', f64: 'f64.load', i32: 'i32.load', bool: 'i32.load8_u' } as const;
-export const STORE: Record<Exclude<DType, 'i64'>, StoreName> = {
+const LOAD = {
+  f32: 'f32.load',
+  f64: 'f64.load',
+  i64: 'f64.load',
+  i32: 'i32.load',
+  bool: 'i32.load8_u',
+} as const;
+export const STORE: Record<DType, StoreName> = {
   f32: 'f32.store',
   f64: 'f64.store',
+  i64: 'f64.store',
   i32: 'i32.store',
   bool: 'i32.store8',
 };
 
 export function loadScalar(dtype: DType, addr: Expr): Expr {
-  if (dtype === 'i64') throw new Error('cpu executor: i64 is not supported');
   return load(LOAD[dtype], addr);
 }
 
 export function storeScalar(ctx: KernelContext, dtype: DType, addr: Expr, value: Expr): void {
-  if (dtype === 'i64') throw new Error('cpu executor: i64 is not supported');
   ctx.fn.store(STORE[dtype], addr, value);
 }
 
@@ -152,18 +157,31 @@ function vectorRow(
   );
 }
 
+/** Lane `l` of a strided walk: a memarg offset where it is positive (memargs are unsigned), else an add. */
+function laneAddress(p: Local, bytes: number): { addr: Expr; offset: number } {
+  return bytes >= 0
+    ? { addr: get(p), offset: bytes }
+    : { addr: op('i32.add', get(p), i32(bytes)), offset: 0 };
+}
+
 /** Four lanes of a view with inner stride `stride` ≠ 0 at `p`. */
 function gather(ctx: KernelContext, dtype: DType, p: Local, stride: number): Expr {
   if (dtype === 'bool') {
     if (stride === 1)
       return op('i32x4.extend_low_i16x8_u', op('i16x8.extend_low_i8x16_u', load('v128.load32_zero', get(p))));
     let v = op('i32x4.splat', load('i32.load8_u', get(p)));
-    for (let l = 1; l < 4; l++) v = lane('i32x4.replace_lane', l, v, load('i32.load8_u', get(p), l * stride));
+    for (let l = 1; l < 4; l++) {
+      const at = laneAddress(p, l * stride);
+      v = lane('i32x4.replace_lane', l, v, load('i32.load8_u', at.addr, at.offset));
+    }
     return ctx.fn.let(v);
   }
   if (stride === 1) return load('v128.load', get(p));
   let v = load('v128.load32_splat', get(p));
-  for (let l = 1; l < 4; l++) v = lane('f32x4.replace_lane', l, v, load('f32.load', get(p), l * stride * 4));
+  for (let l = 1; l < 4; l++) {
+    const at = laneAddress(p, l * stride * 4);
+    v = lane('f32x4.replace_lane', l, v, load('f32.load', at.addr, at.offset));
+  }
   return ctx.fn.let(v);
 }
 

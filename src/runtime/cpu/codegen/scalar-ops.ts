@@ -16,12 +16,12 @@ export function wasmTypeOf(dtype: DType): ValType {
     case 'f32':
       return 'f32';
     case 'f64':
+    case 'i64':
+      // i64 is held as float64, exact to 2^53, as the interpreter holds it.
       return 'f64';
     case 'i32':
     case 'bool':
       return 'i32';
-    case 'i64':
-      throw new Error('cpu executor: i64 is not supported (capabilities exclude it)');
   }
 }
 
@@ -50,8 +50,11 @@ export function fromF64(ctx: KernelContext, v: Expr, dtype: DType): Expr {
       const signed = select(op('f64.sub', m, f64(2 ** 32)), m, op('f64.ge', m, f64(2 ** 31)));
       return op('i32.trunc_sat_f64_s', signed);
     }
-    case 'i64':
-      throw new Error('cpu executor: i64 is not supported');
+    case 'i64': {
+      // Truncation toward zero, 0 for NaN and ±Inf, and no −0.
+      const t = ctx.fn.let(op('f64.trunc', v));
+      return select(op('f64.add', t, f64(0)), f64(0), op('f64.lt', op('f64.abs', t), f64(Infinity)));
+    }
   }
 }
 

@@ -67,6 +67,7 @@ export const PER_LANE_OPS = Object.keys(F64_OPS).filter(
 export function vectorizable(expr: ScalarExpr): boolean {
   if (expr.kind === 'acc') return false;
   if (expr.kind !== 'op') return expr.dtype === 'f32' || expr.dtype === 'bool';
+  if (expr.dtype !== 'f32' && expr.dtype !== 'bool') return false;
   if (!expr.args.every(vectorizable)) return false;
   const args = expr.args.map(dtypeOf);
   if (expr.op === 'cast') return true;

@@ -61,6 +61,7 @@ export function op(name: PlainOpName, ...args: Expr[]): Expr {
 export function load(name: LoadName, addr: Expr, offset = 0): Expr {
   const def = LOADS[name];
   expect(name, addr.type, 'i32');
+  if (!(offset >= 0)) throw new WasmTypeError(`${name}: offset ${offset} (memory offsets are unsigned)`);
   return {
     type: def.type as ValType,
     emit: (out) => {

@@ -53,6 +53,8 @@ export class FunctionBuilder {
     const def = STORES[name];
     if (addr.type !== 'i32' || value.type !== def.type)
       throw new WasmTypeError(`${this.name}: ${name} of ${value.type} at an ${addr.type} address`);
+    if (!(offset >= 0))
+      throw new WasmTypeError(`${this.name}: ${name} offset ${offset} (memory offsets are unsigned)`);
     addr.emit(this.body);
     value.emit(this.body);
     this.body.push(...def.code, ...uleb(def.align), ...uleb(offset));
