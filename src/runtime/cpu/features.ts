@@ -41,6 +41,8 @@ let flagHook: (() => void) | undefined;
  */
 export function setRelaxedSimdEnabler(hook: () => void): void {
   flagHook = hook;
+  // A detection made before the hook existed may have missed relaxed SIMD: detect again.
+  if (detected && !detected.relaxedMadd) detected = undefined;
 }
 
 /** The features of this engine, detected on first call. @example `wasmFeatures().simd` */
