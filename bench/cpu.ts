@@ -384,6 +384,7 @@ registerSuite({
     if (only.includes('logreg')) await logistic(tf, rows, 2);
     if (only.includes('mlp')) await mlpStep(tf, rows, 2);
     closeCpuPool();
+    log(`relaxed-SIMD FMA in Saturn's kernels: ${wasmFeatures().relaxedMadd ? 'yes' : 'no'}`);
     log(
       formatTable([
         ['workload', 'contender', 'ms median [min–max]', 'ratio median [min–max]'],

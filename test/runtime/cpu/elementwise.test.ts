@@ -175,6 +175,31 @@ describe('cpu elementwise kernels', () => {
     }
   });
 
+  it('prints each kernel in the WebAssembly text format when debugging', async () => {
+    const d = new ProgramDraft();
+    const x = d.buffer('f32', [4], 'input');
+    const out = d.buffer('f32', [4], 'output');
+    d.kernels.push({
+      kind: 'elementwise',
+      name: 'e',
+      ops: [],
+      operands: [d.view(x)],
+      output: out,
+      shape: [4],
+      expr: ap('exp', [operand(0)]),
+    });
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (text: string) => lines.push(text);
+    try {
+      await new CpuExecutor({ threads: 1 }).prepare(d.program(), { debug: true });
+    } finally {
+      console.log = log;
+    }
+    expect(lines.join('\n')).toMatch(/\(func \$k0_elementwise \(param i32\) \(param i32\)/);
+    expect(lines.join('\n')).toContain('f32x4.pmin');
+  });
+
   it('splits across worker threads with the same bits as one thread', async () => {
     const n = 1 << 20;
     const one = await runW1(n, 1, 7);
