@@ -41,6 +41,11 @@ const ARRAY: Record<DType, new (buffer: ArrayBufferLike, offset: number, length:
 export interface CpuExecutorOptions {
   /** Threads to use (default: the machine's cores; 1 runs everything on the calling thread). */
   readonly threads?: number;
+  /**
+   * Steps that take longer than this on one thread (measured at prepare) are split across threads;
+   * default {@link SPLIT_THRESHOLD_MS}. 0 splits every step (tests use it to exercise the workers).
+   */
+  readonly splitThresholdMs?: number;
 }
 
 let platformPromise: Promise<Platform | null> | undefined;
@@ -115,7 +120,7 @@ export class CpuExecutor implements Executor {
       pool.load({ id, module, memory, names: built.steps.map((s) => s.fn) }, threads - 1);
     }
     const prepared = new CpuProgram(program, layout, memory, built.steps, fns, threads, pool, id);
-    prepared.warmUp();
+    prepared.warmUp(this.options.splitThresholdMs ?? SPLIT_THRESHOLD_MS);
     return prepared;
   }
 }
@@ -143,7 +148,7 @@ class CpuProgram implements PreparedProgram {
    * run), timing each step the second time to decide which are worth splitting; then writes the
    * constants.
    */
-  warmUp(): void {
+  warmUp(thresholdMs: number): void {
     const times = this.steps.map(() => 0);
     for (let round = 0; round < 2; round++) {
       this.steps.forEach((step, s) => {
@@ -153,7 +158,7 @@ class CpuProgram implements PreparedProgram {
       });
     }
     this.steps.forEach((step, s) => {
-      if (this.pool && step.threadSafe && !step.serial && times[s] > SPLIT_THRESHOLD_MS)
+      if (this.pool && step.threadSafe && !step.serial && times[s] >= thresholdMs)
         this.split[s] = Math.min(this.threads, step.total);
     });
     new Uint8Array(this.memory.buffer).fill(0);

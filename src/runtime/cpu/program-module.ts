@@ -22,6 +22,7 @@ import {
   type ReduceSpec,
 } from './codegen/reduce.js';
 import { generateSoftmax } from './codegen/softmax.js';
+import { gemvKind, generateGemv } from './codegen/gemv.js';
 import type { MemoryLayout } from './layout.js';
 import { ImportTable } from './math/imports.js';
 import { ModuleBuilder } from './wasm/module.js';
@@ -150,7 +151,10 @@ export function buildProgramModule(
       case 'matmul': {
         const { spec } = plan;
         if (spec.m * spec.n * spec.batch === 0) break;
-        if (plan.packedB !== undefined) {
+        const gemv = gemvKind(spec);
+        if (gemv) {
+          add(i, `${base}_gemv_${gemv}`, spec.batch * spec.m, range, (ctx) => generateGemv(ctx, spec, gemv));
+        } else if (plan.packedB !== undefined) {
           const mp = planMatmul(spec);
           add(i, `${base}_packB`, spec.batch * mp.colPanels, range, (ctx) =>
             generatePackB(ctx, spec, mp, plan.packedB!),
@@ -294,7 +298,7 @@ function planMatmulKernel(
   const fast = out.dtype === 'f32' && a.dtype === 'f32' && b.dtype === 'f32';
   let packedB: number | undefined;
   let packedA: number | undefined;
-  if (fast) {
+  if (fast && !gemvKind(spec)) {
     const mp = planMatmul(spec);
     packedB = layout.reserve(mp.packedBBytes);
     packedA = layout.reserve(mp.packedABytes * maxThreads);

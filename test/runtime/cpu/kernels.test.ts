@@ -38,7 +38,7 @@ async function reduceCase(
     epilogue,
     accDtype: 'f64',
   });
-  const p = await new CpuExecutor({ threads }).prepare(d.program());
+  const p = await new CpuExecutor({ threads, splitThresholdMs: 0 }).prepare(d.program());
   const data = opts.data ?? random(size, size + axes.length);
   p.write(x, data);
   p.run();
@@ -125,14 +125,16 @@ async function matmulCase(
   transposeB = false,
   bias = false,
   dtype: 'f32' | 'f64' = 'f32',
+  transposeA = false,
 ) {
   const d = new ProgramDraft();
-  const a = d.buffer(dtype, [batch, m, k], 'input');
+  const a = d.buffer(dtype, transposeA ? [batch, k, m] : [batch, m, k], 'input');
   const b = d.buffer(dtype, transposeB ? [batch, n, k] : [batch, k, n], 'input');
   const c = d.buffer(dtype, [n], 'input');
   const out = d.buffer(dtype, [batch, m, n], 'output');
   const bView = transposeB ? d.view(b, [batch, k, n], [n * k, 1, k]) : d.view(b);
-  const operands = [d.view(a), bView, ...(bias ? [d.view(c, [batch, m, n], [0, 0, 1])] : [])];
+  const aView = transposeA ? d.view(a, [batch, m, k], [m * k, 1, m]) : d.view(a);
+  const operands = [aView, bView, ...(bias ? [d.view(c, [batch, m, n], [0, 0, 1])] : [])];
   const epilogue: ScalarExpr = bias
     ? ap('add', [ap('cast', [acc], dtype, { dtype }), operand(2, dtype)], dtype)
     : acc;
@@ -149,7 +151,7 @@ async function matmulCase(
     epilogue,
   };
   d.kernels.push(kernel);
-  const p = await new CpuExecutor({ threads }).prepare(d.program());
+  const p = await new CpuExecutor({ threads, splitThresholdMs: 0 }).prepare(d.program());
   const av = random(batch * m * k, 1);
   const bv = random(batch * n * k, 2);
   const cv = random(n, 3);
@@ -185,6 +187,24 @@ describe('cpu matmul', () => {
       );
     }
   });
+
+  it.each([
+    [1, 37, 1, 300],
+    [2, 5, 1, 9],
+    [1, 100, 1, 1000],
+  ])(
+    'matrix-vector products (batch %i, %i×%i by k = %i), rows or columns contiguous',
+    async (batch, m, n, k) => {
+      for (const transposeA of [false, true]) {
+        const { got, want } = await matmulCase(batch, m, n, k, 1, false, true, 'f32', transposeA);
+        want.forEach((w, i) =>
+          expect(Math.abs(got[i] - w), `element ${i}`).toBeLessThanOrEqual(1e-5 * Math.sqrt(k) * 4),
+        );
+        const two = await matmulCase(batch, m, n, k, 2, false, true, 'f32', transposeA);
+        expect(Buffer.from(two.got.buffer).equals(Buffer.from(got.buffer))).toBe(true);
+      }
+    },
+  );
 
   it('f64 matmul takes the scalar path and matches float64', async () => {
     const { got, want } = await matmulCase(1, 6, 5, 7, 1, false, true, 'f64');
