@@ -22,7 +22,7 @@ import {
   type ReduceSpec,
 } from './codegen/reduce.js';
 import { generateSoftmax } from './codegen/softmax.js';
-import { gemvKind, generateGemv } from './codegen/gemv.js';
+import { gemvOf, generateGemv } from './codegen/gemv.js';
 import type { MemoryLayout } from './layout.js';
 import { ImportTable } from './math/imports.js';
 import { ModuleBuilder } from './wasm/module.js';
@@ -151,9 +151,11 @@ export function buildProgramModule(
       case 'matmul': {
         const { spec } = plan;
         if (spec.m * spec.n * spec.batch === 0) break;
-        const gemv = gemvKind(spec);
+        const gemv = gemvOf(spec);
         if (gemv) {
-          add(i, `${base}_gemv_${gemv}`, spec.batch * spec.m, range, (ctx) => generateGemv(ctx, spec, gemv));
+          add(i, `${base}_gemv_${gemv.kind}`, gemv.batch * gemv.rows, range, (ctx) =>
+            generateGemv(ctx, gemv),
+          );
         } else if (plan.packedB !== undefined) {
           const mp = planMatmul(spec);
           add(i, `${base}_packB`, spec.batch * mp.colPanels, range, (ctx) =>
@@ -298,7 +300,7 @@ function planMatmulKernel(
   const fast = out.dtype === 'f32' && a.dtype === 'f32' && b.dtype === 'f32';
   let packedB: number | undefined;
   let packedA: number | undefined;
-  if (fast && !gemvKind(spec)) {
+  if (fast && !gemvOf(spec)) {
     const mp = planMatmul(spec);
     packedB = layout.reserve(mp.packedBBytes);
     packedA = layout.reserve(mp.packedABytes * maxThreads);

@@ -195,12 +195,16 @@ describe('cpu matmul', () => {
   ])(
     'matrix-vector products (batch %i, %i×%i by k = %i), rows or columns contiguous',
     async (batch, m, n, k) => {
-      for (const transposeA of [false, true]) {
-        const { got, want } = await matmulCase(batch, m, n, k, 1, false, true, 'f32', transposeA);
+      for (const [transposeA, transposeB] of [
+        [false, false],
+        [true, false],
+        [false, true],
+      ]) {
+        const { got, want } = await matmulCase(batch, m, n, k, 1, transposeB, true, 'f32', transposeA);
         want.forEach((w, i) =>
           expect(Math.abs(got[i] - w), `element ${i}`).toBeLessThanOrEqual(1e-5 * Math.sqrt(k) * 4),
         );
-        const two = await matmulCase(batch, m, n, k, 2, false, true, 'f32', transposeA);
+        const two = await matmulCase(batch, m, n, k, 2, transposeB, true, 'f32', transposeA);
         expect(Buffer.from(two.got.buffer).equals(Buffer.from(got.buffer))).toBe(true);
       }
     },
