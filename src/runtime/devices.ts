@@ -39,9 +39,10 @@ export const DEVICES: readonly DeviceEntry[] = [
     name: 'cpu',
     preference: 1,
     probe: async () => {
-      const { CpuExecutor, cpuAvailability } = await import('./cpu/executor.js');
+      const { CpuExecutor, cpuAvailability, loadCpuPlatform } = await import('./cpu/executor.js');
       const why = cpuAvailability();
       if (why) return { available: false, why };
+      await loadCpuPlatform();
       return {
         available: true,
         executor: new CpuExecutor(),

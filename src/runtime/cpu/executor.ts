@@ -29,7 +29,10 @@ export const SPLIT_THRESHOLD_MS = 0.15;
 
 type NumericArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
-/** i64 is held as float64 (exact to 2^53), as the interpreter and the js executor hold it. */
+/**
+ * i64 is held as float64 (exact to 2^53), as the interpreter and the js executor hold it: lowered
+ * programs use it inside (integer sums), though, like the js executor, the capabilities do not offer it.
+ */
 const ARRAY: Record<DType, new (buffer: ArrayBufferLike, offset: number, length: number) => NumericArray> = {
   f32: Float32Array,
   f64: Float64Array,
@@ -49,15 +52,20 @@ export interface CpuExecutorOptions {
 }
 
 let platformPromise: Promise<Platform | null> | undefined;
+/** Set once the platform has loaded: from then on `prepare` is synchronous. */
+let loadedPlatform: Platform | null | undefined;
 
-/** The Node platform where there is one (loaded on first use), else null (single thread). */
-function loadPlatform(): Promise<Platform | null> {
+/**
+ * Loads the Node platform where there is one (else null: single thread). The device table calls it
+ * when probing, so `prepare` (needed synchronously by `runSync` on new sizes) never waits.
+ */
+export function loadCpuPlatform(): Promise<Platform | null> {
   const isNode =
     typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node ===
     'string';
-  platformPromise ??= isNode
-    ? import('./platform-node.js').then((m) => m.nodePlatform)
-    : Promise.resolve(null);
+  platformPromise ??= (
+    isNode ? import('./platform-node.js').then((m) => m.nodePlatform) : Promise.resolve(null)
+  ).then((p) => (loadedPlatform = p));
   return platformPromise;
 }
 
@@ -89,16 +97,22 @@ export function cpuAvailability(): string | undefined {
 export class CpuExecutor implements Executor {
   readonly name = 'cpu' as const;
   readonly capabilities: ExecutorCapabilities = {
-    dtypes: ['f32', 'f64', 'i32', 'i64', 'bool'],
+    dtypes: ['f32', 'f64', 'i32', 'bool'],
     maxOperands: 16,
     sync: true,
   };
 
   constructor(private readonly options: CpuExecutorOptions = {}) {}
 
-  async prepare(program: Program, options: PrepareOptions = {}): Promise<PreparedProgram> {
+  /** Synchronous once the platform has loaded (see {@link loadCpuPlatform}), else a Promise. */
+  prepare(program: Program, options: PrepareOptions = {}): PreparedProgram | Promise<PreparedProgram> {
     // The platform first: it may enable relaxed SIMD before features are detected.
-    const platform = await loadPlatform();
+    if (loadedPlatform === undefined)
+      return loadCpuPlatform().then((p) => this.prepareOn(p, program, options));
+    return this.prepareOn(loadedPlatform, program, options);
+  }
+
+  private prepareOn(platform: Platform | null, program: Program, options: PrepareOptions): PreparedProgram {
     const features = wasmFeatures();
     const fma = features.relaxedMadd;
     if (!features.simd) throw new Error('cpu executor: this WebAssembly engine lacks 128-bit SIMD');
