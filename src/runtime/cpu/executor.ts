@@ -139,7 +139,7 @@ export class CpuExecutor implements Executor {
   }
 }
 
-class CpuProgram implements PreparedProgram {
+export class CpuProgram implements PreparedProgram {
   /** Per step: how many threads take part (1 = calling thread only). */
   private readonly split: number[];
   private disposed = false;
@@ -188,8 +188,18 @@ class CpuProgram implements PreparedProgram {
         `cpu executor: ${decl.name ?? `buffer ${buffer}`} needs ${decl.size} elements, got ${data.length}`,
       );
     const target = this.view(buffer);
+    // Filled in place through `resident()`: nothing to copy.
+    if (data.buffer === target.buffer && data.byteOffset === target.byteOffset) return;
     if (data instanceof BigInt64Array) target.set(Array.from(data, Number));
     else target.set(data);
+  }
+
+  /**
+   * The buffer's storage inside the WebAssembly memory (valid until dispose): a caller that fills an
+   * input here and passes the same array to `write` skips the copy (the basis for `f.alloc`).
+   */
+  resident(buffer: BufferId): TypedArray {
+    return this.view(buffer);
   }
 
   read(buffer: BufferId): TypedArray {

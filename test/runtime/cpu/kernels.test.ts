@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { CpuExecutor, closeCpuPool } from '../../../src/runtime/cpu/executor.js';
+import { CpuExecutor, type CpuProgram, closeCpuPool } from '../../../src/runtime/cpu/executor.js';
 import type { Kernel, ReduceKernel, ScalarExpr, View } from '../../../src/runtime/program.js';
 import { acc, ap, at, cnst, evalScalar, f32Ulps, indices, operand, ProgramDraft, rng } from './programs.js';
 
@@ -303,6 +303,27 @@ describe('cpu softmax, copy and concat', () => {
     expect(Array.from(p.read(cat))).toEqual([
       0, 1, 2, 3, 100, 101, 4, 5, 6, 7, 102, 103, 8, 9, 10, 11, 104, 105,
     ]);
+  });
+
+  it('takes an input filled in place in its memory without copying it', async () => {
+    const d = new ProgramDraft();
+    const x = d.buffer('f32', [6], 'input');
+    const out = d.buffer('f32', [6], 'output');
+    d.kernels.push({
+      kind: 'elementwise',
+      name: 'e',
+      ops: [],
+      operands: [d.view(x)],
+      output: out,
+      shape: [6],
+      expr: ap('mul', [operand(0), cnst(2)]),
+    });
+    const p = (await new CpuExecutor({ threads: 1 }).prepare(d.program())) as CpuProgram;
+    const slot = p.resident(x) as Float32Array;
+    slot.set([1, 2, 3, 4, 5, 6]);
+    p.write(x, slot);
+    p.run();
+    expect(Array.from(p.read(out))).toEqual([2, 4, 6, 8, 10, 12]);
   });
 
   it('applies updates after the kernels: a parameter keeps its value between runs', async () => {
