@@ -175,47 +175,80 @@ function foldInner(
     const quads = fn.local('i32');
     fn.set(quads, op('i32.shr_u', get(count), i32(2)));
     fn.set(count, op('i32.and', get(count), i32(3)));
-    const lo = fn.local('v128');
-    const hi = fn.local('v128');
+    // Two quads a step into four independent chains (lo/hi of each), so float64 add latency hides.
+    const lo = [fn.local('v128'), fn.local('v128')];
+    const hi = [fn.local('v128'), fn.local('v128')];
     const ext = spec.op === 'max' ? -Infinity : Infinity;
-    fn.set(lo, spec.op === 'sum' ? op('f64x2.splat', f64(0)) : f32x4(ext));
-    fn.set(hi, op('f64x2.splat', f64(0)));
+    for (const l of lo) fn.set(l, spec.op === 'sum' ? op('f64x2.splat', f64(0)) : f32x4(ext));
+    for (const h of hi) fn.set(h, op('f64x2.splat', f64(0)));
+    const quad = (at: number) =>
+      fn.let(
+        compileVector(ctx, spec.producer, {
+          operand: (k) =>
+            steps[k] === 0
+              ? splatOf(k)
+              : spec.operands[k].dtype === 'bool'
+                ? op(
+                    'i32x4.extend_low_i16x8_u',
+                    op('i16x8.extend_low_i8x16_u', load('v128.load32_zero', get(ptr[k]), at * 4)),
+                  )
+                : load('v128.load', get(ptr[k]), at * 16),
+        }),
+      );
+    const accumulate = (v: Expr, j: number) => {
+      if (spec.op === 'sum') {
+        fn.set(lo[j], op('f64x2.add', get(lo[j]), op('f64x2.promote_low_f32x4', v)));
+        const high = shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15], v, v);
+        fn.set(hi[j], op('f64x2.add', get(hi[j]), op('f64x2.promote_low_f32x4', high)));
+      } else {
+        const better = op(spec.op === 'max' ? 'f32x4.gt' : 'f32x4.lt', v, get(lo[j]));
+        fn.set(lo[j], sel(op('v128.or', better, op('f32x4.ne', v, v)), v, get(lo[j])));
+      }
+    };
+    const advance = (n: number) =>
+      ptr.forEach((p, k) => fn.set(p, op('i32.add', get(p), i32(n * 4 * steps[k] * sizes[k]))));
     whileNot(
       fn,
-      () => op('i32.eqz', get(quads)),
+      () => op('i32.lt_u', get(quads), i32(2)),
       () => {
-        const v = fn.let(
-          compileVector(ctx, spec.producer, {
-            operand: (k) =>
-              steps[k] === 0
-                ? splatOf(k)
-                : spec.operands[k].dtype === 'bool'
-                  ? op(
-                      'i32x4.extend_low_i16x8_u',
-                      op('i16x8.extend_low_i8x16_u', load('v128.load32_zero', get(ptr[k]))),
-                    )
-                  : load('v128.load', get(ptr[k])),
-          }),
-        );
-        if (spec.op === 'sum') {
-          fn.set(lo, op('f64x2.add', get(lo), op('f64x2.promote_low_f32x4', v)));
-          const high = shuffle([8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15], v, v);
-          fn.set(hi, op('f64x2.add', get(hi), op('f64x2.promote_low_f32x4', high)));
-        } else {
-          const better = op(spec.op === 'max' ? 'f32x4.gt' : 'f32x4.lt', v, get(lo));
-          fn.set(lo, sel(op('v128.or', better, op('f32x4.ne', v, v)), v, get(lo)));
-        }
-        ptr.forEach((p, k) => fn.set(p, op('i32.add', get(p), i32(4 * steps[k] * sizes[k]))));
-        fn.set(quads, op('i32.sub', get(quads), i32(1)));
+        const v0 = quad(0);
+        const v1 = quad(1);
+        accumulate(v0, 0);
+        accumulate(v1, 1);
+        advance(2);
+        fn.set(quads, op('i32.sub', get(quads), i32(2)));
       },
     );
+    fn.if(op('i32.ne', get(quads), i32(0)), () => {
+      accumulate(quad(0), 0);
+      advance(1);
+    });
+    if (spec.op !== 'sum') {
+      fn.set(
+        lo[0],
+        sel(
+          op(
+            'v128.or',
+            op(spec.op === 'max' ? 'f32x4.gt' : 'f32x4.lt', get(lo[1]), get(lo[0])),
+            op('f32x4.ne', get(lo[1]), get(lo[1])),
+          ),
+          get(lo[1]),
+          get(lo[0]),
+        ),
+      );
+    }
     if (spec.op === 'sum') {
-      const both = fn.let(op('f64x2.add', get(lo), get(hi)));
+      const both = fn.let(
+        op('f64x2.add', op('f64x2.add', get(lo[0]), get(lo[1])), op('f64x2.add', get(hi[0]), get(hi[1]))),
+      );
       const pair = op('f64.add', lane('f64x2.extract_lane', 0, both), lane('f64x2.extract_lane', 1, both));
       fn.set(acc, op('f64.add', get(acc), pair));
     } else {
       for (let l = 0; l < 4; l++)
-        fn.set(acc, fold(spec.op, get(acc), op('f64.promote_f32', lane('f32x4.extract_lane', l, get(lo)))));
+        fn.set(
+          acc,
+          fold(spec.op, get(acc), op('f64.promote_f32', lane('f32x4.extract_lane', l, get(lo[0])))),
+        );
     }
   }
   whileNot(
