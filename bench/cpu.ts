@@ -488,9 +488,6 @@ registerSuite({
     const ort = require('onnxruntime-node') as Ort;
     const tf = await loadTf();
     log(
-      `relaxed-SIMD FMA: ${wasmFeatures().relaxedMadd ? 'yes' : 'no'}; tfjs-wasm threads: ${tf.getBackend()}`,
-    );
-    log(
       'The machine is shared with other jobs: read the ratios (interleaved, same process), not absolute times.',
     );
     const rows: Row[] = [];
