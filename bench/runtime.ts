@@ -64,6 +64,9 @@ function randomArray(n: number, rand: () => number, scale = 1): Float32Array {
   return Float32Array.from({ length: n }, () => (rand() * 2 - 1) * scale);
 }
 
+/** The suite measures the portable executor; the cpu and webgpu suites measure theirs. */
+const DEVICE = 'js';
+
 /** Runs a compiled function synchronously when its executor allows (no Promise per call). */
 const caller = (f: CompiledFunction, inputs: Record<string, Float32Array>) =>
   f.sync ? () => f.runSync(inputs) : () => f.run(inputs);
@@ -88,12 +91,12 @@ async function logisticRegressionCase() {
     [w, w.sub(gw.mul(rate))],
     [b, b.sub(gb.mul(rate))],
   ] as const;
-  const step = await compile({ inputs: [x, y], outputs: [cost], updates });
+  const step = await compile({ device: DEVICE, inputs: [x, y], outputs: [cost], updates });
   const handW = w0.slice();
   const handB = new Float32Array(1);
   const scratch = { d: new Float32Array(n), gw: new Float32Array(k) };
   const first = [
-    step.runSync({ x: xs, y: ys })[0].item(),
+    (await step.run({ x: xs, y: ys }))[0].item(),
     logisticStepByHand(xs, ys, handW, handB, n, k, rate, scratch),
   ];
   const refInputs = {
@@ -140,10 +143,10 @@ async function mlpCase() {
   const params = [w1, b1, w2, b2];
   const grads = grad(cost, params);
   const updates = params.map((p, i) => [p, p.sub(grads[i].mul(rate))] as const);
-  const step = await compile({ inputs: [x, lab], outputs: [cost], updates });
+  const step = await compile({ device: DEVICE, inputs: [x, lab], outputs: [cost], updates });
   const state = mlpState(inputs, hidden, classes, batch, w1v.slice(), w2v.slice());
   const byHand = () => mlpStepByHand(xs, labels, state, batch, inputs, hidden, classes, rate);
-  const first = [step.runSync({ x: xs, labels })[0].item(), byHand()];
+  const first = [(await step.run({ x: xs, labels }))[0].item(), byHand()];
   const refInputs = {
     x: Tensor.from(xs, [batch, inputs], 'f32'),
     labels: Tensor.from(labels, [batch, classes], 'f32'),
@@ -168,8 +171,9 @@ async function w1Case() {
   const [xs, ys, zs] = [randomArray(size, rand), randomArray(size, rand), randomArray(size, rand)];
   const [x, y, z] = ['x', 'y', 'z'].map((name) => T.vector(name, 'f32', 'n'));
   const w1 = T.add(T.mul(T.exp(x), y), T.div(T.sin(x), T.add(1, T.mul(z, z))));
-  const fused = await compile({ inputs: [x, y, z], outputs: [w1] });
+  const fused = await compile({ device: DEVICE, inputs: [x, y, z], outputs: [w1] });
   const unfused = await compile({
+    device: DEVICE,
     inputs: [x, y, z],
     outputs: fused.graph.outputs,
     optimized: true,
@@ -191,7 +195,7 @@ async function w1Case() {
 
 async function overheadCase() {
   const x = T.vector('x', 'f32', 4);
-  const f = await compile({ inputs: [x], outputs: [x.mul(2).add(1)] });
+  const f = await compile({ device: DEVICE, inputs: [x], outputs: [x.mul(2).add(1)] });
   const inputs = { x: new Float32Array([1, 2, 3, 4]) };
   const times = await interleaved({ runSync: () => f.runSync(inputs) }, 7, 20_000);
   const asyncTimes = await interleaved({ run: () => f.run(inputs) }, 7, 5_000);
@@ -202,10 +206,12 @@ async function overheadCase() {
   };
 }
 
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+
 registerSuite({
   name: 'runtime',
   description:
-    'compiled functions (js device) vs hand-written JS loops and the reference interpreter; medians [min–max] over interleaved reps',
+    'compiled functions on the js device vs hand-written JS loops and the reference interpreter; medians [min–max] over interleaved reps',
   async run(log) {
     const steps = [await logisticRegressionCase(), await mlpCase()];
     const stepRows = steps.map((s) => ({
@@ -218,6 +224,7 @@ registerSuite({
       interpreterOverCompiled: ratios(s.slow.interpreter, s.slow.compiled),
       firstCost: { compiled: s.first[0], hand: s.first[1] },
       memory: s.step.report.programs[0].memory,
+      perNodeBytes: s.step.report.programs[0].memory.perNodeBytes ?? Number.NaN,
     }));
     log(
       formatTable([
@@ -279,21 +286,30 @@ registerSuite({
     log('');
     log(
       formatTable([
-        ['memory', 'peak with plan', 'one buffer per value', 'peak/naive'],
+        [
+          'memory',
+          'peak with plan',
+          'fused, no reuse',
+          'one buffer per node',
+          'peak/no reuse',
+          'peak/per node',
+        ],
         ...stepRows.map((r) => [
           r.name,
-          `${(r.memory.peakBytes / 1024).toFixed(0)} KiB`,
-          `${(r.memory.naiveBytes / 1024).toFixed(0)} KiB`,
+          kib(r.memory.peakBytes),
+          kib(r.memory.naiveBytes),
+          kib(r.perNodeBytes),
           `${((100 * r.memory.peakBytes) / r.memory.naiveBytes).toFixed(0)}%`,
+          `${((100 * r.memory.peakBytes) / r.perNodeBytes).toFixed(0)}%`,
         ]),
       ]),
     );
     for (const s of steps) s.step.dispose();
     return {
       suite: 'runtime',
-      steps: stepRows.map(({ memory, ...r }) => ({
+      steps: stepRows.map(({ memory, perNodeBytes, ...r }) => ({
         ...r,
-        memory: { peakBytes: memory.peakBytes, naiveBytes: memory.naiveBytes },
+        memory: { peakBytes: memory.peakBytes, naiveBytes: memory.naiveBytes, perNodeBytes },
       })),
       w1: w1Rows,
       overheadMicroseconds: overhead,

@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { compile } from './compile/index.js';
 import { T } from './graph/builders.js';
+import { SaturnError } from './graph/errors.js';
 import { grad } from './graph/grad.js';
 import { prng } from './graph/random.js';
 import { Tensor } from './graph/tensor.js';
@@ -53,8 +54,13 @@ const step = await compile({
   ],
   device: values.device as DeviceRequest,
   profile: true,
+}).catch((e: unknown) => {
+  // A device that is missing here is the user's choice to change, not a crash: say so and stop.
+  if (!(e instanceof SaturnError)) throw e;
+  console.error(`demo: ${e.message}`);
+  process.exit(2);
 });
-console.log(`compiled in ${(performance.now() - start).toFixed(0)} ms on ${step.report.deviceReason}`);
+console.log(`compiled in ${(performance.now() - start).toFixed(0)} ms; device ${step.report.deviceReason}`);
 
 const losses: number[] = [];
 const trainStart = performance.now();

@@ -16,7 +16,12 @@ export * from './graph/index.js';
 export { Profile, type ProfileJson, type ProfileRow } from './graph/profile.js';
 export { DeviceError, type DeviceRequest } from './runtime/devices.js';
 export type { DeviceName } from './runtime/executor.js';
-export { type KernelProfileRow, RuntimeProfile, type RuntimeProfileJson } from './runtime/profiler.js';
+export {
+  formatMemory,
+  type KernelProfileRow,
+  RuntimeProfile,
+  type RuntimeProfileJson,
+} from './runtime/profiler.js';
 export {
   type CostModel,
   countOps,

@@ -61,7 +61,7 @@ export async function compile(options: CompileOptions): Promise<CompiledFunction
   const { executor, reason } = await selectDevice(options.device ?? 'auto');
   // The values the caller sees are checked before optimizing, so a refusal costs no optimization.
   checkDTypes([...options.inputs, ...params, ...options.outputs, ...updates.map(([, v]) => v)], executor);
-  const profile = options.profile ? new RuntimeProfile() : undefined;
+  const profile = options.profile ? new RuntimeProfile(executor.name) : undefined;
 
   const start = performance.now();
   const { graph, report } = optimizeGraph(options, params, updates);

@@ -43,8 +43,14 @@ export class UnknownInputError extends InputError {
   constructor(
     readonly input: string,
     readonly known: readonly string[],
+    /** True when `input` names one of the function's parameters (shared variables). */
+    readonly isParameter = false,
   ) {
-    super(`unknown input '${input}' (the function's inputs: ${known.join(', ') || 'none'})`);
+    super(
+      isParameter
+        ? `'${input}' is a parameter (shared variable) of this function, not an input; change it with set()`
+        : `unknown input '${input}' (the function's inputs: ${known.join(', ') || 'none'})`,
+    );
   }
 }
 

@@ -78,6 +78,8 @@ export class CompiledFunction {
   private lastKey?: string;
   private lastSpec?: Specialization;
   private disposed = false;
+  /** The `run` call in progress, if any. */
+  private inFlight?: Promise<Tensor[]>;
 
   constructor(private readonly setup: FunctionSetup) {
     this.graph = setup.graph;
@@ -119,8 +121,21 @@ export class CompiledFunction {
   /**
    * Runs the function: checks and binds `inputs` by name, runs every kernel, applies the updates
    * (computed from the parameters' values before the call), and returns the outputs in order.
+   * Overlapping calls run one after another, in call order.
    */
   async run(inputs: InputValues): Promise<Tensor[]> {
+    // Calls share the program's buffers and parameters, so an overlapping call waits its turn.
+    while (this.inFlight) await this.inFlight.catch(() => undefined);
+    const call = this.runNow(inputs);
+    this.inFlight = call;
+    try {
+      return await call;
+    } finally {
+      if (this.inFlight === call) this.inFlight = undefined;
+    }
+  }
+
+  private async runNow(inputs: InputValues): Promise<Tensor[]> {
     let start = this.profile ? performance.now() : 0;
     const { dims, bound } = this.check(inputs);
     const key = signatureOf(this.dimNames, dims);
@@ -143,6 +158,8 @@ export class CompiledFunction {
   /** `run` without a Promise, for synchronous executors (the `js` device). */
   runSync(inputs: InputValues): Tensor[] {
     this.requireSync('runSync');
+    if (this.inFlight)
+      throw new FunctionUseError('runSync was called while a run of this function is in flight');
     let start = this.profile ? performance.now() : 0;
     const { dims, bound } = this.check(inputs);
     const key = signatureOf(this.dimNames, dims);
@@ -199,7 +216,7 @@ export class CompiledFunction {
 
   private check(inputs: InputValues) {
     if (this.disposed) throw new FunctionUseError('this compiled function was disposed');
-    checkNames(this.slots, inputs);
+    checkNames(this.slots, inputs, this.paramSlots);
     const dims = new DimBindings();
     const bound = this.slots.map((slot) => bindValue(slot, inputs[slot.name], dims, this.setup.allowCast));
     return { dims, bound };
@@ -264,9 +281,9 @@ export class CompiledFunction {
   /** Executors that time their code generation report it apart from the rest of prepare. */
   private recordPrepare(prepared: PreparedProgram, ms: number): void {
     if (!this.profile) return;
-    const codegen = (prepared as { readonly codegenMs?: number }).codegenMs ?? 0;
-    this.profile.addCompileTime('codegen', codegen);
-    this.profile.addCompileTime('prepare', ms - codegen);
+    const codegen = (prepared as { readonly codegenMs?: number }).codegenMs;
+    if (codegen !== undefined) this.profile.addCompileTime('codegen', codegen);
+    this.profile.addCompileTime('prepare', ms - (codegen ?? 0));
   }
 
   /** Moves the parameters' current values into `spec` when another program (or the host) holds them. */

@@ -15,7 +15,6 @@ export { type CompiledGraph, CompiledFunction } from './function.js';
 export {
   type CompiledReport,
   formatKernelSummary,
-  formatMemory,
   type KernelSummary,
   type ProgramReport,
 } from './report.js';

@@ -57,11 +57,16 @@ export function slotOf(node: Node): InputSlot {
 }
 
 /**
- * Checks the names of a call's values against the slots: every slot has a value, no value is extra.
+ * Checks the names of a call's values against the slots: every slot has a value, no value is extra
+ * (a parameter's name given as an input gets its own message).
  *
  * @example checkNames(slots, { x: xs, y: ys })
  */
-export function checkNames(slots: readonly InputSlot[], values: Readonly<Record<string, unknown>>): void {
+export function checkNames(
+  slots: readonly InputSlot[],
+  values: Readonly<Record<string, unknown>>,
+  params: readonly InputSlot[] = [],
+): void {
   let given = 0;
   for (const slot of slots) {
     if (values[slot.name] === undefined) throw new MissingInputError(slot.name, describeSlot(slot));
@@ -74,6 +79,7 @@ export function checkNames(slots: readonly InputSlot[], values: Readonly<Record<
       throw new UnknownInputError(
         key,
         slots.map((s) => s.name),
+        params.some((p) => p.name === key),
       );
 }
 
@@ -110,7 +116,7 @@ function toTyped(slot: InputSlot, value: InputValue, allowCast: boolean): BoundV
     return { array: convert(slot, [Number(value)]), shape: [] };
   if (Array.isArray(value)) {
     const shape: number[] = [];
-    const flat = flatten(slot.name, value, shape);
+    const flat = flatten(slot, value, shape);
     // A flat list for a higher-rank input is read row-major against the declared shape.
     const declared = shape.length === 1 && slot.shape.length > 1 ? shapeFromLength(slot, flat.length) : shape;
     return { array: convert(slot, flat), shape: declared };
@@ -166,16 +172,17 @@ function convert(slot: InputSlot, values: ArrayLike<number>): TypedArray {
 }
 
 /** Nested arrays flattened row-major, recording the shape; ragged arrays are refused. */
-function flatten(name: string, value: readonly unknown[], shape: number[]): number[] {
+function flatten(slot: InputSlot, value: readonly unknown[], shape: number[]): number[] {
   const out: number[] = [];
   const walk = (v: unknown, depth: number) => {
     if (Array.isArray(v)) {
       if (shape.length === depth) shape.push(v.length);
-      else if (shape[depth] !== v.length) throw new InputShapeError(name, [], shape, 'ragged nested array');
+      else if (shape[depth] !== v.length)
+        throw new InputShapeError(slot.name, slot.shape, shape, 'ragged nested array');
       for (const x of v) walk(x, depth + 1);
     } else if ((typeof v === 'number' || typeof v === 'boolean') && depth === shape.length)
       out.push(Number(v));
-    else throw new InputDTypeError(name, 'numeric', `the element ${JSON.stringify(v)}`);
+    else throw new InputDTypeError(slot.name, slot.dtype, `the element ${JSON.stringify(v)}`);
   };
   walk(value, 0);
   return out;

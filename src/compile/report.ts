@@ -5,7 +5,7 @@
 import type { OptimizeReport } from '../optimize.js';
 import { formatReport } from '../report.js';
 import type { DeviceName } from '../runtime/executor.js';
-import { formatBytes } from '../runtime/format.js';
+import { formatMemory } from '../runtime/profiler.js';
 import type { Kernel, MemoryPlan, Program } from '../runtime/program.js';
 
 /** One kernel as the report lists it. */
@@ -81,10 +81,4 @@ function formatCompiledReport(
 export function formatKernelSummary(kernels: readonly KernelSummary[]): string {
   const list = kernels.map((k) => `${k.name} (${k.ops.join(' ')})`).join(', ');
   return `${kernels.length} kernel${kernels.length === 1 ? '' : 's'}: ${list}`;
-}
-
-/** `peak 1.2 MB, 3.4 MB one buffer per value (35%)`. */
-export function formatMemory(memory: MemoryPlan): string {
-  const share = memory.naiveBytes > 0 ? ((100 * memory.peakBytes) / memory.naiveBytes).toFixed(0) : '100';
-  return `peak ${formatBytes(memory.peakBytes)} with reuse, ${formatBytes(memory.naiveBytes)} one buffer per value (${share}%)`;
 }

@@ -92,8 +92,10 @@ export function formatProgram(program: Program): string {
   if (program.outputs.length) lines.push(`outputs: ${program.outputs.map((o) => `%${o}`).join(', ')}`);
   const m = program.memory;
   const saved = m.naiveBytes - m.peakBytes;
+  const perNode =
+    m.perNodeBytes === undefined ? '' : `, one buffer per graph node: ${formatBytes(m.perNodeBytes)}`;
   lines.push(
-    `memory: ${m.slotBytes.length} slots, peak ${formatBytes(m.peakBytes)} (one buffer per value: ${formatBytes(m.naiveBytes)}, reuse saves ${formatBytes(saved)})`,
+    `memory: ${m.slotBytes.length} slots, peak ${formatBytes(m.peakBytes)} (one buffer per value: ${formatBytes(m.naiveBytes)}, reuse saves ${formatBytes(saved)}${perNode})`,
   );
   return lines.join('\n');
 }

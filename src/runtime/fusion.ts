@@ -87,8 +87,11 @@ interface Use {
  * concrete types by node id, `outputs` the nodes the caller reads (and update values).
  *
  * @example
- * const x = T.vector('x', 'f32');
- * const plan = planFusion(topoSort([x.exp().add(1)]), types, [y]); // only the add is materialized
+ * const x = T.vector('x', 'f32', 'n');
+ * const y = x.exp().add(1);
+ * const nodes = topoSort([y]);
+ * const plan = planFusion(nodes, concreteTypes(nodes, new Map([['n', 4]])), [y]);
+ * [...plan.materialized] // [[y.id, 'output']]: the exp is computed inside the add's kernel
  */
 export function planFusion(
   nodes: readonly Node[],

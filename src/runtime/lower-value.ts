@@ -127,15 +127,3 @@ export function toScalarExpr(expr: ValueExpr, operands: View[], first = 0): Scal
 export function castTo(expr: ValueExpr, from: DType, dtype: DType): ValueExpr {
   return from === dtype ? expr : { kind: 'op', op: 'cast', args: [expr], dtype, attrs: { dtype } };
 }
-
-/** The dtype an expression computes in (the accumulator is float64). */
-export function dtypeOf(expr: ValueExpr): DType {
-  switch (expr.kind) {
-    case 'leaf':
-      return expr.view.dtype;
-    case 'acc':
-      return 'f64';
-    default:
-      return expr.dtype;
-  }
-}

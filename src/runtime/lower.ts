@@ -5,7 +5,7 @@
  * them. Inputs become `input` buffers, shared variables `param` buffers, larger constants `constant`
  * buffers; each output ends in its own contiguous `output` buffer.
  */
-import { castValue } from '../graph/dtype.js';
+import { byteSize, castValue } from '../graph/dtype.js';
 import type { Node } from '../graph/node.js';
 import { getOp } from '../graph/op-table.js';
 import { formatShape } from '../graph/shape.js';
@@ -24,7 +24,7 @@ import {
   type ValueExpr,
 } from './lower-value.js';
 import { LoweringError } from './lowering-error.js';
-import { planMemory } from './memory-plan.js';
+import { alignSlot, planMemory } from './memory-plan.js';
 import { isView, leafValue, ProgramBuilder } from './program-builder.js';
 import type { BufferId, Program, ScalarExpr, Update, View } from './program.js';
 import {
@@ -77,7 +77,7 @@ export function lower(request: LowerRequest): Program {
   const outputs = request.outputs.map((o) => lowering.outputBuffer(o));
   const updates = request.updates.flatMap(([param, value]) => lowering.update(param, value));
   const b = lowering.builder;
-  return planMemory({
+  const program = planMemory({
     buffers: b.buffers.map((d) => ({ ...d })),
     kernels: b.kernels,
     inputs: lowering.inputs,
@@ -85,6 +85,11 @@ export function lower(request: LowerRequest): Program {
     outputs,
     updates,
   });
+  const perNodeBytes = nodes.reduce((sum, n) => {
+    const t = types.get(n.id)!;
+    return sum + alignSlot(elementCount(t.shape) * byteSize(t.dtype));
+  }, 0);
+  return { ...program, memory: { ...program.memory, perNodeBytes } };
 }
 
 function checkParams(request: LowerRequest): void {
@@ -117,6 +122,22 @@ function checkUpdates(request: LowerRequest, types: ReadonlyMap<number, LoweredT
       );
   }
 }
+
+/** Most ops one fused kernel computes; a longer chain is cut into several kernels. */
+export const MAX_FUSED_OPS = 64;
+
+/** Ops in an expression (each use of a shared subexpression counts). */
+function opCount(expr: ValueExpr): number {
+  return expr.kind === 'op' ? expr.args.reduce((n, a) => n + opCount(a), 1) : 0;
+}
+
+/** The element value of the constructors other than `fill`. */
+const CONSTRUCTOR_VALUE: Readonly<Record<string, number>> = {
+  zeros: 0,
+  ones: 1,
+  zeros_like: 0,
+  ones_like: 1,
+};
 
 const sameShape = (a: readonly number[], b: readonly number[]) =>
   a.length === b.length && a.every((d, i) => d === b[i]);
@@ -194,10 +215,7 @@ class Lowering {
       const value =
         node.op === 'constant'
           ? (node.attrs.value as Tensor).data[0]
-          : castValue(
-              node.op === 'fill' ? (type.attrs.value as number) : /^ones/.test(node.op) ? 1 : 0,
-              dtype,
-            );
+          : castValue(node.op === 'fill' ? (type.attrs.value as number) : CONSTRUCTOR_VALUE[node.op], dtype);
       return {
         shape,
         dtype,
@@ -221,6 +239,11 @@ class Lowering {
         ? v
         : { ...v, shape, expr: mapLeaves(v.expr, (view) => broadcastView(view, shape))! },
     );
+    // A bound on a kernel's size keeps generated functions small and every walk over them short.
+    while (args.reduce((n, a) => n + opCount(a.expr), 1) > MAX_FUSED_OPS) {
+      const largest = args.reduce((best, a, i) => (opCount(a.expr) > opCount(args[best].expr) ? i : best), 0);
+      args[largest] = this.builder.materialize(args[largest]);
+    }
     // The operand limit: write the widest inlined args to buffers until the kernel fits.
     const reserved = 1 + (carried ? 2 : 0);
     const combined = () => leavesOf({ kind: 'op', op: node.op, args: args.map((a) => a.expr), dtype }).size;

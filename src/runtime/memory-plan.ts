@@ -29,12 +29,13 @@ export interface MemoryPlanOptions {
   readonly reuse?: boolean;
 }
 
-const align = (bytes: number) => Math.ceil(bytes / SLOT_ALIGN) * SLOT_ALIGN;
+/** Bytes rounded up to the slot alignment. */
+export const alignSlot = (bytes: number) => Math.ceil(bytes / SLOT_ALIGN) * SLOT_ALIGN;
 
 /** Bytes a buffer takes in its slot. */
 export function bufferBytes(program: ProgramDraft, id: BufferId): number {
   const b = program.buffers[id];
-  return align(b.size * byteSize(b.dtype));
+  return alignSlot(b.size * byteSize(b.dtype));
 }
 
 /**

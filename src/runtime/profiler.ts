@@ -6,7 +6,7 @@
  */
 import { byteSize } from '../graph/dtype.js';
 import { Profile, type ProfileJson, type ProfileRow } from '../graph/profile.js';
-import type { KernelTiming } from './executor.js';
+import type { DeviceName, KernelTiming } from './executor.js';
 import { formatBytes } from './format.js';
 import type { Kernel, MemoryPlan, Program } from './program.js';
 
@@ -27,14 +27,24 @@ export interface KernelProfileRow extends ProfileRow {
 
 /** `profile.json()`: everything `report()` prints, as data. */
 export interface RuntimeProfileJson {
+  /** Where every kernel ran. */
+  readonly device: DeviceName;
   readonly calls: number;
   readonly runMs: number;
   readonly kernelMs: number;
   readonly overheadMs: number;
   readonly compileMs: Readonly<Record<CompilePhase, number>>;
+  /** False when the executor does not time code generation: it is then counted in `prepare`. */
+  readonly codegenTimed: boolean;
   readonly kernels: ProfileJson<KernelProfileRow>;
   readonly opClasses: ProfileJson;
-  readonly memory?: { readonly peakBytes: number; readonly naiveBytes: number; readonly savedBytes: number };
+  readonly memory?: {
+    readonly peakBytes: number;
+    readonly naiveBytes: number;
+    readonly savedBytes: number;
+    /** One buffer per graph node (no fusion, no reuse), when the lowering reports it. */
+    readonly perNodeBytes?: number;
+  };
 }
 
 /**
@@ -46,6 +56,11 @@ export interface RuntimeProfileJson {
  * console.log(f.profile!.report());
  */
 export class RuntimeProfile {
+  constructor(
+    /** The device the function's kernels run on. */
+    readonly device: DeviceName,
+  ) {}
+
   private calls = 0;
   private runMs = 0;
   private readonly compileMs: Record<CompilePhase, number> = {
@@ -59,9 +74,13 @@ export class RuntimeProfile {
   private readonly info = new Map<string, { kind: Kernel['kind']; ops: readonly string[]; bytes: number }>();
   private memory?: MemoryPlan;
 
+  /** False while the executor has not timed its code generation apart from the rest of prepare. */
+  private codegenTimed = false;
+
   /** Adds compile time to a phase (lowering and preparing happen once per size signature). */
   addCompileTime(phase: CompilePhase, ms: number): void {
     this.compileMs[phase] += ms;
+    if (phase === 'codegen') this.codegenTimed = true;
   }
 
   /** Records one call: its total time in `run` and the executor's per-kernel timings. */
@@ -103,13 +122,16 @@ export class RuntimeProfile {
       peakBytes: this.memory.peakBytes,
       naiveBytes: this.memory.naiveBytes,
       savedBytes: this.memory.naiveBytes - this.memory.peakBytes,
+      perNodeBytes: this.memory.perNodeBytes,
     };
     return {
+      device: this.device,
       calls: this.calls,
       runMs: this.runMs,
       kernelMs: kernels.totalMs,
       overheadMs: Math.max(0, this.runMs - kernels.totalMs),
       compileMs: { ...this.compileMs },
+      codegenTimed: this.codegenTimed,
       kernels: { ...kernels, rows },
       opClasses: this.opClasses.json(),
       memory,
@@ -125,9 +147,14 @@ export class RuntimeProfile {
     const perCall = p.calls > 0 ? p.runMs / p.calls : 0;
     const compileTotal = COMPILE_PHASES.reduce((s, k) => s + p.compileMs[k], 0);
     const lines = [
-      `calls      ${p.calls}, ${ms(p.runMs)} in run (${ms(perCall)} per call)`,
+      `calls      ${p.calls} on ${p.device}, ${ms(p.runMs)} in run (${ms(perCall)} per call)`,
       `kernels    ${ms(p.kernelMs)} (${share(p.kernelMs)}), overhead ${ms(p.overheadMs)} (${share(p.overheadMs)})`,
-      `compile    ${COMPILE_PHASES.map((k) => `${k} ${p.compileMs[k].toFixed(1)}`).join(', ')}; total ${compileTotal.toFixed(1)} ms`,
+      `compile    ${COMPILE_PHASES.filter((k) => k !== 'codegen' || p.codegenTimed)
+        .map(
+          (k) =>
+            `${k} ${p.compileMs[k].toFixed(1)}${k === 'prepare' && !p.codegenTimed ? ' (codegen included)' : ''}`,
+        )
+        .join(', ')}; total ${compileTotal.toFixed(1)} ms`,
       '',
       'by kernel',
       table(
@@ -150,11 +177,7 @@ export class RuntimeProfile {
         p.opClasses.rows.map((r) => [r.name, r.ms.toFixed(3), r.percent.toFixed(1), String(r.calls)]),
       ),
     ];
-    if (p.memory)
-      lines.push(
-        '',
-        `memory     peak ${formatBytes(p.memory.peakBytes)} with reuse, ${formatBytes(p.memory.naiveBytes)} one buffer per value (saves ${formatBytes(p.memory.savedBytes)}, ${pct((100 * p.memory.savedBytes) / Math.max(1, p.memory.naiveBytes))})`,
-      );
+    if (this.memory) lines.push('', `memory     ${formatMemory(this.memory)}`);
     return lines.join('\n');
   }
 }
@@ -168,6 +191,21 @@ export function bytesMoved(program: Program, kernel: Kernel): number {
     bytes += elements * byteSize(view.dtype);
   }
   return bytes;
+}
+
+/**
+ * The memory plan in one line: the peak against one buffer per value of the program and, when the
+ * lowering reports it, against one buffer per graph node.
+ *
+ * @example formatMemory(program.memory) // 'peak 3.1 MiB with reuse; one buffer per value 3.4 MiB (92%); …'
+ */
+export function formatMemory(memory: MemoryPlan): string {
+  const share = (base: number) => (base > 0 ? `${((100 * memory.peakBytes) / base).toFixed(0)}%` : '-');
+  const perNode =
+    memory.perNodeBytes === undefined
+      ? ''
+      : `; one buffer per graph node ${formatBytes(memory.perNodeBytes)} (${share(memory.perNodeBytes)})`;
+  return `peak ${formatBytes(memory.peakBytes)} with reuse; one buffer per value ${formatBytes(memory.naiveBytes)} (${share(memory.naiveBytes)})${perNode}`;
 }
 
 /** Left-aligned text columns, numbers right-aligned. */

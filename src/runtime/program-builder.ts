@@ -4,14 +4,7 @@
  * matmul with that expression as its epilogue, a lone view becomes a copy.
  */
 import type { DType } from '../graph/dtype.js';
-import {
-  leavesOf,
-  mapLeaves,
-  matmulsOf,
-  type PendingMatmul,
-  toScalarExpr,
-  type Value,
-} from './lower-value.js';
+import { mapLeaves, matmulsOf, type PendingMatmul, toScalarExpr, type Value } from './lower-value.js';
 import type { BufferId, BufferRole, Kernel, View } from './program.js';
 import { contiguousView, elementCount, reshapeView } from './views.js';
 
@@ -118,11 +111,6 @@ export class ProgramBuilder {
 /** A value that reads one view. */
 export function leafValue(view: View, ops: readonly string[]): Value {
   return { shape: view.shape, dtype: view.dtype, expr: { kind: 'leaf', view }, ops };
-}
-
-/** How many distinct views an expression reads. */
-export function operandCount(value: Value): number {
-  return leavesOf(value.expr).size;
 }
 
 /** True when a value is a single view (no computation pending). */

@@ -14,7 +14,7 @@ export function contiguousView(buffer: BufferId, dtype: View['dtype'], shape: re
   return { buffer, dtype, shape: [...shape], strides: rowMajorStrides(shape), offset: 0 };
 }
 
-/** Row-major strides; axes of size 1 get stride 0-free values like numpy's (they are never stepped). */
+/** Row-major strides of a shape. */
 export function rowMajorStrides(shape: readonly number[]): number[] {
   const strides = new Array<number>(shape.length);
   let s = 1;

@@ -36,6 +36,8 @@ describe('saturn run', () => {
       'exp(x) + 1',
       '--var',
       'x:f32[2]=0,0',
+      '--device',
+      'js',
       '--mode',
       'fast_compile',
       '--profile',
@@ -49,7 +51,17 @@ describe('saturn run', () => {
   });
 
   it('prints the profile with --profile', async () => {
-    const r = await run('run', 'x * 2', '--var', 'x:f32[2]=1,2', '--mode', 'fast_compile', '--profile');
+    const r = await run(
+      'run',
+      'x * 2',
+      '--var',
+      'x:f32[2]=1,2',
+      '--device',
+      'js',
+      '--mode',
+      'fast_compile',
+      '--profile',
+    );
     expect(r.code).toBe(0);
     expect(r.out).toContain('by kernel');
     expect(r.out).toContain('device   js');

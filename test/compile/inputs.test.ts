@@ -22,8 +22,8 @@ const good = () => ({ x: new Float32Array(6), y: new Float32Array(2), k: new Int
 
 beforeAll(async () => {
   const outputs = [T.sum(T.dot(x, T.ones([3], 'f32')).add(y)), k.add(1)];
-  f = await compile({ inputs: [x, y, k], outputs, mode: 'fast_compile' });
-  cast = await compile({ inputs: [x, y, k], outputs, mode: 'fast_compile', allowCast: true });
+  f = await compile({ device: 'js', inputs: [x, y, k], outputs, mode: 'fast_compile' });
+  cast = await compile({ device: 'js', inputs: [x, y, k], outputs, mode: 'fast_compile', allowCast: true });
 });
 
 describe('compiled function inputs', () => {
@@ -74,6 +74,21 @@ describe('compiled function inputs', () => {
     );
     expect(() => f.runSync({ ...good(), k: new Int32Array(3) })).toThrow(
       /got shape \[3\] where \[2\] is expected/,
+    );
+  });
+
+  it('ragged nested arrays and non-numbers', () => {
+    expect(() =>
+      f.runSync({
+        ...good(),
+        x: [
+          [1, 2, 3],
+          [4, 5],
+        ],
+      }),
+    ).toThrow("input 'x': got shape [2, 3] where [n, 3] is expected (ragged nested array)");
+    expect(() => f.runSync({ ...good(), k: [1, 'a'] as unknown as number[] })).toThrow(
+      'input \'k\': expected i32 data, got the element "a"',
     );
   });
 

@@ -6,6 +6,7 @@ describe('compile(…, { profile: true })', () => {
     const x = T.vector('x', 'f32', '?');
     const w = T.shared('w', new Float32Array(4));
     const f = await compile({
+      device: 'js',
       inputs: [x],
       outputs: [T.sum(T.exp(x).mul(2)), x.add(w)],
       mode: 'fast_compile',
@@ -15,12 +16,15 @@ describe('compile(…, { profile: true })', () => {
     for (let i = 0; i < 3; i++) f.runSync({ x: data });
     await f.run({ x: data });
     const p = f.profile!.json();
-    expect(p.calls).toBe(4);
+    expect([p.device, p.calls]).toEqual(['js', 4]);
     expect(p.kernelMs).toBeGreaterThan(0);
     expect(p.runMs).toBeGreaterThanOrEqual(p.kernelMs);
     expect(p.overheadMs).toBeCloseTo(p.runMs - p.kernelMs, 6);
     expect(p.compileMs.optimize).toBeGreaterThan(0);
     expect(p.compileMs.lower).toBeGreaterThan(0);
+    // The js executor does not time code generation apart from prepare: the report says so.
+    expect(p.codegenTimed).toBe(false);
+    expect(f.profile!.report()).toMatch(/prepare [\d.]+ \(codegen included\)/);
     expect(p.kernels.rows.length).toBe(f.report.programs[0].kernels.length);
     for (const row of p.kernels.rows) expect(row.calls).toBe(4);
     const reduce = p.kernels.rows.find((r) => r.kind === 'reduce')!;
@@ -35,7 +39,7 @@ describe('compile(…, { profile: true })', () => {
 
     const text = f.profile!.report();
     for (const heading of [
-      'calls      4,',
+      'calls      4 on js,',
       'kernels ',
       'compile    optimize',
       'by kernel',

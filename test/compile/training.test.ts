@@ -30,6 +30,7 @@ describe('compiled training', () => {
     const newW = w.sub(gw.mul(0.5));
     const newB = b.sub(gb.mul(0.5));
     const step = await compile({
+      device: 'js',
       inputs: [x, y],
       outputs: [cost],
       updates: [
@@ -58,5 +59,45 @@ describe('compiled training', () => {
     const wOut = step.getSync(w).toArray() as number[];
     wOut.forEach((v, j) => expect(Math.abs(v - wRef.data[j])).toBeLessThan(1e-4 * Math.max(1, Math.abs(v))));
     expect(step.getSync(b).item()).toBeCloseTo(bRef.item(), 4);
-  });
+  }, 60_000);
+});
+
+describe('compiled MLP step', () => {
+  it('matches the reference interpreter over 5 steps (cost and all four parameters)', async () => {
+    const [batch, inputs, hidden, classes] = [6, 8, 5, 3];
+    const rand = prng(5);
+    const init = (n: number) => Float32Array.from({ length: n }, () => (rand() * 2 - 1) * 0.5);
+    const xs = init(batch * inputs);
+    const labels = new Float32Array(batch * classes);
+    for (let i = 0; i < batch; i++) labels[i * classes + (i % classes)] = 1;
+    const x = T.matrix('x', 'f32', ['n', inputs]);
+    const lab = T.matrix('labels', 'f32', ['n', classes]);
+    const w1 = T.shared('w1', { data: init(inputs * hidden), shape: [inputs, hidden] });
+    const b1 = T.shared('b1', init(hidden));
+    const w2 = T.shared('w2', { data: init(hidden * classes), shape: [hidden, classes] });
+    const b2 = T.shared('b2', init(classes));
+    const h = T.relu(T.add(T.dot(x, w1), b1));
+    const probs = T.softmax(T.add(T.dot(h, w2), b2));
+    const cost = T.mean(T.neg(T.sum(T.mul(lab, T.log(probs)), { axis: 1 })));
+    const params = [w1, b1, w2, b2];
+    const grads = grad(cost, params);
+    const updates = params.map((p, i) => [p, p.sub(grads[i].mul(0.5))] as const);
+    const step = await compile({ device: 'js', inputs: [x, lab], outputs: [cost], updates });
+
+    const ref: Record<string, Tensor> = {
+      x: Tensor.from(xs, [batch, inputs], 'f32'),
+      labels: Tensor.from(labels, [batch, classes], 'f32'),
+    };
+    for (const p of params) ref[p.inputName!] = Tensor.from(step.getSync(p).data, p.shape as number[], 'f32');
+    for (let i = 0; i < 5; i++) {
+      const [c] = step.runSync({ x: xs, labels });
+      const [refCost, ...next] = evaluate([cost, ...updates.map(([, v]) => v)], ref);
+      expect(c.item()).toBeCloseTo(refCost.item(), 4);
+      params.forEach((p, j) => (ref[p.inputName!] = next[j]));
+    }
+    for (const p of params) {
+      const got = step.getSync(p).data;
+      ref[p.inputName!].data.forEach((v, j) => expect(Math.abs(got[j] - v)).toBeLessThan(1e-4));
+    }
+  }, 60_000);
 });

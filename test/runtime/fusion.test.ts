@@ -4,7 +4,10 @@ import type { Node } from '../../src/graph/node.js';
 import { topoSort } from '../../src/graph/topo.js';
 import { planFusion } from '../../src/runtime/fusion.js';
 import { concreteTypes } from '../../src/runtime/lower-types.js';
-import { lower } from '../../src/runtime/lower.js';
+import { lower, MAX_FUSED_OPS } from '../../src/runtime/lower.js';
+import { Tensor } from '../../src/graph/tensor.js';
+import { jsExecutor } from '../../src/runtime/js/index.js';
+import { runOnExecutor } from './run-program.js';
 import type { Program } from '../../src/runtime/program.js';
 
 const sizes = new Map([
@@ -113,5 +116,24 @@ describe('fusion keeps matmuls whole', () => {
     const e = T.add(T.dot(x, w), v);
     const p = lowered([T.add(T.exp(e), T.sin(e))]);
     expect(kernels(p)).toEqual(['matmul[dot add]', 'elementwise[exp sin add]']);
+  });
+});
+
+describe('fusion bounds', () => {
+  it(`a chain longer than ${MAX_FUSED_OPS} ops is cut into kernels; 20,000 ops lower and run`, async () => {
+    const v0 = T.vector('chain', 'f64', 'n');
+    let y = v0;
+    for (let i = 0; i < 20_000; i++) y = i % 2 ? T.sin(y) : T.add(y, 1);
+    const p = lowered([y]);
+    for (const k of p.kernels) expect(k.ops.length).toBeLessThanOrEqual(MAX_FUSED_OPS);
+    expect(p.kernels.length).toBeLessThan(20_000 / 32);
+    const ran = await runOnExecutor(
+      jsExecutor,
+      { outputs: [y], params: [], updates: [], sizes },
+      { chain: Tensor.from(Array(8).fill(0.5), [8], 'f64') },
+    );
+    let expected = 0.5;
+    for (let i = 0; i < 20_000; i++) expected = i % 2 ? Math.sin(expected) : expected + 1;
+    expect(ran.outputs[0].data[0]).toBe(expected);
   });
 });

@@ -70,6 +70,43 @@ describe('JavaScript code generation', () => {
     );
   });
 
+  it('a sum over the outer axis walks rows, accumulating a row of partial sums', async () => {
+    const x = T.tensor('ox', 'f32', [5, 3]);
+    const outputs = [T.sum(x, { axis: 0 })];
+    const p = lower({ outputs, params: [], updates: [], sizes: new Map() });
+    expect(sourceOf(p)).toBe(
+      [
+        'for (let q = 0; q < 3; q++) {',
+        '  scratch[q] = 0;',
+        '}',
+        'for (let i0 = 0; i0 < 5; i0++) {',
+        '  const p1_1 = (i0 * 3);',
+        '  for (let i1 = 0; i1 < 3; i1++) {',
+        '    const x0 = a0[(p1_1 + i1)];',
+        '    scratch[i1] += x0;',
+        '  }',
+        '}',
+        'for (let q = 0; q < 3; q++) {',
+        '  const acc = scratch[q];',
+        '  out[q] = acc;',
+        '}',
+      ].join('\n'),
+    );
+    const values = {
+      ox: Tensor.from(
+        Array.from({ length: 15 }, (_, i) => Math.sqrt(i)),
+        [5, 3],
+        'f32',
+      ),
+    };
+    const ran = await runOnExecutor(
+      jsExecutor,
+      { outputs, params: [], updates: [], sizes: new Map() },
+      values,
+    );
+    expect(Array.from(ran.outputs[0].data)).toEqual(Array.from(evaluate(outputs, values)[0].data));
+  });
+
   it('kernels with equal specs share one compiled function', () => {
     const build = (name: string) => {
       const x = T.vector(name, 'f32', 'n');

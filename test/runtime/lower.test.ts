@@ -116,7 +116,7 @@ describe('lower', () => {
         '    %4 <- $0=%1',
         "update: %1 'pw' <- %4",
         'outputs: %3',
-        'memory: 4 slots, peak 96 B (one buffer per value: 112 B, reuse saves 16 B)',
+        'memory: 4 slots, peak 96 B (one buffer per value: 112 B, reuse saves 16 B, one buffer per graph node: 176 B)',
       ].join('\n'),
     );
   });

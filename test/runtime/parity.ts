@@ -4,7 +4,10 @@
  *
  * ```ts
  * describeExecutorParity('js', () => jsExecutor);
+ * describeExecutorParity('webgpu', makeWebGpu, { tolerance: { f32: 1e-3 } }); // f64 graphs skipped
  * ```
+ *
+ * Graphs holding a dtype outside the executor's capabilities (or `options.dtypes`) are skipped.
  */
 import { describe, expect, it } from 'vitest';
 import type { DType } from '../../src/graph/dtype.js';
@@ -15,7 +18,14 @@ import { graphInputs } from '../../src/graph/topo.js';
 import { logisticRegression, mlp, type ModelGraph } from '../../src/models.js';
 import type { Executor } from '../../src/runtime/executor.js';
 import { prng } from '../../src/graph/random.js';
-import { mismatch, runOnExecutor, sizesFrom, TOLERANCE } from './run-program.js';
+import {
+  mismatch,
+  type ParityOptions,
+  runOnExecutor,
+  runsEveryDType,
+  sizesFrom,
+  TOLERANCE,
+} from './run-program.js';
 import { describeKernelParity } from './parity-kernels.js';
 
 /** Values for a model's inputs: features in [-1, 1], 0/1 targets (one-hot rows for 2-D labels). */
@@ -73,7 +83,7 @@ export function sgdUpdates(model: ModelGraph, rate: number): [Node, Node][] {
 /** Float32 rounds every op: after a few steps errors compound, so the model tests allow a bit more. */
 const MODEL_TOLERANCE: Record<DType, number> = { ...TOLERANCE, f32: 2e-3 };
 
-function describeModelParity(makeExecutor: () => Executor | Promise<Executor>): void {
+function describeModelParity(makeExecutor: () => Executor | Promise<Executor>, options: ParityOptions): void {
   const cases: [string, () => ModelGraph, Record<string, number>, DType][] = [
     ['logistic regression f64', () => logisticRegression('f64'), { n: 13, k: 7 }, 'f64'],
     ['logistic regression f32', () => logisticRegression('f32'), { n: 13, k: 7 }, 'f32'],
@@ -85,8 +95,9 @@ function describeModelParity(makeExecutor: () => Executor | Promise<Executor>): 
       it(`${name}: 3 training steps with updates match the reference (${fuse ? 'fused' : 'unfused'})`, async () => {
         const executor = await makeExecutor();
         const model = build();
-        const values = modelValues(model, dims, dtype, 7);
         const updates = sgdUpdates(model, 0.5);
+        if (!runsEveryDType(executor, [...model.outputs, ...updates.map(([, v]) => v)], options)) return;
+        const values = modelValues(model, dims, dtype, 7);
         const inputs = graphInputs(model.outputs);
         const ran = await runOnExecutor(
           executor,
@@ -95,7 +106,7 @@ function describeModelParity(makeExecutor: () => Executor | Promise<Executor>): 
           { runs: 3, fuse, poison: true },
         );
         const reference = referenceSteps(model.outputs, updates, values, 3);
-        const rtol = MODEL_TOLERANCE[dtype];
+        const rtol = options.tolerance?.[dtype] ?? MODEL_TOLERANCE[dtype];
         ran.outputs.forEach((t, i) =>
           expect(mismatch(t, reference.outputs[i], rtol), `output ${i}`).toBeUndefined(),
         );
@@ -109,9 +120,13 @@ function describeModelParity(makeExecutor: () => Executor | Promise<Executor>): 
  * The whole parity suite for one executor: every kernel kind on random shapes and values, fused and
  * unfused programs, poisoned memory, and the model graphs trained for a few steps with updates.
  */
-export function describeExecutorParity(name: string, makeExecutor: () => Executor | Promise<Executor>): void {
+export function describeExecutorParity(
+  name: string,
+  makeExecutor: () => Executor | Promise<Executor>,
+  options: ParityOptions = {},
+): void {
   describe(`executor parity: ${name}`, () => {
-    describeKernelParity(makeExecutor);
-    describe('model graphs', () => describeModelParity(makeExecutor));
+    describeKernelParity(makeExecutor, options);
+    describe('model graphs', () => describeModelParity(makeExecutor, options));
   });
 }

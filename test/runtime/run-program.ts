@@ -5,6 +5,7 @@
 import type { DType } from '../../src/graph/dtype.js';
 import type { Node } from '../../src/graph/node.js';
 import { Tensor, type TypedArray } from '../../src/graph/tensor.js';
+import { topoSort } from '../../src/graph/topo.js';
 import type { Executor, PrepareOptions } from '../../src/runtime/executor.js';
 import { lower, type LowerRequest } from '../../src/runtime/lower.js';
 import type { Program } from '../../src/runtime/program.js';
@@ -63,6 +64,31 @@ export async function runOnExecutor(
   } finally {
     prepared.dispose();
   }
+}
+
+/** How an executor is held to the reference. */
+export interface ParityOptions {
+  /** The dtypes it runs: graphs holding a value of another dtype are skipped. Default: its capabilities. */
+  readonly dtypes?: readonly DType[];
+  /** Relative tolerance per dtype, overriding {@link TOLERANCE}. */
+  readonly tolerance?: Partial<Record<DType, number>>;
+  /** fast-check runs per kernel property (random graphs get 1.5×). Default 40. */
+  readonly numRuns?: number;
+}
+
+/** Whether every value of the graph has a dtype the executor runs. */
+export function runsEveryDType(
+  executor: Executor,
+  outputs: readonly Node[],
+  options: ParityOptions,
+): boolean {
+  const dtypes = options.dtypes ?? executor.capabilities.dtypes;
+  return topoSort(outputs).every((n) => dtypes.includes(n.dtype));
+}
+
+/** The relative tolerance of a dtype under the options. */
+export function toleranceOf(dtype: DType, options: ParityOptions): number {
+  return options.tolerance?.[dtype] ?? TOLERANCE[dtype];
 }
 
 /** Relative tolerance per dtype for comparisons with the float64 reference. */

@@ -93,7 +93,10 @@ export const jsExecutor = new JsExecutor();
 /** A program ready to run on the calling thread. */
 export class JsPreparedProgram implements PreparedProgram {
   /** The array of each buffer, a view on its slot. */
+  /** The array each kernel reads for a buffer: its own, or the caller's array for an input. */
   private readonly arrays: NumericArray[];
+  /** Each buffer's own array, a view on its slot. */
+  private readonly own: NumericArray[];
   private readonly calls: (() => void)[];
   /** Per kernel: the slots to poison after it (only with `poison`). */
   private readonly poisonAfter: { array: NumericArray; value: number }[][];
@@ -104,10 +107,11 @@ export class JsPreparedProgram implements PreparedProgram {
   ) {
     const debug = options.debug ?? debugFromEnvironment();
     const slots = program.memory.slotBytes.map((bytes) => new ArrayBuffer(bytes));
-    this.arrays = program.buffers.map((b) => {
+    this.own = program.buffers.map((b) => {
       const Ctor = ARRAY[b.dtype];
       return new Ctor(slots[program.memory.slotOf[b.id]], 0, b.size);
     });
+    this.arrays = [...this.own];
     for (const b of program.buffers)
       if (b.role === 'constant' && b.value) (this.arrays[b.id] as Float64Array).set(b.value);
     const dtypeOf = (id: BufferId) => program.buffers[id].dtype;
@@ -128,7 +132,7 @@ export class JsPreparedProgram implements PreparedProgram {
           return () => fn(arrays[out], ...ids.map((i) => arrays[i]), HELPERS, scratch);
       }
     });
-    this.poisonAfter = options.poison ? poisonSchedule(program, this.arrays) : program.kernels.map(() => []);
+    this.poisonAfter = options.poison ? poisonSchedule(program, this.own) : program.kernels.map(() => []);
   }
 
   /**
@@ -137,13 +141,17 @@ export class JsPreparedProgram implements PreparedProgram {
    */
   write(buffer: BufferId, data: TypedArray): void {
     const decl = this.program.buffers[buffer];
-    const target = this.arrays[buffer];
+    const own = this.own[buffer];
     if (data.length !== decl.size)
       throw new RangeError(`buffer ${decl.name ?? buffer}: ${data.length} values for ${decl.size} elements`);
-    if (decl.role === 'input' && data.constructor === target.constructor)
+    if (decl.role === 'input' && data.constructor === own.constructor) {
       this.arrays[buffer] = data as NumericArray;
-    else if (data instanceof BigInt64Array) (target as Float64Array).set(Array.from(data, Number));
-    else (target as Float64Array).set(data as Float64Array);
+      return;
+    }
+    // Converted into the buffer's own array, never into an array the caller lent before.
+    if (data instanceof BigInt64Array) (own as Float64Array).set(Array.from(data, Number));
+    else (own as Float64Array).set(data as Float64Array);
+    this.arrays[buffer] = own;
   }
 
   read(buffer: BufferId): TypedArray {
@@ -170,6 +178,7 @@ export class JsPreparedProgram implements PreparedProgram {
 
   dispose(): void {
     this.arrays.length = 0;
+    this.own.length = 0;
     this.calls.length = 0;
   }
 }

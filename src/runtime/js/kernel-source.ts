@@ -48,9 +48,16 @@ interface ElementwiseSpec {
 
 interface ReduceSpec {
   readonly kind: 'reduce';
-  /** Kept axes first, then reduced; walk 0 is the output (stride 0 on reduced axes). */
+  /**
+   * Kept axes first, then reduced (`kept-outer`: one accumulator per output), or the other way
+   * round (`reduced-outer`: a row of accumulators in scratch). Walk 0 is the output position, with
+   * stride 0 on reduced axes.
+   */
   readonly nest: NestSpec;
+  readonly order: 'kept-outer' | 'reduced-outer';
   readonly keptRank: number;
+  /** Number of outputs. */
+  readonly keptSize: number;
   /** True when a reduced axis is empty: every output is the epilogue of the initial value. */
   readonly empty: boolean;
   readonly op: ReduceKernel['op'];
@@ -146,12 +153,30 @@ function elementwiseSpec(
   return { kind: 'elementwise', nest: spec, expr };
 }
 
+/**
+ * Reduced axes outer, kept axes inner, accumulating a row of partial results, when the operands are
+ * contiguous along the innermost kept axis but not along the innermost reduced one (a sum over the
+ * batch axis). Each output still folds its elements in their order, as the reference does.
+ */
+function reducesOuter(kernel: ReduceKernel, kept: readonly number[]): boolean {
+  const last = (axes: readonly number[]) => [...axes].reverse().find((a) => kernel.shape[a] > 1);
+  const innerKept = last(kept);
+  const innerReduced = last(kernel.axes);
+  if (innerKept === undefined || innerReduced === undefined) return false;
+  const keptSize = kept.reduce((n, a) => n * kernel.shape[a], 1);
+  return (
+    keptSize <= 1 << 20 &&
+    kernel.operands.every((v) => v.strides[innerKept] === 0 || v.strides[innerKept] === 1) &&
+    kernel.operands.some((v) => Math.abs(v.strides[innerReduced]) > 1)
+  );
+}
+
 function reduceSpec(kernel: ReduceKernel): ReduceSpec {
   const rank = kernel.shape.length;
   const kept = Array.from({ length: rank }, (_, i) => i).filter((i) => !kernel.axes.includes(i));
-  const perm = [...kept, ...kernel.axes];
   const empty = kernel.axes.some((a) => kernel.shape[a] === 0);
-  const axes = empty ? kept : perm;
+  const reducedOuter = !empty && reducesOuter(kernel, kept);
+  const axes = empty ? kept : reducedOuter ? [...kernel.axes, ...kept] : [...kept, ...kernel.axes];
   const outStrides = rowMajorStrides(kept.map((a) => kernel.shape[a]));
   const walks: Walk[] = [
     { offset: 0, strides: axes.map((a) => (kept.includes(a) ? outStrides[kept.indexOf(a)] : 0)) },
@@ -164,7 +189,9 @@ function reduceSpec(kernel: ReduceKernel): ReduceSpec {
   return {
     kind: 'reduce',
     nest: spec,
+    order: reducedOuter ? 'reduced-outer' : 'kept-outer',
     keptRank: groups.filter((g) => g === 0).length,
+    keptSize: outStrides.length ? outStrides[0] * kernel.shape[kept[0]] : 1,
     empty,
     op: kernel.op,
     producer: kernel.producer,
@@ -274,6 +301,7 @@ export function generateSource(plan: KernelPlan): KernelSource {
       break;
     case 'reduce':
       stmts = reduceBody(spec, scope, plan.dtypes[0]);
+      scratch = spec.order === 'reduced-outer' ? spec.keptSize : 0;
       break;
     case 'matmul':
       ({ stmts, scratch } = matmulBody(spec, scope, plan.dtypes[0]));
@@ -338,6 +366,25 @@ function reduceStep(op: ReduceKernel['op'], acc: JsExpr, v: JsExpr): JsStmt {
 function reduceBody(spec: ReduceSpec, scope: Scope, outDtype: DType): JsStmt[] {
   const used = operandsOf(spec.producer);
   const loads = operandLoads(spec.nest, used);
+  if (spec.order === 'reduced-outer') {
+    const partial = (q: JsExpr) => index(id('scratch'), q);
+    const q = id('q');
+    scope.acc = id('acc');
+    const finish: JsStmt[] = [constDecl('acc', partial(q))];
+    const value = emitScalar(spec.epilogue, scope, finish, outDtype);
+    return [
+      forRange('q', num(0), num(spec.keptSize), [assign(partial(q), num(REDUCE_INIT[spec.op]))]),
+      ...loopNest(spec.nest, {
+        prelude: loads,
+        body: ([o]) => {
+          const stmts: JsStmt[] = [];
+          const v = emitScalar(spec.producer, scope, stmts);
+          return [...stmts, reduceStep(spec.op, partial(o), v)];
+        },
+      }),
+      forRange('q', num(0), num(spec.keptSize), [...finish, assign(index(id('out'), q), value)]),
+    ];
+  }
   const acc = id('acc');
   scope.acc = acc;
   return loopNest(spec.nest, {

@@ -116,11 +116,6 @@ const SELECTING_OPS = new Set(['sign', 'floor', 'ceil', 'round', 'relu', 'maximu
 /** Ops exact in a float dtype (but not in i32, where -(-2^31) wraps). */
 const SIGN_OPS = new Set(['neg', 'abs']);
 
-/** True when the ops table knows `op`. */
-export function hasScalarOp(op: string): boolean {
-  return op in OPS;
-}
-
 /** A value rounded to `dtype` as `castValue` does. */
 export function roundTo(x: JsExpr, dtype: DType, scope: ScalarScope): JsExpr {
   switch (dtype) {
@@ -172,8 +167,9 @@ export function emitScalar(expr: ScalarExpr, scope: ScalarScope, out: JsStmt[], 
       let value = emitter(args, scope);
       // A Float32Array or Int32Array store rounds as fround and |0 do: the root's rounding is free.
       const storeRounds = storedAs === expr.dtype && (storedAs === 'f32' || storedAs === 'i32');
-      if (!storeRounds && needsRounding(expr, expr.args.map(dtypeOfScalar)))
-        value = roundTo(value, expr.dtype, scope);
+      const rounds = !storeRounds && needsRounding(expr, expr.args.map(dtypeOfScalar));
+      if (rounds) value = roundTo(value, expr.dtype, scope);
+      else if (expr.op === 'cast') return args[0];
       const name = scope.fresh();
       out.push(constDecl(name, value));
       return id(name);
