@@ -4,6 +4,7 @@ import './egraph.js';
 import './extract.js';
 import './optimize.js';
 import './runtime.js';
+import './cpu.js';
 import './webgpu.js';
 import { registeredSuites } from './registry.js';
 

@@ -10,7 +10,7 @@ import { formatShape, shapesEqual } from '../graph/shape.js';
 import type { TypedArray } from '../graph/tensor.js';
 import { topoSort } from '../graph/topo.js';
 import { type OptimizeOptions, optimize, type OptimizeReport } from '../optimize.js';
-import { type DeviceRequest, selectDevice } from '../runtime/devices.js';
+import { DEVICES, type DeviceRequest, selectDevice } from '../runtime/devices.js';
 import type { Executor, PrepareOptions } from '../runtime/executor.js';
 import { RuntimeProfile } from '../runtime/profiler.js';
 import { CompileError, UnsupportedDTypeError, UpdateError } from './errors.js';
@@ -58,7 +58,15 @@ export async function compile(options: CompileOptions): Promise<CompiledFunction
   checkInputs(options.inputs);
   checkUpdates(updates);
   const params = collectParams(options.inputs, options.outputs, updates);
-  const { executor, reason } = await selectDevice(options.device ?? 'auto');
+  // Every dtype of the graph as written: under 'auto' a device that cannot run one is passed over.
+  const dtypes = [
+    ...new Set(
+      topoSort([...options.inputs, ...params, ...options.outputs, ...updates.map(([, v]) => v)]).map(
+        (n) => n.dtype,
+      ),
+    ),
+  ];
+  const { executor, reason } = await selectDevice(options.device ?? 'auto', DEVICES, dtypes);
   // The values the caller sees are checked before optimizing, so a refusal costs no optimization.
   checkDTypes([...options.inputs, ...params, ...options.outputs, ...updates.map(([, v]) => v)], executor);
   const profile = options.profile ? new RuntimeProfile(executor.name) : undefined;

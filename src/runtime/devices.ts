@@ -3,6 +3,7 @@
  * `'auto'`, the most preferred one available here; the choice comes with a reason for the report.
  * The CPU (WebAssembly SIMD on workers) and WebGPU executors each add one entry to `DEVICES`.
  */
+import type { DType } from '../graph/dtype.js';
 import { SaturnError } from '../graph/errors.js';
 import type { DeviceName, Executor } from './executor.js';
 import { jsExecutor } from './js/executor.js';
@@ -40,6 +41,21 @@ export const DEVICES: readonly DeviceEntry[] = [
     }),
   },
   {
+    name: 'cpu',
+    preference: 1,
+    probe: async () => {
+      const { CpuExecutor, cpuAvailability, loadCpuPlatform } = await import('./cpu/executor.js');
+      const why = cpuAvailability();
+      if (why) return { available: false, why };
+      await loadCpuPlatform();
+      return {
+        available: true,
+        executor: new CpuExecutor(),
+        detail: 'WebAssembly SIMD kernels on worker threads',
+      };
+    },
+  },
+  {
     name: 'webgpu',
     preference: 2,
     // Loaded on demand: Dawn is a native module, started only when a compile asks for a device.
@@ -60,18 +76,31 @@ export class DeviceError extends SaturnError {
 
 /**
  * Picks the executor for a request: the named one if it is available, or under `'auto'` the most
- * preferred available one, with the reasons the better ones were passed over.
+ * preferred available one that runs every dtype in `dtypes`, with the reasons the better ones were
+ * passed over.
  *
  * @example (await selectDevice('auto')).reason // 'auto: js (generated JavaScript …)'
  */
 export async function selectDevice(
   request: DeviceRequest,
   table: readonly DeviceEntry[] = DEVICES,
+  dtypes: readonly DType[] = [],
 ): Promise<DeviceChoice> {
   if (request === 'auto') {
     const skipped: string[] = [];
     for (const entry of [...table].sort((a, b) => b.preference - a.preference)) {
       const probe = await entry.probe('auto');
+      // Under 'auto' a device that cannot run one of the graph's dtypes is passed over (the next one
+      // runs it, and the reason says so); asked for by name, compile refuses the graph instead.
+      const missing = probe.available
+        ? dtypes.filter((d) => !probe.executor.capabilities.dtypes.includes(d))
+        : [];
+      if (probe.available && missing.length > 0) {
+        skipped.push(
+          `${entry.name}: it runs ${probe.executor.capabilities.dtypes.join(', ')} and the graph has ${missing.join(', ')}`,
+        );
+        continue;
+      }
       if (probe.available) {
         const passed = skipped.length ? `; passed over ${skipped.join('; ')}` : '';
         return { executor: probe.executor, reason: `auto: ${entry.name} (${probe.detail})${passed}` };

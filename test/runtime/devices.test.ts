@@ -40,4 +40,27 @@ describe('selectDevice', () => {
       'no device is available (webgpu: no adapter)',
     );
   });
+
+  it('auto passes over a device that cannot run one of the graph dtypes, and says so', async () => {
+    const f32Only: DeviceEntry = {
+      name: 'webgpu',
+      preference: 2,
+      probe: async () => ({
+        available: true,
+        executor: {
+          ...jsExecutor,
+          name: 'webgpu',
+          capabilities: { ...jsExecutor.capabilities, dtypes: ['f32', 'i32', 'bool'] },
+        } as unknown as Executor,
+        detail: 'a GPU',
+      }),
+    };
+    const table = [fake('cpu', 1), f32Only];
+    expect((await selectDevice('auto', table, ['f32'])).executor.name).toBe('webgpu');
+    const choice = await selectDevice('auto', table, ['f32', 'f64']);
+    expect(choice.executor.name).toBe('cpu');
+    expect(choice.reason).toBe(
+      'auto: cpu (cpu here); passed over webgpu: it runs f32, i32, bool and the graph has f64',
+    );
+  });
 });

@@ -1,0 +1,177 @@
+/**
+ * float32 matrix–vector products (`n = 1`, or `m = 1` seen transposed), which the 4×8 tiles would run
+ * at 1/8 (or 1/4) of their width and after packing the whole matrix: `gemv-dot` when the matrix's
+ * rows are contiguous (each output a dot product along k, two f32x4 accumulators), `gemv-axpy` when
+ * its columns are (xᵀ·d: 16, then 4, then 1 outputs at a time, accumulating column k times v[k]).
+ * Every output is computed by the same vector instructions wherever it falls in a block or a thread's
+ * range (leftover outputs run the same code on lane 0), so splits never change a bit.
+ * `fn(start, end)` over outputs `batch · rows + i`.
+ */
+import { type Expr, f32x4, get, i32, lane, load, op, select } from '../wasm/expr.js';
+import type { KernelContext } from './context.js';
+import { whileNot } from './iteration.js';
+import type { MatmulSpec } from './matmul.js';
+
+export type GemvKind = 'dot' | 'axpy';
+
+/** The product as `out[b, i] = Σk mat[b, i, k] · vec[b, k]` (element strides; addresses in bytes). */
+export interface GemvSpec {
+  readonly kind: GemvKind;
+  readonly batch: number;
+  readonly rows: number;
+  readonly k: number;
+  readonly mat: { readonly base: number; readonly batch: number; readonly row: number; readonly k: number };
+  readonly vec: { readonly base: number; readonly batch: number; readonly k: number };
+  readonly out: number;
+}
+
+/** The gemv form of a float32 matmul with n = 1 or m = 1, if its strides allow one. */
+export function gemvOf(spec: MatmulSpec): GemvSpec | undefined {
+  if (spec.dtype !== 'f32' || spec.a.dtype !== 'f32' || spec.b.dtype !== 'f32') return undefined;
+  const [sab, sam, sak] = spec.a.strides;
+  const [sbb, sbk, sbn] = spec.b.strides;
+  const aBase = spec.a.address + spec.a.offset * 4;
+  const bBase = spec.b.address + spec.b.offset * 4;
+  const shape = (rows: number, mat: GemvSpec['mat'], vec: GemvSpec['vec']) => {
+    const kind: GemvKind | undefined =
+      mat.k === 1 && vec.k === 1 ? 'dot' : mat.row === 1 ? 'axpy' : undefined;
+    return kind && { kind, batch: spec.batch, rows, k: spec.k, mat, vec, out: spec.out };
+  };
+  if (spec.n === 1)
+    return shape(spec.m, { base: aBase, batch: sab, row: sam, k: sak }, { base: bBase, batch: sbb, k: sbk });
+  if (spec.m === 1)
+    return shape(spec.n, { base: bBase, batch: sbb, row: sbn, k: sbk }, { base: aBase, batch: sab, k: sak });
+  return undefined;
+}
+
+const add = (a: Expr, b: Expr) => op('i32.add', a, b);
+const mul = (a: Expr, b: Expr) => op('i32.mul', a, b);
+
+export function generateGemv(ctx: KernelContext, spec: GemvSpec): void {
+  if (spec.kind === 'dot') dot(ctx, spec);
+  else axpy(ctx, spec);
+}
+
+function dot(ctx: KernelContext, spec: GemvSpec): void {
+  const { fn } = ctx;
+  const [start, end] = fn.params;
+  const w = fn.local('i32');
+  const pa = fn.local('i32');
+  const pb = fn.local('i32');
+  const kk = fn.local('i32');
+  const acc0 = fn.local('v128');
+  const acc1 = fn.local('v128');
+  fn.set(w, get(start));
+  whileNot(
+    fn,
+    () => op('i32.ge_s', get(w), get(end)),
+    () => {
+      const bi = fn.let(op('i32.div_u', get(w), i32(spec.rows)));
+      const row = op('i32.rem_u', get(w), i32(spec.rows));
+      fn.set(
+        pa,
+        add(i32(spec.mat.base), mul(add(mul(bi, i32(spec.mat.batch)), mul(row, i32(spec.mat.row))), i32(4))),
+      );
+      fn.set(pb, add(i32(spec.vec.base), mul(bi, i32(spec.vec.batch * 4))));
+      fn.set(acc0, f32x4(0));
+      fn.set(acc1, f32x4(0));
+      fn.set(kk, i32(spec.k >> 3));
+      whileNot(
+        fn,
+        () => op('i32.eqz', get(kk)),
+        () => {
+          fn.set(acc0, ctx.math.madd(load('v128.load', get(pa)), load('v128.load', get(pb)), get(acc0)));
+          fn.set(
+            acc1,
+            ctx.math.madd(load('v128.load', get(pa), 16), load('v128.load', get(pb), 16), get(acc1)),
+          );
+          fn.set(pa, add(get(pa), i32(32)));
+          fn.set(pb, add(get(pb), i32(32)));
+          fn.set(kk, op('i32.sub', get(kk), i32(1)));
+        },
+      );
+      // The last k mod 8 products go into lane 0 of acc0 through the same vector multiply-add.
+      fn.set(kk, i32(spec.k & 7));
+      whileNot(
+        fn,
+        () => op('i32.eqz', get(kk)),
+        () => {
+          const a = load('v128.load32_zero', get(pa));
+          fn.set(acc0, ctx.math.madd(a, load('v128.load32_zero', get(pb)), get(acc0)));
+          fn.set(pa, add(get(pa), i32(4)));
+          fn.set(pb, add(get(pb), i32(4)));
+          fn.set(kk, op('i32.sub', get(kk), i32(1)));
+        },
+      );
+      const s = fn.let(op('f32x4.add', get(acc0), get(acc1)));
+      const total = op(
+        'f32.add',
+        op('f32.add', lane('f32x4.extract_lane', 0, s), lane('f32x4.extract_lane', 1, s)),
+        op('f32.add', lane('f32x4.extract_lane', 2, s), lane('f32x4.extract_lane', 3, s)),
+      );
+      fn.store('f32.store', add(i32(spec.out), mul(get(w), i32(4))), total);
+      fn.set(w, add(get(w), i32(1)));
+    },
+  );
+}
+
+function axpy(ctx: KernelContext, spec: GemvSpec): void {
+  const { fn } = ctx;
+  const [start, end] = fn.params;
+  const w = fn.local('i32');
+  const count = fn.local('i32');
+  const pa = fn.local('i32');
+  const pb = fn.local('i32');
+  const kk = fn.local('i32');
+  const acc = Array.from({ length: 4 }, () => fn.local('v128'));
+  fn.set(w, get(start));
+  whileNot(
+    fn,
+    () => op('i32.ge_s', get(w), get(end)),
+    () => {
+      const bi = fn.let(op('i32.div_u', get(w), i32(spec.rows)));
+      const row = fn.let(op('i32.rem_u', get(w), i32(spec.rows)));
+      // Outputs left in this batch and in the range decide the width: 16, 4, or 1 (lane 0).
+      const left = fn.let(op('i32.sub', i32(spec.rows), row));
+      const inRange = op('i32.sub', get(end), get(w));
+      const avail = fn.let(select(left, inRange, op('i32.lt_s', left, inRange)));
+      fn.set(pa, add(i32(spec.mat.base), mul(add(mul(bi, i32(spec.mat.batch)), row), i32(4))));
+      fn.set(pb, add(i32(spec.vec.base), mul(bi, i32(spec.vec.batch * 4))));
+      const out = fn.let(add(i32(spec.out), mul(get(w), i32(4))));
+      const pass = (vectors: number) => {
+        fn.set(kk, i32(spec.k));
+        acc.slice(0, Math.max(1, vectors)).forEach((a) => fn.set(a, f32x4(0)));
+        whileNot(
+          fn,
+          () => op('i32.eqz', get(kk)),
+          () => {
+            const v = fn.let(load('v128.load32_splat', get(pb)));
+            if (vectors === 0) {
+              fn.set(acc[0], ctx.math.madd(load('v128.load32_zero', get(pa)), v, get(acc[0])));
+            } else {
+              for (let j = 0; j < vectors; j++)
+                fn.set(acc[j], ctx.math.madd(load('v128.load', get(pa), j * 16), v, get(acc[j])));
+            }
+            fn.set(pa, add(get(pa), i32(spec.mat.k * 4)));
+            fn.set(pb, add(get(pb), i32(spec.vec.k * 4)));
+            fn.set(kk, op('i32.sub', get(kk), i32(1)));
+          },
+        );
+        if (vectors === 0) fn.store('f32.store', out, lane('f32x4.extract_lane', 0, get(acc[0])));
+        else for (let j = 0; j < vectors; j++) fn.store('v128.store', out, get(acc[j]), j * 16);
+        fn.set(count, i32(Math.max(1, vectors * 4)));
+      };
+      fn.if(
+        op('i32.ge_s', avail, i32(16)),
+        () => pass(4),
+        () =>
+          fn.if(
+            op('i32.ge_s', avail, i32(4)),
+            () => pass(1),
+            () => pass(0),
+          ),
+      );
+      fn.set(w, add(get(w), get(count)));
+    },
+  );
+}
