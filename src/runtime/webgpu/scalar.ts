@@ -130,8 +130,12 @@ function opToWgsl(
     case 'neg':
       return neg(x);
     case 'abs':
-    case 'sign':
       return builtin(op);
+    case 'sign':
+      // WGSL's sign may take NaN to 0 (lavapipe does); the reference keeps NaN, decided from the bits.
+      if (!isFloat) return builtin(op);
+      helpers.add('is_nan_f32');
+      return select(builtin(op), x, call('is_nan_f32', [x], 'bool'));
     case 'exp':
     case 'log':
     case 'sqrt':

@@ -227,6 +227,14 @@ describe.skipIf(noGpu)('WebGPU kernels against the reference', () => {
     await check(p.build(), 0);
   });
 
+  it('sign keeps NaN (WGSL may take it to 0), as the reference does', async () => {
+    // log of the negative half of the inputs is NaN.
+    const sign = op('sign', 'f32', op('log', 'f32', operand(0)));
+    await check(
+      binaryProgram([257], [257], op('add', 'f32', sign, op('mul', 'f32', operand(1), constant(0, 'f32')))),
+    );
+  });
+
   it('copy of a transposed view and concat along an inner axis', async () => {
     const p = new ProgramBuilder();
     const x = p.buffer('f32', [5, 7], 'input', 'x');
