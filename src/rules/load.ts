@@ -15,7 +15,7 @@ import type { GuardExpr } from './guards.js';
 import type { CheckSpec, ModeSpec, PhaseLimits, RuleLibrary } from './library.js';
 import type { AttrPattern, RulePattern } from './pattern.js';
 import { CompiledRule, RuleCompileError } from './rule.js';
-import { type GuardAst, type Item, parseRuleFile, type RuleItem } from './syntax.js';
+import { type GuardAst, type Item, parseRuleFileRecovering, type RuleItem } from './syntax.js';
 
 /** A rule file's text and its name for messages. */
 export interface RuleSource {
@@ -83,12 +83,9 @@ export function loadLibrary(sources: readonly RuleSource[]): LoadResult {
   const errors: SourceError[] = [];
   const parsed: { items: Item[]; source: RuleSource }[] = [];
   for (const source of sources) {
-    try {
-      parsed.push({ items: parseRuleFile(source.text, source.file), source });
-    } catch (e) {
-      if (e instanceof SourceError) errors.push(e);
-      else throw e;
-    }
+    const { items, errors: syntaxErrors } = parseRuleFileRecovering(source.text, source.file);
+    parsed.push({ items, source });
+    errors.push(...syntaxErrors);
   }
   const rulesets = new Map<string, { doc?: string; replacing: boolean }>();
   for (const { items } of parsed)
