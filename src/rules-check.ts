@@ -78,6 +78,13 @@ export interface RulesCheckOptions {
   readonly dtypes?: readonly DType[];
   /** Skip the growth probes (the slowest part). */
   readonly skipGrowth?: boolean;
+  /**
+   * Files loaded with the checked ones but not checked themselves: their rulesets, modes and rules are
+   * in scope (so a file of one's own can tag rules `[canonicalize]` and run `check` lines under the
+   * shipped modes); the checked files' own definitions shadow theirs. `rules check FILE` passes the
+   * shipped files here unless `--alone`.
+   */
+  readonly context?: readonly RuleSource[];
 }
 
 /** Everything `rules check` found. */
@@ -102,8 +109,18 @@ export function checkRules(
   sources: readonly RuleSource[],
   options: RulesCheckOptions = {},
 ): RulesCheckReport {
-  const { library, errors } = loadLibrary(sources);
-  const rules = library.rules.filter((r) => !options.filter || r.name.includes(options.filter));
+  const checked = new Set(sources.map((s) => s.file));
+  // A context file that is also checked is loaded once, as a checked file.
+  const context = (options.context ?? []).filter((s) => !checked.has(s.file));
+  const own = (file: string | undefined) => context.length === 0 || checked.has(file);
+  // Checked files first: their rules, rulesets and modes shadow the context's of the same name (the
+  // context's duplicates are errors in context files, which are not reported).
+  const loaded = loadLibrary([...sources, ...context]);
+  const errors = loaded.errors.filter((e) => own(e.span.file));
+  const library = { ...loaded.library, checks: loaded.library.checks.filter((c) => own(c.file)) };
+  const rules = library.rules.filter(
+    (r) => own(r.def.span?.file) && (!options.filter || r.name.includes(options.filter)),
+  );
   const soundness = rules.map((r) =>
     checkSoundness(r, { runs: options.runs, seed: options.seed, dtypes: options.dtypes }),
   );
@@ -130,7 +147,7 @@ export function checkRules(
     ...engineErrors,
     ...(options.skipGrowth ? [] : growthHazards({ ...library, rules })),
   ];
-  const checks = options.filter ? [] : runChecks(library, sources);
+  const checks = options.filter ? [] : runChecks(library, [...context, ...sources]);
   const ok =
     errors.length === 0 && soundness.every((s) => s.status !== 'unsound') && checks.every((c) => c.ok);
   return {
@@ -144,12 +161,19 @@ export function checkRules(
   };
 }
 
+/** Options of {@link formatRulesCheck}. */
+export interface FormatRulesCheckOptions {
+  /** Also print notes: shared left sides, unsafe rules, rules whose types differ on some inputs. */
+  readonly verbose?: boolean;
+}
+
 /**
- * The report for people: errors first, then unsound rules with counterexamples, warnings, and a summary.
+ * The report for people: errors first, then unsound rules with counterexamples, warnings (things to
+ * fix), notes with `verbose` (things that are so by design), and a summary.
  *
- * @example console.log(formatRulesCheck(checkRules(readRuleDir(SHIPPED_RULES_DIR))))
+ * @example console.log(formatRulesCheck(checkRules(readRuleDir(SHIPPED_RULES_DIR)), { verbose: true }))
  */
-export function formatRulesCheck(report: RulesCheckReport): string {
+export function formatRulesCheck(report: RulesCheckReport, options: FormatRulesCheckOptions = {}): string {
   const lines: string[] = [];
   for (const e of report.errors) lines.push(`error: ${e.message}`, '');
   for (const s of report.soundness) {
@@ -162,28 +186,38 @@ export function formatRulesCheck(report: RulesCheckReport): string {
   for (const c of report.checks) if (!c.ok && c.error) lines.push(`error: ${c.error.message}`, '');
   const untested = report.soundness.filter((s) => s.status === 'untested');
   for (const s of untested) lines.push(`warning: rule ${s.rule} not checked: ${s.note}`);
-  if (report.typeChanging.length)
-    lines.push(
-      `warning: right side changes dtype or shape on some inputs (the engine refuses those rewrites): ${report.typeChanging
-        .map((t) => t.rule)
-        .join(', ')}`,
-    );
-  for (const h of report.hazards) lines.push(`${h.kind === 'same-lhs' ? 'note' : 'warning'}: ${h.message}`);
-  const unsafe = report.soundness.filter((s) => s.unsafe).map((s) => s.rule);
-  if (unsafe.length)
-    lines.push(
-      `note: unsafe rules (ignore NaN, Inf and zero by design; checked on other values): ${unsafe.join(', ')}`,
-    );
+  for (const h of report.hazards) if (h.kind !== 'same-lhs') lines.push(`warning: ${h.message}`);
+  const notes = options.verbose ? rulesCheckNotes(report) : [];
+  lines.push(...notes.map((n) => `note: ${n}`));
   const sound = report.soundness.filter((s) => s.status === 'ok').length;
   const unsound = report.soundness.filter((s) => s.status === 'unsound').length;
   const passed = report.checks.filter((c) => c.ok).length;
+  const hidden = options.verbose ? 0 : rulesCheckNotes(report).length;
   lines.push(
     '',
     `${report.files.length} file${report.files.length === 1 ? '' : 's'}, ${report.soundness.length} rules: ` +
       `${sound} sound, ${unsound} unsound, ${untested.length} unchecked; ` +
-      `${passed}/${report.checks.length} checks passed; ${report.errors.length} error${report.errors.length === 1 ? '' : 's'}`,
+      `${passed}/${report.checks.length} checks passed; ${report.errors.length} error${report.errors.length === 1 ? '' : 's'}` +
+      (hidden ? ` (${hidden} note${hidden === 1 ? '' : 's'}: --verbose)` : ''),
   );
   return lines.join('\n');
+}
+
+/** What is so by design and worth knowing when writing rules, one sentence each. */
+function rulesCheckNotes(report: RulesCheckReport): string[] {
+  const notes = report.hazards.filter((h) => h.kind === 'same-lhs').map((h) => h.message);
+  if (report.typeChanging.length)
+    notes.push(
+      'these rules keep the value but not always the dtype or shape (an integer input to a float op, a ' +
+        'side broadcast against a constant); the engine compares the types of both sides at each rewrite ' +
+        `and declines those, so they apply only where the types agree: ${report.typeChanging.map((t) => t.rule).join(', ')}`,
+    );
+  const unsafe = report.soundness.filter((s) => s.unsafe).map((s) => s.rule);
+  if (unsafe.length)
+    notes.push(
+      `unsafe rules (equal on the reals, not at NaN, Inf or zero; checked on other values): ${unsafe.join(', ')}`,
+    );
+  return notes;
 }
 
 const indent = (text: string) =>

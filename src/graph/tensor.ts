@@ -105,8 +105,28 @@ export class Tensor {
     return build(0, 0, stridesOf(this.shape));
   }
 
-  /** A short printable form: `f32[2, 2] [[1, 2], [3, 4]]`. */
+  /**
+   * A printable form: dtype, shape and the values, with NaN, Inf, -Inf and -0 spelled out.
+   *
+   * @example
+   * String(Tensor.from([1, 2, 3, 4], [2, 2], 'f32')) // 'f32[2, 2] [[1, 2], [3, 4]]'
+   * String(Tensor.from([-0, NaN, -Infinity], [3], 'f64')) // 'f64[3] [-0, NaN, -Inf]'
+   */
   toString(): string {
-    return `${this.dtype}${formatShape(this.shape)} ${JSON.stringify(this.toArray())}`;
+    const show = (v: unknown): string =>
+      Array.isArray(v) ? `[${v.map(show).join(', ')}]` : typeof v === 'number' ? formatNumber(v) : String(v);
+    return `${this.dtype}${formatShape(this.shape)} ${show(this.toArray())}`;
   }
+}
+
+/**
+ * A number as Saturn prints values: NaN, Inf, -Inf and -0 spelled out, others as JavaScript writes them.
+ *
+ * @example [0.5, -0, Infinity, NaN].map(formatNumber) // ['0.5', '-0', 'Inf', 'NaN']
+ */
+export function formatNumber(v: number): string {
+  if (Object.is(v, -0)) return '-0';
+  if (v === Infinity) return 'Inf';
+  if (v === -Infinity) return '-Inf';
+  return String(v);
 }

@@ -74,8 +74,43 @@ export function defaultLibrary(): RuleLibrary {
   return shipped;
 }
 
+const withFiles = new Map<string, RuleLibrary>();
+
 /**
- * Loads rule files into one library. Rulesets, rules and modes of all files share one namespace.
+ * The shipped library with rule files of one's own loaded next to it, in one namespace: their rules may
+ * use the shipped rulesets (`[canonicalize]`) and modes, and their rules, rulesets and modes shadow
+ * shipped ones of the same name. Loaded once per set of file contents. Throws a
+ * `SaturnError` listing every error of the files (as `rules check` prints them).
+ *
+ * @example optimize(out, { library: libraryWithRules(['my.rules']) }) // what optimize(out, { rules: ['my.rules'] }) does
+ */
+export function libraryWithRules(files: readonly string[]): RuleLibrary {
+  const sources = files.map((file) => {
+    try {
+      return { text: readFileSync(file, 'utf8'), file };
+    } catch (e) {
+      throw new SaturnError(`cannot read rule file '${file}': ${(e as Error).message}`);
+    }
+  });
+  const key = JSON.stringify(sources);
+  let library = withFiles.get(key);
+  if (!library) {
+    // The files come first: their rules, rulesets and modes shadow shipped ones of the same name.
+    const loaded = loadLibrary([...sources, ...readRuleDir(SHIPPED_RULES_DIR)]);
+    const errors = loaded.errors.filter((e) => files.includes(e.span.file ?? ''));
+    if (errors.length)
+      throw new SaturnError(
+        `rule file errors (check them with 'saturn rules check ${files.join(' ')}'):\n${errors.map((e) => e.message).join('\n')}`,
+      );
+    library = loaded.library;
+    withFiles.set(key, library);
+  }
+  return library;
+}
+
+/**
+ * Loads rule files into one library. Rulesets, rules and modes of all files share one namespace; a
+ * ruleset declared twice keeps its first declaration, a rule or mode defined twice is an error.
  *
  * @example const { library, errors } = loadLibrary([{ text: 'rule r [x]: exp(log(?x)) => ?x', file: 'a.rules' }])
  */
@@ -88,9 +123,11 @@ export function loadLibrary(sources: readonly RuleSource[]): LoadResult {
     errors.push(...syntaxErrors);
   }
   const rulesets = new Map<string, { doc?: string; replacing: boolean }>();
+  // The first declaration of a name wins, so files given first shadow those after them.
   for (const { items } of parsed)
     for (const item of items)
-      if (item.kind === 'ruleset') rulesets.set(item.name.name, { doc: item.doc, replacing: item.replacing });
+      if (item.kind === 'ruleset' && !rulesets.has(item.name.name))
+        rulesets.set(item.name.name, { doc: item.doc, replacing: item.replacing });
 
   const rules: CompiledRule[] = [];
   const modes = new Map<string, ModeSpec>();
@@ -110,6 +147,7 @@ export function loadLibrary(sources: readonly RuleSource[]): LoadResult {
           const replaces = item.tags.some((t) => rulesets.get(t.name)?.replacing);
           rules.push(...compileItem(item, source, at, replaces));
         } else if (item.kind === 'mode') {
+          if (modes.has(item.name.name)) throw at(item.name.span, `duplicate mode name '${item.name.name}'`);
           modes.set(item.name.name, {
             name: item.name.name,
             phases: item.phases.map((p) => {
