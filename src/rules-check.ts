@@ -79,12 +79,12 @@ export interface RulesCheckOptions {
   /** Skip the growth probes (the slowest part). */
   readonly skipGrowth?: boolean;
   /**
-   * Files loaded with the checked ones but not checked themselves: their rulesets, modes and rules are
-   * in scope (so a file of one's own can tag rules `[canonicalize]` and run `check` lines under the
-   * shipped modes); the checked files' own definitions shadow theirs. `rules check FILE` passes the
-   * shipped files here unless `--alone`.
+   * A library the files are loaded on top of, not checked itself: its rulesets, modes and rules are in
+   * scope (so a file of one's own can tag rules `[canonicalize]` and run `check` lines under the shipped
+   * modes), and the files' own definitions shadow its. `rules check FILE` passes the shipped library
+   * here unless `--alone`.
    */
-  readonly context?: readonly RuleSource[];
+  readonly base?: RuleLibrary;
 }
 
 /** Everything `rules check` found. */
@@ -109,17 +109,11 @@ export function checkRules(
   sources: readonly RuleSource[],
   options: RulesCheckOptions = {},
 ): RulesCheckReport {
-  const checked = new Set(sources.map((s) => s.file));
-  // A context file that is also checked is loaded once, as a checked file.
-  const context = (options.context ?? []).filter((s) => !checked.has(s.file));
-  const own = (file: string | undefined) => context.length === 0 || checked.has(file);
-  // Checked files first: their rules, rulesets and modes shadow the context's of the same name (the
-  // context's duplicates are errors in context files, which are not reported).
-  const loaded = loadLibrary([...sources, ...context]);
-  const errors = loaded.errors.filter((e) => own(e.span.file));
-  const library = { ...loaded.library, checks: loaded.library.checks.filter((c) => own(c.file)) };
+  const { library, errors } = loadLibrary(sources, options.base);
+  const inBase = new Set<unknown>([...(options.base?.rules ?? []), ...(options.base?.checks ?? [])]);
+  const own = { ...library, checks: library.checks.filter((c) => !inBase.has(c)) };
   const rules = library.rules.filter(
-    (r) => own(r.def.span?.file) && (!options.filter || r.name.includes(options.filter)),
+    (r) => !inBase.has(r) && (!options.filter || r.name.includes(options.filter)),
   );
   const soundness = rules.map((r) =>
     checkSoundness(r, { runs: options.runs, seed: options.seed, dtypes: options.dtypes }),
@@ -145,9 +139,9 @@ export function checkRules(
     ...sameLeftSides(rules),
     ...neverFires,
     ...engineErrors,
-    ...(options.skipGrowth ? [] : growthHazards({ ...library, rules })),
+    ...(options.skipGrowth ? [] : growthHazards({ ...own, rules })),
   ];
-  const checks = options.filter ? [] : runChecks(library, [...context, ...sources]);
+  const checks = options.filter ? [] : runChecks(own, sources);
   const ok =
     errors.length === 0 && soundness.every((s) => s.status !== 'unsound') && checks.every((c) => c.ok);
   return {

@@ -4,13 +4,20 @@
  * lines, and exits 1 on any error, unsound rule or failed check. With `--expr`, a playground: optimize
  * one expression and show what the rules did (`--explain`, `--dot FILE`, `--svg FILE`).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseDType } from '../graph/dtype.js';
 import { parseExpr } from '../graph/syntax/index.js';
 import { formatPlayground, playground } from '../playground.js';
 import { checkRules, formatRulesCheck } from '../rules-check.js';
-import { loadLibrary, readRuleDir, type RuleSource, SHIPPED_RULES_DIR } from '../rules/load.js';
+import type { RuleLibrary } from '../rules/library.js';
+import {
+  defaultLibrary,
+  loadLibrary,
+  readRuleDir,
+  type RuleSource,
+  SHIPPED_RULES_DIR,
+} from '../rules/load.js';
 import { formatCounterexample } from '../rules/soundness.js';
 import { parseCommandArgs } from './args.js';
 import {
@@ -29,12 +36,15 @@ import { parseVars } from './vars.js';
 const nonNegativeInt = (flag: string, text: string | undefined, fallback: number): number =>
   text === undefined ? fallback : integerOption(flag, text, 0);
 
-/** The files to check, and the shipped files loaded beside them (unless alone or checking the shipped ones). */
+/**
+ * The files to check (the shipped ones by default), and the library they are loaded on top of: the
+ * shipped one for files of one's own, unless alone.
+ */
 function readSources(
   files: readonly string[],
   alone: boolean,
-): { sources: RuleSource[]; context: RuleSource[] } {
-  if (files.length === 0) return { sources: readRuleDir(SHIPPED_RULES_DIR), context: [] };
+): { sources: RuleSource[]; base?: RuleLibrary } {
+  if (files.length === 0) return { sources: readRuleDir(SHIPPED_RULES_DIR) };
   const sources = files.map((file) => {
     try {
       return { text: readFileSync(file, 'utf8'), file };
@@ -42,10 +52,10 @@ function readSources(
       throw new UsageError(`cannot read rule file '${file}'`);
     }
   });
-  const shipped = readRuleDir(SHIPPED_RULES_DIR);
-  // A shipped file named on the command line is checked, not loaded twice.
-  const named = new Set(files.map((f) => resolve(f)));
-  return { sources, context: alone ? [] : shipped.filter((s) => !named.has(resolve(s.file!))) };
+  // A shipped file is checked as part of the shipped library: alone, not on top of itself.
+  const shipped = new Set(readdirSync(SHIPPED_RULES_DIR).map((f) => resolve(SHIPPED_RULES_DIR, f)));
+  const ownFiles = files.some((f) => !shipped.has(resolve(f)));
+  return { sources, base: alone || !ownFiles ? undefined : defaultLibrary() };
 }
 
 /** Renders Graphviz source to SVG with Graphviz compiled to WebAssembly. */
@@ -115,11 +125,11 @@ export const rulesCommand: Command = {
     const args = parseCommandArgs(OPTIONS, argv, 'rules');
     const [sub, ...files] = args.positionals;
     if (sub !== 'check') throw new UsageError(`rules: expected 'check', got ${sub ? `'${sub}'` : 'nothing'}`);
-    const { sources, context } = readSources(files, args.flag('alone'));
+    const { sources, base } = readSources(files, args.flag('alone'));
 
     const exprText = args.string('expr');
     if (exprText !== undefined) {
-      const { library, errors } = loadLibrary([...context, ...sources]);
+      const { library, errors } = loadLibrary(sources, base);
       if (errors.length) throw errors[0];
       const vars = parseVars(args.strings('var'));
       const expr = parseExpr(exprText, { vars: vars.nodes });
@@ -152,7 +162,7 @@ export const rulesCommand: Command = {
       filter: args.string('filter'),
       dtypes: args.string('dtypes') === undefined ? undefined : args.strings('dtypes', true).map(parseDType),
       skipGrowth: args.flag('no-growth'),
-      context,
+      base,
     });
     const json = {
       ok: report.ok,
