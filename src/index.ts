@@ -26,6 +26,7 @@ export {
   type PhaseReport,
 } from './optimize.js';
 export { formatReport } from './report.js';
+export { type DotOptions, egraphToDot } from './rules/dot.js';
 export type { CheckSpec, ModeSpec, PhaseLimits, PhaseSpec, RuleLibrary } from './rules/library.js';
 export {
   defaultLibrary,

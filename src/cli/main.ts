@@ -5,6 +5,7 @@
 
 import { SaturnError } from '../graph/errors.js';
 import { checkEquivalenceCommand } from './check-equivalence.js';
+import { drawCommand } from './draw.js';
 import { evalCommand } from './eval.js';
 import { gradCommand } from './grad.js';
 import { optimizeCommand } from './optimize.js';
@@ -18,6 +19,7 @@ const COMMANDS: readonly Command[] = [
   optimizeCommand,
   checkEquivalenceCommand,
   rulesCommand,
+  drawCommand,
 ];
 
 function help(): string {

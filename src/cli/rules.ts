@@ -20,6 +20,7 @@ import {
 } from '../rules/load.js';
 import { formatCounterexample } from '../rules/soundness.js';
 import { parseCommandArgs } from './args.js';
+import { renderSvg } from './svg.js';
 import {
   EXCLUDE_OPTION,
   INCLUDE_OPTION,
@@ -56,12 +57,6 @@ function readSources(
   const shipped = new Set(readdirSync(SHIPPED_RULES_DIR).map((f) => resolve(SHIPPED_RULES_DIR, f)));
   const ownFiles = files.some((f) => !shipped.has(resolve(f)));
   return { sources, base: alone || !ownFiles ? undefined : defaultLibrary() };
-}
-
-/** Renders Graphviz source to SVG with Graphviz compiled to WebAssembly. */
-async function renderSvg(dot: string): Promise<string> {
-  const { instance } = await import('@viz-js/viz');
-  return (await instance()).renderString(dot, { format: 'svg' });
 }
 
 const OPTIONS = {

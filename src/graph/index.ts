@@ -12,6 +12,8 @@ export {
   SourceError,
   type SourceSpan,
 } from './errors.js';
+export { debugprint } from './debugprint.js';
+export { toDot, type ToDotOptions } from './dot.js';
 export { fitTo, grad } from './grad.js';
 export { evaluate, type InputValue, type InputValues } from './interpret.js';
 export { Node, type ReduceOptions } from './node.js';

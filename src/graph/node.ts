@@ -1,12 +1,24 @@
 import { apply, type TensorLike } from './apply.js';
 import type { DType } from './dtype.js';
 import type { Attrs } from './op-def.js';
-import type { Shape } from './shape.js';
+import { formatShape, type Shape } from './shape.js';
 
 /** Options of reductions: the axes to reduce (all when omitted) and whether to keep them as size 1. */
 export interface ReduceOptions {
   readonly axis?: number | readonly number[] | null;
   readonly keepdims?: boolean;
+}
+
+/** How nodes print: the syntax module, which imports this one, installs `formatExpr` when it loads. */
+let printer: (node: Node) => string = (node) => `${node.op}#${node.id}`;
+
+/**
+ * Sets how `String(node)` and `console.log(node)` print a node. Called by the syntax module.
+ *
+ * @example setNodePrinter(formatExpr)
+ */
+export function setNodePrinter(print: (node: Node) => string): void {
+  printer = print;
 }
 
 /**
@@ -109,7 +121,25 @@ export class Node {
     return apply('cast', [this], { dtype });
   }
 
+  /**
+   * The expression in infix notation, as `formatExpr` prints it (shared subexpressions repeated), once
+   * the syntax module has loaded (importing `saturn` loads it); `op#id` before.
+   *
+   * @example String(T.exp(T.vector('x')).add(1)) // 'exp(x) + 1'
+   */
   toString(): string {
-    return `Node(${this.op}#${this.id})`;
+    return printer(this);
+  }
+
+  /**
+   * What `console.log` and `util.inspect` show in Node.js: dtype, shape and the expression, cut after
+   * 200 characters. A symbol from the global registry, so nothing Node-specific is imported.
+   *
+   * @example util.inspect(T.exp(T.vector('x', 'f64', 'n'))) // 'Node<f64[n]> exp(x)'
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const text = printer(this);
+    const cut = text.length > 200 ? `${text.slice(0, 200)}… (${text.length} characters)` : text;
+    return `Node<${this.dtype}${this.shape.length ? formatShape(this.shape) : ''}> ${cut}`;
   }
 }

@@ -114,7 +114,7 @@ export class Tensor {
    */
   toString(): string {
     const show = (v: unknown): string =>
-      Array.isArray(v) ? `[${v.map(show).join(', ')}]` : typeof v === 'number' ? formatNumber(v) : String(v);
+      Array.isArray(v) ? `[${v.map(show).join(', ')}]` : typeof v === 'number' ? formatValue(v) : String(v);
     return `${this.dtype}${formatShape(this.shape)} ${show(this.toArray())}`;
   }
 }
@@ -122,9 +122,9 @@ export class Tensor {
 /**
  * A number as Saturn prints values: NaN, Inf, -Inf and -0 spelled out, others as JavaScript writes them.
  *
- * @example [0.5, -0, Infinity, NaN].map(formatNumber) // ['0.5', '-0', 'Inf', 'NaN']
+ * @example [0.5, -0, Infinity, NaN].map(formatValue) // ['0.5', '-0', 'Inf', 'NaN']
  */
-export function formatNumber(v: number): string {
+export function formatValue(v: number): string {
   if (Object.is(v, -0)) return '-0';
   if (v === Infinity) return 'Inf';
   if (v === -Infinity) return '-Inf';

@@ -24,7 +24,7 @@ import { evaluate, type InputValues } from '../graph/interpret.js';
 import type { Node } from '../graph/node.js';
 import { formatShape } from '../graph/shape.js';
 import { formatDecls, formatExpr } from '../graph/syntax/index.js';
-import { formatNumber, type Tensor } from '../graph/tensor.js';
+import { formatValue, type Tensor } from '../graph/tensor.js';
 import { graphInputs, topoSort } from '../graph/topo.js';
 import { optimizedBy, stabilizedBy, unsafeRulesFired } from '../provenance.js';
 import { type Domains, randomInputs, valuesFor } from './inputs.js';
@@ -263,9 +263,9 @@ function unsafeNote(
     const values = t.size === size ? [t.data[m.index]] : Array.from(t.data);
     const edges = values.filter((v) => v === 0 || !Number.isFinite(v));
     return t.size === size
-      ? [`${name} = ${formatNumber(values[0])}`]
+      ? [`${name} = ${formatValue(values[0])}`]
       : edges.length
-        ? [`${name} ∋ ${edges.map(formatNumber).join(', ')}`]
+        ? [`${name} ∋ ${edges.map(formatValue).join(', ')}`]
         : [];
   });
   const edge =
@@ -275,7 +275,7 @@ function unsafeNote(
   if (!edge) return undefined;
   const which = rules.map((r) => `${r} [unsafe]`).join(', ');
   return (
-    `equal on the reals; differs at ${at.join(', ') || 'these inputs'} (${formatNumber(m.expected)} vs ${formatNumber(m.actual)}) ` +
+    `equal on the reals; differs at ${at.join(', ') || 'these inputs'} (${formatValue(m.expected)} vs ${formatValue(m.actual)}) ` +
     `because rule${rules.length > 1 ? 's' : ''} ${which} fired; exclude 'unsafe' to keep IEEE semantics ` +
     `(optimize(g, { exclude: ['unsafe'] }), saturn … --exclude unsafe)`
   );
@@ -360,7 +360,7 @@ function compareStabilized(
  * @example showTensor(Tensor.from([1, NaN], [2], 'f64')) // 'f64[2] 1, NaN'
  */
 export function showTensor(t: Tensor): string {
-  const items = Array.from(t.data.subarray(0, 64), formatNumber);
+  const items = Array.from(t.data.subarray(0, 64), formatValue);
   const more = t.data.length > 64 ? `, … (${t.data.length} elements)` : '';
   return `${t.dtype}${formatShape(t.shape)} ${items.join(', ')}${more}`;
 }
