@@ -142,11 +142,11 @@ export function countOps(outputs: readonly Node[]): number {
 }
 
 /**
- * Optimizes a graph with a rule library.
+ * Optimizes a graph with a rule library (the shipped one unless `library` or `rules` say otherwise).
  *
  * @example
  * const x = T.vector('x');
- * const { outputs, report } = optimize([T.log(T.add(1, T.exp(x)))], { library });
+ * const { outputs, report } = optimize([T.log(T.add(1, T.exp(x)))]);
  * formatExpr(outputs[0]) // 'softplus(x)'
  */
 export function optimize(outputs: Node | readonly Node[], options: OptimizeOptions = {}): OptimizeResult {

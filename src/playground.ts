@@ -117,7 +117,7 @@ export function playground(expr: Node, options: PlaygroundOptions): PlaygroundRe
 /**
  * The playground's result for people.
  *
- * @example formatPlayground(playground(expr, { library })) // 'input   log(1 + exp(x))\noutput  softplus(x)\n…'
+ * @example formatPlayground(playground(expr, { library: defaultLibrary() })) // 'input   log(1 + exp(x))\noutput  softplus(x)\n…'
  */
 export function formatPlayground(r: PlaygroundResult): string {
   const lines = [

@@ -24,7 +24,9 @@ export function recordOptimized(outputs: readonly Node[], provenance: Provenance
 /**
  * The optimize call that returned this output node, if any.
  *
- * @example optimizedBy(optimize([T.log(T.add(1, T.exp(x)))]).outputs[0])?.report.stabilized // true
+ * @example
+ * const x = T.vector('x');
+ * optimizedBy(optimize([T.log(T.add(1, T.exp(x)))]).outputs[0])?.report.stabilized // true
  */
 export function optimizedBy(node: Node): Provenance | undefined {
   return producedBy.get(node);
@@ -34,7 +36,9 @@ export function optimizedBy(node: Node): Provenance | undefined {
  * True when a rule of a replacing ruleset (`stabilize`) fired: the result may then be finite where the
  * input overflows, by design.
  *
- * @example stabilizedBy(defaultLibrary(), optimize([T.log(T.add(1, T.exp(x)))]).report) // true
+ * @example
+ * const x = T.vector('x');
+ * stabilizedBy(defaultLibrary(), optimize([T.log(T.add(1, T.exp(x)))]).report) // true
  */
 export function stabilizedBy(library: RuleLibrary, report: OptimizeReport): boolean {
   return Object.keys(report.rules).some((name) => {
@@ -46,7 +50,9 @@ export function stabilizedBy(library: RuleLibrary, report: OptimizeReport): bool
 /**
  * The rules tagged `unsafe` (equal on the reals, not at NaN, Inf or zero) that fired in an optimize call.
  *
- * @example unsafeRulesFired(optimizedBy(optimize([T.div(x, x)]).outputs[0])!) // ['div-self-any']
+ * @example
+ * const x = T.vector('x');
+ * unsafeRulesFired(optimizedBy(optimize([T.div(x, x)]).outputs[0])!) // ['div-self-any']
  */
 export function unsafeRulesFired(p: Provenance): string[] {
   return Object.keys(p.report.rules).filter((name) =>

@@ -4,7 +4,7 @@ import type { OptimizeReport } from './optimize.js';
 /**
  * A readable optimization report: nodes and cost before and after, rules fired, phases and times.
  *
- * @example console.log(formatReport(optimize(outputs, { library }).report))
+ * @example console.log(formatReport(optimize(outputs).report))
  */
 export function formatReport(report: OptimizeReport): string {
   const ms = (v: number) => `${v.toFixed(1)} ms`;

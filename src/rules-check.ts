@@ -103,7 +103,7 @@ export interface RulesCheckReport {
 /**
  * Loads rule files and checks everything about them.
  *
- * @example checkRules(readRuleDir(SHIPPED_RULES_DIR), { runs: 20 }).ok // true
+ * @example checkRules([{ text: 'ruleset r\nrule a [r]: exp(log(?x)) => ?x when positive(?x)', file: 'a.rules' }], { runs: 20 }).ok // true
  */
 export function checkRules(
   sources: readonly RuleSource[],
