@@ -86,6 +86,39 @@ export class Node {
   tanh(): Node {
     return apply('tanh', [this]);
   }
+  abs(): Node {
+    return apply('abs', [this]);
+  }
+  relu(): Node {
+    return apply('relu', [this]);
+  }
+  softplus(): Node {
+    return apply('softplus', [this]);
+  }
+  log1p(): Node {
+    return apply('log1p', [this]);
+  }
+  expm1(): Node {
+    return apply('expm1', [this]);
+  }
+  sin(): Node {
+    return apply('sin', [this]);
+  }
+  cos(): Node {
+    return apply('cos', [this]);
+  }
+  sqr(): Node {
+    return apply('sqr', [this]);
+  }
+  reciprocal(): Node {
+    return apply('reciprocal', [this]);
+  }
+  maximum(other: TensorLike): Node {
+    return apply('maximum', [this, other]);
+  }
+  minimum(other: TensorLike): Node {
+    return apply('minimum', [this, other]);
+  }
   lt(other: TensorLike): Node {
     return apply('lt', [this, other]);
   }
@@ -103,6 +136,16 @@ export class Node {
   }
   max(options: ReduceOptions = {}): Node {
     return apply('max', [this], { ...options });
+  }
+  min(options: ReduceOptions = {}): Node {
+    return apply('min', [this], { ...options });
+  }
+  prod(options: ReduceOptions = {}): Node {
+    return apply('prod', [this], { ...options });
+  }
+  /** softmax along `axis` (default the last). */
+  softmax(options: { readonly axis?: number } = {}): Node {
+    return apply('softmax', [this], { axis: options.axis ?? -1 });
   }
   dot(other: TensorLike): Node {
     return apply('dot', [this, other]);
