@@ -100,7 +100,11 @@ export const optimizeCommand: Command = {
     const text = [
       ...optimized.map((o, i) => `${names[i].padEnd(8)} ${formatExpr(o)}`),
       '',
-      formatReport(report),
+      formatReport(report, {
+        path: explanations && [
+          ...new Set(explanations.flatMap((steps) => steps.flatMap((st) => st.rule ?? []))),
+        ],
+      }),
       ...(explanations ?? []).flatMap((steps, i) => [
         '',
         `explanation of ${names[i]}:`,

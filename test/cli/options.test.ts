@@ -156,3 +156,21 @@ describe('special values in and out', () => {
     expect(JSON.parse(r.out).gradients[0].value).toEqual(['Infinity', 0.25]);
   });
 });
+
+describe('the optimize report', () => {
+  it('lists the rules on the path first, exploration after, says what the cost is, and explains in infix', async () => {
+    const r = await run('optimize', 'log(1 + exp(x)) * 1', '--var', 'x:f32[n]', '--explain');
+    expect(r.code).toBe(0);
+    const lines = r.out.split('\n');
+    const path = lines.findIndex((l) => l.startsWith('path     '));
+    const explored = lines.findIndex((l) => l.startsWith('explored '));
+    expect(path).toBeGreaterThan(0);
+    expect(explored).toBeGreaterThan(path);
+    expect(lines[path]).toBe('path     mul-one, softplus');
+    expect(r.out).toMatch(
+      /cost {5}\S+ -> \S+ {2}\(estimated work in the cost model's units, at the sizes declared; a symbolic dim counts as 256\)/,
+    );
+    expect(r.out).toContain('  = softplus(x)    [softplus]');
+    expect(r.out).not.toContain('(log ');
+  });
+});
