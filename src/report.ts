@@ -1,4 +1,5 @@
 /** Reports for people: the optimizer's report as aligned text. */
+import type { StopReason } from './egraph/run.js';
 import type { OptimizeReport } from './optimize.js';
 
 /** What {@link formatReport} may add to the report. */
@@ -30,7 +31,7 @@ export function formatReport(report: OptimizeReport, options: FormatReportOption
         : ''),
     ...report.phases.map(
       (p) =>
-        `phase    ${p.name}: ${p.stopReason.kind} after ${p.iterations} iterations, ${p.enodes} e-nodes, ${ms(p.ms)}`,
+        `phase    ${p.name}: ${formatStopReason(p.stopReason)} after ${p.iterations} iterations, ${p.enodes} e-nodes, ${ms(p.ms)}`,
     ),
     `time     build ${ms(report.ms.build)}, saturate ${ms(report.ms.saturate)}, extract ${ms(report.ms.extract)}, total ${ms(report.ms.total)}`,
   ].join('\n');
@@ -38,3 +39,17 @@ export function formatReport(report: OptimizeReport, options: FormatReportOption
 
 /** The size the cost models assume for a symbolic dim (tensor-cost.ts's default). */
 const SYMBOLIC_DIM_SIZE = 256;
+
+/**
+ * Why a phase stopped, in words: `saturated`, `nodeLimit 10000 (grew most: distribute +35, …)`. A
+ * phase's `stopReason` is an object (`${phase.stopReason}` prints [object Object]); print it with this.
+ *
+ * @example formatStopReason({ kind: 'saturated' }) // 'saturated'
+ * @example formatStopReason({ kind: 'nodeLimit', limit: 100, topRules: [{ rule: 'comm', enodes: 40 }] }) // 'nodeLimit 100 (grew most: comm +40)'
+ */
+export function formatStopReason(reason: StopReason): string {
+  if (reason.kind === 'saturated' || reason.kind === 'goalReached') return reason.kind;
+  const limit = reason.kind === 'timeLimit' ? `${reason.limitMs} ms` : String(reason.limit);
+  const top = reason.topRules.slice(0, 3).map((g) => `${g.rule} +${g.enodes}`);
+  return `${reason.kind} ${limit}${top.length ? ` (grew most: ${top.join(', ')})` : ''}`;
+}
