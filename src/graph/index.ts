@@ -40,6 +40,6 @@ export {
   shapesEqual,
   unifyDims,
 } from './shape.js';
-export { Tensor, type TypedArray } from './tensor.js';
+export { Tensor, type TypedArray, type TypedArrayOfDType } from './tensor.js';
 export { graphInputs, topoSort } from './topo.js';
 export * from './syntax/index.js';

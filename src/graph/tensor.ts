@@ -5,6 +5,15 @@ import { formatShape, sizeOf, stridesOf } from './shape.js';
 /** Typed arrays a user may hand to Saturn or get back. */
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array | BigInt64Array;
 
+/** The typed array of a dtype: what `toTypedArray()` returns for a tensor of that dtype. */
+export interface TypedArrayOfDType {
+  f32: Float32Array;
+  f64: Float64Array;
+  i32: Int32Array;
+  i64: BigInt64Array;
+  bool: Uint8Array;
+}
+
 /**
  * A concrete tensor value: dtype, concrete shape, and the elements in row-major order held as float64
  * (already rounded to the dtype). This is the value type of the reference interpreter and of constants.
@@ -13,19 +22,19 @@ export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array |
  * const t = Tensor.from([1, 2, 3, 4], [2, 2], 'f32');
  * t.get([1, 0]) // 3
  */
-export class Tensor {
+export class Tensor<D extends DType = DType> {
   private constructor(
-    readonly dtype: DType,
+    readonly dtype: D,
     readonly shape: readonly number[],
     readonly data: Float64Array,
   ) {}
 
   /** Builds a tensor, rounding each value to `dtype`. `data` may be a number (a scalar) or any array. */
-  static from(
+  static from<D extends DType>(
     data: number | ArrayLike<number> | BigInt64Array,
     shape: readonly number[],
-    dtype: DType,
-  ): Tensor {
+    dtype: D,
+  ): Tensor<D> {
     const n = sizeOf(shape);
     const values = new Float64Array(n);
     if (typeof data === 'number') {
@@ -77,20 +86,28 @@ export class Tensor {
     return this.data[0];
   }
 
-  /** The elements as the typed array that matches the dtype (Uint8Array for bool, BigInt64Array for i64). */
-  toTypedArray(): TypedArray {
-    switch (this.dtype) {
-      case 'f32':
-        return Float32Array.from(this.data);
-      case 'f64':
-        return Float64Array.from(this.data);
-      case 'i32':
-        return Int32Array.from(this.data);
-      case 'i64':
-        return BigInt64Array.from(Array.from(this.data, (v) => BigInt(v)));
-      case 'bool':
-        return Uint8Array.from(this.data);
-    }
+  /**
+   * The elements as the typed array that matches the dtype (Uint8Array for bool, BigInt64Array for
+   * i64), typed by the dtype when it is known: `Tensor.from(v, [3], 'f32').toTypedArray()` is a
+   * Float32Array to the compiler too.
+   *
+   * @example
+   * const a = Tensor.from([1, 2], [2], 'i32').toTypedArray(); // an Int32Array to the compiler too
+   * a instanceof Int32Array // true
+   */
+  toTypedArray(): TypedArrayOfDType[D] {
+    const dtype: DType = this.dtype;
+    const out: TypedArray =
+      dtype === 'f32'
+        ? Float32Array.from(this.data)
+        : dtype === 'f64'
+          ? Float64Array.from(this.data)
+          : dtype === 'i32'
+            ? Int32Array.from(this.data)
+            : dtype === 'i64'
+              ? BigInt64Array.from(Array.from(this.data, (v) => BigInt(v)))
+              : Uint8Array.from(this.data);
+    return out as TypedArrayOfDType[D];
   }
 
   /** Nested arrays, handy for printing and tests. */

@@ -38,3 +38,15 @@ describe('Tensor.toString', () => {
     expect(String(Tensor.from([1, 0], [2], 'bool'))).toBe('bool[2] [true, false]');
   });
 });
+
+describe('Tensor.toTypedArray', () => {
+  it('returns the typed array of the dtype, typed by it', () => {
+    const f32: Float32Array = Tensor.from([1.5, 2], [2], 'f32').toTypedArray();
+    const i64: BigInt64Array = Tensor.from([3], [1], 'i64').toTypedArray();
+    const bool: Uint8Array = Tensor.from([1, 0], [2], 'bool').toTypedArray();
+    expect(f32).toBeInstanceOf(Float32Array);
+    expect(Array.from(f32)).toEqual([1.5, 2]);
+    expect(i64).toEqual(BigInt64Array.from([3n]));
+    expect(Array.from(bool)).toEqual([1, 0]);
+  });
+});
