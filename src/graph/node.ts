@@ -10,7 +10,7 @@ export interface ReduceOptions {
 }
 
 /** How nodes print: the syntax module, which imports this one, installs `formatExpr` when it loads. */
-let printer: (node: Node) => string = (node) => `${node.op}#${node.id}`;
+let printer: (node: Node) => string = (node) => `Node(${node.op}#${node.id})`;
 
 /**
  * Sets how `String(node)` and `console.log(node)` print a node. Called by the syntax module.
@@ -166,7 +166,7 @@ export class Node {
 
   /**
    * The expression in infix notation, as `formatExpr` prints it (shared subexpressions repeated), once
-   * the syntax module has loaded (importing `saturn` loads it); `op#id` before.
+   * the syntax module has loaded (importing `saturn` loads it); `Node(op#id)` before.
    *
    * @example String(T.exp(T.vector('x')).add(1)) // 'exp(x) + 1'
    */

@@ -57,6 +57,9 @@ const SCOPE: Record<string, unknown> = { ...testing, ...saturn, console };
 function claim(comment: string): { value: unknown } | undefined {
   const text = comment.trim();
   if (/…|e\.g\.|\.\.\.|^throws|^passes|^\w+ \w+ \w+/.test(text)) return undefined;
+  // `Float32Array [1, 2]`, as Node prints typed arrays.
+  const typed = /^(Float32Array|Float64Array|Int32Array|Uint8Array|BigInt64Array) (\[.*\])$/.exec(text);
+  if (typed) return { value: { typedArray: typed[1], values: JSON.parse(typed[2]) as unknown } };
   try {
     return { value: new Function(`return (${text});`)() };
   } catch {
@@ -115,6 +118,10 @@ async function run(
 
 /** What a claimed value is compared as: strings with String(), the rest structurally. */
 function comparable(expected: unknown, got: unknown): unknown {
+  if (expected && typeof expected === 'object' && 'typedArray' in expected)
+    return ArrayBuffer.isView(got)
+      ? { typedArray: got.constructor.name, values: Array.from(got as unknown as ArrayLike<number>, Number) }
+      : got;
   if (typeof expected === 'string') return String(got);
   if (got && typeof got === 'object' && 'toArray' in got && typeof got.toArray === 'function')
     return got.toArray();
