@@ -10,11 +10,13 @@ import { evalCommand } from './eval.js';
 import { gradCommand } from './grad.js';
 import { optimizeCommand } from './optimize.js';
 import { rulesCommand } from './rules.js';
+import { runCommand } from './run.js';
 import { type Command, UsageError } from './usage.js';
 import { formatOptions } from './args.js';
 
 const COMMANDS: readonly Command[] = [
   evalCommand,
+  runCommand,
   gradCommand,
   optimizeCommand,
   checkEquivalenceCommand,

@@ -6,6 +6,7 @@ import { apply, constant as constantNode, type TensorLike } from './apply.js';
 import { type DType, parseDType } from './dtype.js';
 import { OpError } from './errors.js';
 import type { Node, ReduceOptions } from './node.js';
+import { shared } from './shared.js';
 import { BINARY_NAMES, UNARY_NAMES } from './ops/elementwise.js';
 import { checkDim, type Dim, isUnknownDim, type Shape } from './shape.js';
 import { Tensor, type TypedArray } from './tensor.js';
@@ -140,6 +141,8 @@ export const T = {
   matrix: (name: string, dtype: DType | string = DEFAULT_FLOAT, shape: readonly Dim[] = ['?', '?']) =>
     tensor(name, dtype, shape),
   constant,
+  /** A shared variable (a parameter of compiled functions) with its initial value; see `shared`. */
+  shared,
   /** Applies any op of the table by name. */
   apply: (op: string, args: readonly TensorLike[], attrs: Record<string, unknown> = {}) =>
     apply(op, args, attrs),

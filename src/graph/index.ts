@@ -40,6 +40,7 @@ export {
   shapesEqual,
   unifyDims,
 } from './shape.js';
-export { Tensor, type TypedArray, type TypedArrayOfDType } from './tensor.js';
+export { isShared, shared, type SharedValue, sharedValue } from './shared.js';
+export { Tensor, TYPED_ARRAY_OF, type TypedArray, type TypedArrayOfDType } from './tensor.js';
 export { graphInputs, topoSort } from './topo.js';
 export * from './syntax/index.js';

@@ -5,6 +5,15 @@ import { formatShape, sizeOf, stridesOf } from './shape.js';
 /** Typed arrays a user may hand to Saturn or get back. */
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array | BigInt64Array;
 
+/** The typed array that holds each dtype's elements. */
+export const TYPED_ARRAY_OF = {
+  f32: Float32Array,
+  f64: Float64Array,
+  i32: Int32Array,
+  i64: BigInt64Array,
+  bool: Uint8Array,
+} as const satisfies Record<DType, new (length: number) => TypedArray>;
+
 /** The typed array of a dtype: what `toTypedArray()` returns for a tensor of that dtype. */
 export interface TypedArrayOfDType {
   f32: Float32Array;
@@ -26,8 +35,18 @@ export class Tensor<D extends DType = DType> {
   private constructor(
     readonly dtype: D,
     readonly shape: readonly number[],
-    readonly data: Float64Array,
+    private values: Float64Array | undefined,
+    /** The dtype's typed array, when the tensor came from a runtime (converted to float64 on demand). */
+    private typed?: TypedArray,
   ) {}
+
+  /** The elements in row-major order as float64, already rounded to the dtype. */
+  get data(): Float64Array {
+    // A tensor from a compiled function holds its executor's typed array; most callers read that
+    // through `array` and never pay for the float64 copy.
+    this.values ??= Float64Array.from(this.typed as ArrayLike<number>, Number);
+    return this.values;
+  }
 
   /** Builds a tensor, rounding each value to `dtype`. `data` may be a number (a scalar) or any array. */
   static from<D extends DType>(
@@ -51,6 +70,28 @@ export class Tensor<D extends DType = DType> {
   /** Wraps float64 values already rounded to the dtype, without copying. Internal fast path. */
   static wrap(data: Float64Array, shape: readonly number[], dtype: DType): Tensor {
     return new Tensor(dtype, shape, data);
+  }
+
+  /**
+   * Wraps a typed array of the dtype's element type (Float32Array for f32, Uint8Array for bool, …)
+   * without copying: what compiled functions return. The array must not be changed afterwards.
+   *
+   * @example Tensor.fromTypedArray(new Float32Array([1, 2]), [2], 'f32').array // Float32Array [1, 2]
+   */
+  static fromTypedArray(array: TypedArray, shape: readonly number[], dtype: DType): Tensor {
+    const expected = TYPED_ARRAY_OF[dtype];
+    if (!(array instanceof expected))
+      throw new InputError(`a ${dtype} tensor needs a ${expected.name}, got a ${array.constructor.name}`);
+    if (array.length !== sizeOf(shape))
+      throw new InputError(
+        `${array.length} values given for shape ${formatShape(shape)} (${sizeOf(shape)} elements)`,
+      );
+    return new Tensor(dtype, [...shape], undefined, array);
+  }
+
+  /** A tensor of zeros. @example Tensor.zeros([2], 'f32').toArray() // [0, 0] */
+  static zeros(shape: readonly number[], dtype: DType = 'f64'): Tensor {
+    return new Tensor(dtype, [...shape], new Float64Array(sizeOf(shape)));
   }
 
   /** A tensor of `shape` filled with `value`. */
@@ -87,6 +128,15 @@ export class Tensor<D extends DType = DType> {
   }
 
   /**
+   * The elements as the dtype's typed array, shared with the tensor (do not modify it): free for the
+   * outputs of compiled functions, made once from `data` otherwise. `toTypedArray()` gives a copy.
+   */
+  get array(): TypedArrayOfDType[D] {
+    this.typed ??= this.toTypedArray();
+    return this.typed as TypedArrayOfDType[D];
+  }
+
+  /**
    * The elements as the typed array that matches the dtype (Uint8Array for bool, BigInt64Array for
    * i64), typed by the dtype when it is known: `Tensor.from(v, [3], 'f32').toTypedArray()` is a
    * Float32Array to the compiler too.
@@ -96,6 +146,7 @@ export class Tensor<D extends DType = DType> {
    * a instanceof Int32Array // true
    */
   toTypedArray(): TypedArrayOfDType[D] {
+    if (this.typed) return this.typed.slice() as TypedArrayOfDType[D];
     const dtype: DType = this.dtype;
     const out: TypedArray =
       dtype === 'f32'
