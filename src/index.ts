@@ -34,7 +34,8 @@ export {
   optimize,
   type PhaseReport,
 } from './optimize.js';
-export { formatReport } from './report.js';
+export { formatReport, formatStopReason } from './report.js';
+export { type DotOptions, egraphToDot } from './rules/dot.js';
 export type { CheckSpec, ModeSpec, PhaseLimits, PhaseSpec, RuleLibrary } from './rules/library.js';
 export {
   defaultLibrary,

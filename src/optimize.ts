@@ -17,8 +17,15 @@ import { OpError } from './graph/errors.js';
 import { foldConstants } from './graph/fold.js';
 import type { Node } from './graph/node.js';
 import { topoSort } from './graph/topo.js';
-import { type PhaseLimits, type RuleLibrary, rulesForPhase } from './rules/library.js';
-import { defaultLibrary } from './rules/load.js';
+import { recordOptimized } from './provenance.js';
+import {
+  checkTags,
+  type PhaseLimits,
+  type RuleLibrary,
+  rulesForPhase,
+  unknownModeMessage,
+} from './rules/library.js';
+import { defaultLibrary, libraryWithRules } from './rules/load.js';
 import { RuleSet } from './rules/rule.js';
 
 /** A cost model by name, or a function giving the node cost for one tensor e-graph. */
@@ -78,6 +85,8 @@ export interface OptimizeOptions {
   readonly restarts?: boolean;
   /** The rules; defaults to the shipped `rules/` library (`defaultLibrary()`). */
   readonly library?: RuleLibrary;
+  /** Rule files to load next to the shipped ones (`libraryWithRules`); ignored when `library` is given. */
+  readonly rules?: readonly string[];
   /** Constants up to this many elements are folded (default 1024). */
   readonly foldLimit?: number;
 }
@@ -133,17 +142,17 @@ export function countOps(outputs: readonly Node[]): number {
 }
 
 /**
- * Optimizes a graph with a rule library.
+ * Optimizes a graph with a rule library (the shipped one unless `library` or `rules` say otherwise).
  *
  * @example
  * const x = T.vector('x');
- * const { outputs, report } = optimize([T.log(T.add(1, T.exp(x)))], { library });
+ * const { outputs, report } = optimize([T.log(T.add(1, T.exp(x)))]);
  * formatExpr(outputs[0]) // 'softplus(x)'
  */
 export function optimize(outputs: Node | readonly Node[], options: OptimizeOptions = {}): OptimizeResult {
   const list = Array.isArray(outputs) ? [...(outputs as readonly Node[])] : [outputs as Node];
   // Loading the rule files happens once per process and is not part of the optimization's time.
-  const library = options.library ?? defaultLibrary();
+  const library = libraryOf(options);
   const t0 = performance.now();
   const mode = options.mode ?? 'fast_run';
   const nodesBefore = countOps(list);
@@ -178,7 +187,7 @@ export function optimize(outputs: Node | readonly Node[], options: OptimizeOptio
   const extractedCost = graphCost(extracted, cost);
   const stabilized = saturated.replacedNodes > 0;
   const optimized = extractedCost <= costBefore || stabilized ? extracted : list;
-  return {
+  const result: OptimizeResult = {
     outputs: optimized,
     report: {
       mode,
@@ -198,6 +207,8 @@ export function optimize(outputs: Node | readonly Node[], options: OptimizeOptio
       },
     },
   };
+  recordOptimized(optimized, { report: result.report, library, exclude: options.exclude ?? [] });
+  return result;
 }
 
 /** A saturated tensor e-graph: the mode's phases have run on it; `roots` are the outputs' classes. */
@@ -221,12 +232,12 @@ export interface Saturated {
  * @example const { t, roots } = saturate([T.exp(T.log(x))], { mode: 'fast_run' });
  */
 export function saturate(outputs: readonly Node[], options: OptimizeOptions = {}): Saturated {
-  const library = options.library ?? defaultLibrary();
+  const library = libraryOf(options);
   const mode = options.mode ?? 'fast_run';
   const cost = options.cost ?? 'cpu';
   const spec = mode === 'none' ? { name: 'none', phases: [] } : library.modes.get(mode);
-  if (!spec)
-    throw new OpError(`unknown mode '${mode}' (modes: none, ${[...library.modes.keys()].join(', ')})`);
+  if (!spec) throw new OpError(unknownModeMessage(library, mode));
+  checkTags(library, options);
   const t0 = performance.now();
   let t = createTensorEGraph({ explanations: options.explain });
   let added = addGraph(t.egraph, t.lang, outputs);
@@ -270,6 +281,12 @@ export function saturate(outputs: readonly Node[], options: OptimizeOptions = {}
   replacedNodes += t.replaced.size;
   t.egraph.rebuild();
   return { t, roots: roots.map((r) => t.egraph.find(r)), added, phases, applied, replacedNodes, buildMs };
+}
+
+/** The library of the options: given, the shipped one with `rules` files, or the shipped one. */
+function libraryOf(options: OptimizeOptions): RuleLibrary {
+  if (options.library) return options.library;
+  return options.rules?.length ? libraryWithRules(options.rules) : defaultLibrary();
 }
 
 /** Extracts the cheapest DAG for `roots`, builds it as a graph and folds its small constant parts. */

@@ -12,6 +12,8 @@ export {
   SourceError,
   type SourceSpan,
 } from './errors.js';
+export { debugprint } from './debugprint.js';
+export { toDot, type ToDotOptions } from './dot.js';
 export { fitTo, grad } from './grad.js';
 export { evaluate, type InputValue, type InputValues } from './interpret.js';
 export { Node, type ReduceOptions } from './node.js';
@@ -39,6 +41,6 @@ export {
   unifyDims,
 } from './shape.js';
 export { isShared, shared, type SharedValue, sharedValue } from './shared.js';
-export { Tensor, TYPED_ARRAY_OF, type TypedArray } from './tensor.js';
+export { Tensor, TYPED_ARRAY_OF, type TypedArray, type TypedArrayOfDType } from './tensor.js';
 export { graphInputs, topoSort } from './topo.js';
 export * from './syntax/index.js';

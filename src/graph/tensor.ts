@@ -14,6 +14,15 @@ export const TYPED_ARRAY_OF = {
   bool: Uint8Array,
 } as const satisfies Record<DType, new (length: number) => TypedArray>;
 
+/** The typed array of a dtype: what `toTypedArray()` returns for a tensor of that dtype. */
+export interface TypedArrayOfDType {
+  f32: Float32Array;
+  f64: Float64Array;
+  i32: Int32Array;
+  i64: BigInt64Array;
+  bool: Uint8Array;
+}
+
 /**
  * A concrete tensor value: dtype, concrete shape, and the elements in row-major order held as float64
  * (already rounded to the dtype). This is the value type of the reference interpreter and of constants.
@@ -22,9 +31,9 @@ export const TYPED_ARRAY_OF = {
  * const t = Tensor.from([1, 2, 3, 4], [2, 2], 'f32');
  * t.get([1, 0]) // 3
  */
-export class Tensor {
+export class Tensor<D extends DType = DType> {
   private constructor(
-    readonly dtype: DType,
+    readonly dtype: D,
     readonly shape: readonly number[],
     private values: Float64Array | undefined,
     /** The dtype's typed array, when the tensor came from a runtime (converted to float64 on demand). */
@@ -40,11 +49,11 @@ export class Tensor {
   }
 
   /** Builds a tensor, rounding each value to `dtype`. `data` may be a number (a scalar) or any array. */
-  static from(
+  static from<D extends DType>(
     data: number | ArrayLike<number> | BigInt64Array,
     shape: readonly number[],
-    dtype: DType,
-  ): Tensor {
+    dtype: D,
+  ): Tensor<D> {
     const n = sizeOf(shape);
     const values = new Float64Array(n);
     if (typeof data === 'number') {
@@ -122,26 +131,34 @@ export class Tensor {
    * The elements as the dtype's typed array, shared with the tensor (do not modify it): free for the
    * outputs of compiled functions, made once from `data` otherwise. `toTypedArray()` gives a copy.
    */
-  get array(): TypedArray {
+  get array(): TypedArrayOfDType[D] {
     this.typed ??= this.toTypedArray();
-    return this.typed;
+    return this.typed as TypedArrayOfDType[D];
   }
 
-  /** The elements as the typed array that matches the dtype (Uint8Array for bool, BigInt64Array for i64). */
-  toTypedArray(): TypedArray {
-    if (this.typed) return this.typed.slice();
-    switch (this.dtype) {
-      case 'f32':
-        return Float32Array.from(this.data);
-      case 'f64':
-        return Float64Array.from(this.data);
-      case 'i32':
-        return Int32Array.from(this.data);
-      case 'i64':
-        return BigInt64Array.from(Array.from(this.data, (v) => BigInt(v)));
-      case 'bool':
-        return Uint8Array.from(this.data);
-    }
+  /**
+   * The elements as the typed array that matches the dtype (Uint8Array for bool, BigInt64Array for
+   * i64), typed by the dtype when it is known: `Tensor.from(v, [3], 'f32').toTypedArray()` is a
+   * Float32Array to the compiler too.
+   *
+   * @example
+   * const a = Tensor.from([1, 2], [2], 'i32').toTypedArray(); // an Int32Array to the compiler too
+   * a instanceof Int32Array // true
+   */
+  toTypedArray(): TypedArrayOfDType[D] {
+    if (this.typed) return this.typed.slice() as TypedArrayOfDType[D];
+    const dtype: DType = this.dtype;
+    const out: TypedArray =
+      dtype === 'f32'
+        ? Float32Array.from(this.data)
+        : dtype === 'f64'
+          ? Float64Array.from(this.data)
+          : dtype === 'i32'
+            ? Int32Array.from(this.data)
+            : dtype === 'i64'
+              ? BigInt64Array.from(Array.from(this.data, (v) => BigInt(v)))
+              : Uint8Array.from(this.data);
+    return out as TypedArrayOfDType[D];
   }
 
   /** Nested arrays, handy for printing and tests. */
@@ -156,8 +173,28 @@ export class Tensor {
     return build(0, 0, stridesOf(this.shape));
   }
 
-  /** A short printable form: `f32[2, 2] [[1, 2], [3, 4]]`. */
+  /**
+   * A printable form: dtype, shape and the values, with NaN, Inf, -Inf and -0 spelled out.
+   *
+   * @example
+   * String(Tensor.from([1, 2, 3, 4], [2, 2], 'f32')) // 'f32[2, 2] [[1, 2], [3, 4]]'
+   * String(Tensor.from([-0, NaN, -Infinity], [3], 'f64')) // 'f64[3] [-0, NaN, -Inf]'
+   */
   toString(): string {
-    return `${this.dtype}${formatShape(this.shape)} ${JSON.stringify(this.toArray())}`;
+    const show = (v: unknown): string =>
+      Array.isArray(v) ? `[${v.map(show).join(', ')}]` : typeof v === 'number' ? formatValue(v) : String(v);
+    return `${this.dtype}${formatShape(this.shape)} ${show(this.toArray())}`;
   }
+}
+
+/**
+ * A number as Saturn prints values: NaN, Inf, -Inf and -0 spelled out, others as JavaScript writes them.
+ *
+ * @example [0.5, -0, Infinity, NaN].map(formatValue) // ['0.5', '-0', 'Inf', 'NaN']
+ */
+export function formatValue(v: number): string {
+  if (Object.is(v, -0)) return '-0';
+  if (v === Infinity) return 'Inf';
+  if (v === -Infinity) return '-Inf';
+  return String(v);
 }

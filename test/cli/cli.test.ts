@@ -101,7 +101,8 @@ describe('bad input exits 2 with a message, never a stack trace', () => {
     [['grad', 'sum(x)', '--var', 'x:f64[3]'], 'grad needs --wrt'],
     [['optimize', 'x', '--var', 'x:f32', '--mode', 'turbo'], "unknown mode 'turbo'"],
     [['frobnicate'], "unknown command 'frobnicate'"],
-    [['eval', '1', '--bogus'], 'Unknown option'],
+    [['eval', '1', '--bogus'], 'unknown option --bogus'],
+    [['eval', '1', '--jsn'], 'unknown option --jsn (did you mean --json?)'],
   ])('%j', async (argv, message) => {
     const r = await run(...argv);
     expect(r.code).toBe(2);

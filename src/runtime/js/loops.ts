@@ -22,7 +22,7 @@ export interface NestSpec {
  * Drops size-1 axes and merges neighbouring axes that every walk steps through evenly. Axes in
  * different groups (`groups[i]` numbers axis i's group, e.g. kept vs reduced) never merge.
  *
- * @example collapse({ shape: [2, 3], walks: [{ offset: 0, strides: [3, 1] }] }).shape // [6]
+ * @example collapse({ shape: [2, 3], walks: [{ offset: 0, strides: [3, 1] }] }).spec.shape // [6]
  */
 export function collapse(spec: NestSpec, groups?: readonly number[]): { spec: NestSpec; groups: number[] } {
   const axes = spec.shape.map((_, i) => i).filter((i) => spec.shape[i] !== 1);

@@ -6,7 +6,7 @@
  *
  * @example
  * const x = ident('x', 'f32');
- * printExpr(call('exp', [binary('*', x, lit(2, 'f32'))], 'f32')); // 'exp((x * 2.0))'
+ * printExpr(call('exp', [binary('*', x, lit(2, 'f32'))], 'f32')); // 'exp((x * 2.00000000f))'
  */
 
 /** Scalar types as WGSL spells them; `bool` values live in buffers as u32. */
