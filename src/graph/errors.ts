@@ -28,6 +28,11 @@ export class InputError extends SaturnError {
   override name = 'InputError';
 }
 
+/** A value larger than the configured cap on elements (`maxElements`): refused before it is allocated. */
+export class AllocationError extends SaturnError {
+  override name = 'AllocationError';
+}
+
 /** A source position: 1-based line and column, as editors show them. */
 export interface SourceSpan {
   readonly source: string;

@@ -3,6 +3,7 @@ export { apply, constant, type TensorLike } from './apply.js';
 export { DEFAULT_FLOAT, type SliceBounds, T } from './builders.js';
 export { castValue, DTYPES, type DType, isFloat, isInteger, parseDType, promote } from './dtype.js';
 export {
+  AllocationError,
   DTypeError,
   InputError,
   OpError,
@@ -15,7 +16,13 @@ export {
 export { debugprint } from './debugprint.js';
 export { toDot, type ToDotOptions } from './dot.js';
 export { fitTo, grad } from './grad.js';
-export { evaluate, type InputValue, type InputValues } from './interpret.js';
+export {
+  DEFAULT_MAX_ELEMENTS,
+  evaluate,
+  type EvaluateOptions,
+  type InputValue,
+  type InputValues,
+} from './interpret.js';
 export { Node, type ReduceOptions } from './node.js';
 export type {
   AttrSpec,

@@ -3,7 +3,7 @@
  * It is the oracle for rule soundness, equivalence tests and runtime parity, never the fast path.
  */
 import { type DType, isInteger } from './dtype.js';
-import { InputError, ShapeError } from './errors.js';
+import { AllocationError, InputError, ShapeError } from './errors.js';
 import type { Node } from './node.js';
 import type { Attrs, AttrValue, ConcreteType } from './op-def.js';
 import { getOp } from './op-table.js';
@@ -25,7 +25,15 @@ export type InputValue =
 export interface EvaluateOptions {
   /** Collects the time of every op evaluated. */
   readonly profile?: Profile;
+  /**
+   * The most elements one value may have (default {@link DEFAULT_MAX_ELEMENTS}): a larger one is refused
+   * with an `AllocationError` before it is allocated, instead of exhausting memory.
+   */
+  readonly maxElements?: number;
 }
+
+/** The default cap on the elements of one value: 2²⁷, 1 GiB as float64. */
+export const DEFAULT_MAX_ELEMENTS = 2 ** 27;
 
 /** Values for the inputs of a graph, by input name. */
 export type InputValues = Readonly<Record<string, InputValue>>;
@@ -45,6 +53,9 @@ export function evaluate(
   options: EvaluateOptions = {},
 ): Tensor | Tensor[] {
   const profile = options.profile;
+  const maxElements = options.maxElements ?? DEFAULT_MAX_ELEMENTS;
+  if (!(maxElements >= 0))
+    throw new InputError(`evaluate: maxElements must be a number >= 0, got ${String(maxElements)}`);
   const list = Array.isArray(outputs) ? (outputs as readonly Node[]) : [outputs as Node];
   const nodes = topoSort(list);
   const dims = new Map<string, number>();
@@ -61,6 +72,11 @@ export function evaluate(
       attrs,
     ) as ConcreteType;
     checkShape(node, out.shape, dims);
+    const size = sizeOf(out.shape);
+    if (size > maxElements)
+      throw new AllocationError(
+        `${node.op} (node #${node.id}): its value of shape ${formatShape(out.shape)} has ${size} elements, above the cap of ${maxElements} (evaluate's maxElements option)`,
+      );
     const start = profile ? performance.now() : 0;
     values.set(node.id, op.evaluate(args, attrs, out));
     profile?.record(node, performance.now() - start);
@@ -69,7 +85,8 @@ export function evaluate(
   return Array.isArray(outputs) ? results : results[0];
 }
 
-function bindInputs(
+/** Binds the inputs among `nodes` to tensors, checking names, dtypes and shapes and binding named dims into `dims`. */
+export function bindInputs(
   nodes: readonly Node[],
   inputs: InputValues,
   dims: Map<string, number>,
@@ -205,7 +222,7 @@ function checkShape(node: Node, shape: readonly number[], dims: Map<string, numb
 }
 
 /** Attributes with named dims replaced by their bound sizes (shape attributes of reshape, zeros, …). */
-function resolveAttrs(node: Node, dims: Map<string, number>): Attrs {
+export function resolveAttrs(node: Node, dims: Map<string, number>): Attrs {
   const op = getOp(node.op);
   let out: Record<string, AttrValue> | undefined;
   for (const [name, spec] of Object.entries(op.attrs)) {

@@ -7,7 +7,7 @@
 import { prng } from '../graph/random.js';
 import fc from 'fast-check';
 import { typeApplication, weakDType } from '../graph/apply.js';
-import type { DType } from '../graph/dtype.js';
+import { castValue, type DType } from '../graph/dtype.js';
 import type { AttrSpec, AttrValue, TypeInfo } from '../graph/op-def.js';
 import { getOp } from '../graph/op-table.js';
 import { patternVariables, type RulePattern } from './pattern.js';
@@ -190,34 +190,101 @@ export function typeTemplates(lhs: RulePattern, seed = 1, budget = 3000, keep = 
 export interface ValueOptions {
   /** Leave out exact zeros (rules tagged `unsafe` are checked away from their known failures). */
   readonly nonzero?: boolean;
+  /** Leave out the edges of the number formats ({@link EDGE_VALUES}): `unsafe` rules ignore overflow by design. */
+  readonly noEdges?: boolean;
   /** The dtypes to draw (default {@link DEFAULT_DTYPES}). */
   readonly dtypes?: readonly DType[];
 }
 
+const F64_MAX = Number.MAX_VALUE;
+const F32_MAX = 3.4028234663852886e38;
+const F64_MIN_NORMAL = 2.2250738585072014e-308;
+const F32_MIN_NORMAL = 1.1754943508222875e-38;
+
 /**
- * An element value: simple numbers, moderate and large magnitudes (enough to overflow `exp`, not
- * products of a few factors) and small ones (down to 1e-12). Never NaN or Inf: rules are identities on
- * the reals.
- *
- * @example fc.sample(arbElement(), 3) // e.g. [0, -3.25, 812.5]
+ * Values at the edges of the number formats, where rules that hold on the reals break in floats or in
+ * modular integers: ±0, subnormals, the smallest normals, the overflow thresholds of the dtype, of its
+ * square and of its exponential, and integers next to ±2³¹ (i32 wrap), the square root of 2³¹ (a square
+ * that wraps) and 2⁵³ (the last integer a double holds exactly). Each is drawn for every dtype and cast
+ * by {@link castDrawn} (an f64 edge beyond f32's range becomes f32's largest value).
  */
-export function arbElement(options: ValueOptions = {}): fc.Arbitrary<number> {
-  const element = fc
-    .oneof(
-      { weight: 3, arbitrary: fc.constantFrom(0, 1, -1, 2, -2, 0.5, -0.5, 3) },
-      { weight: 6, arbitrary: fc.double({ min: -10, max: 10, noNaN: true }) },
-      { weight: 1, arbitrary: fc.double({ min: -1000, max: 1000, noNaN: true }) },
-      { weight: 1, arbitrary: fc.double({ min: -1e-6, max: 1e-6, noNaN: true }) },
-    )
-    // Subnormals and near-subnormals test the hardware's gradual underflow, not the rule: flush them.
-    .map((v) => (Math.abs(v) < 1e-12 ? 0 : v));
+export const EDGE_VALUES: readonly number[] = [
+  // zeros and subnormals
+  -0,
+  Number.MIN_VALUE,
+  1e-310,
+  -1e-310,
+  1.4e-45,
+  1e-40,
+  -1e-40,
+  // smallest normals
+  F64_MIN_NORMAL,
+  F32_MIN_NORMAL,
+  -F32_MIN_NORMAL,
+  // overflow thresholds: the format's, its square's, its exponential's
+  F64_MAX,
+  -F64_MAX,
+  1e308,
+  -1e308,
+  F32_MAX,
+  -F32_MAX,
+  1e38,
+  Math.sqrt(F64_MAX),
+  1.8446744e19,
+  709.78,
+  710,
+  -745.2,
+  88.72,
+  89,
+  -103.9,
+  // integers: i32 wrap, squares that wrap, the end of exact doubles
+  2 ** 31 - 1,
+  -(2 ** 31),
+  2 ** 30,
+  46341,
+  -46341,
+  2 ** 53,
+  2 ** 53 - 1,
+];
+
+/**
+ * An element value: simple numbers, moderate and large magnitudes, small ones, and the edges of the
+ * number formats ({@link EDGE_VALUES}), with `edge` (and its negation) more likely than the others so
+ * that one draw meets the same edge in several places (x = y = 1e308 overflows x + y). Never NaN or
+ * Inf: rules are checked on finite inputs.
+ *
+ * @example fc.sample(arbElement(), 3) // e.g. [0, -3.25, 1e-310]
+ */
+export function arbElement(options: ValueOptions = {}, edge?: number): fc.Arbitrary<number> {
+  const ordinary = [
+    { weight: 3, arbitrary: fc.constantFrom(0, 1, -1, 2, -2, 0.5, -0.5, 3) },
+    { weight: 6, arbitrary: fc.double({ min: -10, max: 10, noNaN: true }) },
+    { weight: 1, arbitrary: fc.double({ min: -1000, max: 1000, noNaN: true }) },
+    { weight: 1, arbitrary: fc.double({ min: -1e-6, max: 1e-6, noNaN: true }) },
+  ];
+  const element = options.noEdges
+    ? fc
+        .oneof(...ordinary)
+        // Away from the edges: no subnormals either.
+        .map((v) => (Math.abs(v) < 1e-12 ? 0 : v))
+    : fc.oneof(
+        ...ordinary,
+        { weight: 3, arbitrary: fc.constantFrom(...EDGE_VALUES) },
+        ...(edge === undefined ? [] : [{ weight: 8, arbitrary: fc.constantFrom(edge, edge, -edge) }]),
+      );
   return options.nonzero ? element.filter((v) => v !== 0) : element;
 }
+
+/**
+ * The largest i64 magnitude drawn: the reference interpreter holds i64 in float64, exact up to 2⁵³, so
+ * i64 draws stay where a product and a few sums of them are still exact.
+ */
+const I64_DRAWN = 2 ** 25;
 
 /** The dtypes drawn by default. `bool` is opt-in: `neg` of a bool is the bool itself, so every rule that moves a sign is wrong on bools. */
 export const DEFAULT_DTYPES: readonly DType[] = ['f64', 'f32', 'i64', 'i32'];
 
-const DTYPE_WEIGHTS: Readonly<Record<DType, number>> = { f64: 12, f32: 2, i64: 2, i32: 1, bool: 1 };
+const DTYPE_WEIGHTS: Readonly<Record<DType, number>> = { f64: 12, f32: 3, i64: 2, i32: 3, bool: 1 };
 
 /** Dtypes a variable may take, from `dtypes`: mostly f64 (the reference precision) when it is among them. */
 export function arbDType(dtypes: readonly DType[] = DEFAULT_DTYPES): fc.Arbitrary<DType> {
@@ -237,23 +304,37 @@ export interface Draw {
  * @example fc.sample(arbDraw(2, 10), 1)[0].values.length // 2
  */
 export function arbDraw(vars: number, templates: number, options: ValueOptions = {}): fc.Arbitrary<Draw> {
-  return fc.record({
-    template: fc.integer({ min: 0, max: Math.max(0, templates - 1) }),
-    dtypes: fc.array(arbDType(options.dtypes), { minLength: vars, maxLength: vars }),
-    values: fc.array(fc.array(arbElement(options), { minLength: MAX_ELEMENTS, maxLength: MAX_ELEMENTS }), {
-      minLength: vars,
-      maxLength: vars,
+  // Each draw favours one edge of the number formats, shared by all its variables.
+  return fc.constantFrom(...EDGE_VALUES).chain((edge) =>
+    fc.record({
+      template: fc.integer({ min: 0, max: Math.max(0, templates - 1) }),
+      dtypes: fc.array(arbDType(options.dtypes), { minLength: vars, maxLength: vars }),
+      values: fc.array(
+        fc.array(arbElement(options, edge), { minLength: MAX_ELEMENTS, maxLength: MAX_ELEMENTS }),
+        { minLength: vars, maxLength: vars },
+      ),
     }),
-  });
+  );
 }
 
 /**
- * A drawn value as the dtype holds it: integers rounded, booleans as 0 and 1; with `nonzero`, a value
- * that rounds to 0 becomes 1.
+ * A drawn value as the dtype holds it: integers rounded (i32 wrapped, i64 kept within ±2²⁵), f32
+ * clamped to its finite range, booleans as 0 and 1; with `nonzero`, a value that rounds to 0 becomes 1.
  *
  * @example castDrawn(0.4, 'i64', true) // 1
  */
 export function castDrawn(v: number, dtype: DType, nonzero = false): number {
-  const cast = dtype === 'bool' ? (v > 0 ? 1 : 0) : dtype === 'i64' || dtype === 'i32' ? Math.round(v) : v;
+  const cast =
+    dtype === 'bool'
+      ? v > 0
+        ? 1
+        : 0
+      : dtype === 'i32'
+        ? castValue(Math.round(v), 'i32')
+        : dtype === 'i64'
+          ? Math.max(-I64_DRAWN, Math.min(I64_DRAWN, Math.round(v)))
+          : dtype === 'f32'
+            ? Math.max(-F32_MAX, Math.min(F32_MAX, v))
+            : v;
   return nonzero && cast === 0 ? 1 : cast;
 }

@@ -2,6 +2,15 @@
  * Guards: the `when` part of a rule. A guard is an expression over named, registered functions of the
  * bound classes (`positive(?x)`, `rank(?x) == 2`, `dtype(?x) == f32`), combined with `and`, `or`, `not`
  * and comparisons. The functions read the e-graph's analyses (type, value, range); nothing else.
+ *
+ * Exact or computed values. The range guards (`positive`, `nonneg`, `nonzero`, `negative`, `nonpos`,
+ * `lo`, `hi`, `finite`) reason about the exact real value of each element: `positive(exp(x))` holds
+ * although e^-800 rounds to 0. That is what a rule whose right side is exact wherever its left side's
+ * exact value is defined needs (`sign(exp(x)) => 1` makes the answer closer to the exact one). For
+ * integer dtypes the exact value is the wrapped one: the range analysis widens any range that could
+ * wrap to the whole dtype. `normal` and `moderate` reason about computed values: they bound what a
+ * float holds after rounding, for rules whose right side computes something the left side did not
+ * (1/c).
  */
 import type { EGraph } from '../egraph/egraph.js';
 import type { ClassId } from '../egraph/ids.js';
@@ -51,6 +60,11 @@ const pred = (doc: string, fn: (t: TensorEGraph, c: ClassId) => boolean): GuardF
   fn: (t, c) => fn(t, c),
 });
 
+const F64_MIN_NORMAL = 2.2250738585072014e-308;
+const F32_MIN_NORMAL = 1.1754943508222875e-38;
+/** Room for rounding between an exact bound and the computed value (a few f32 ulps). */
+const SLACK = 1 + 1e-6;
+
 /** Every guard function a rule may call, by name. */
 export const GUARD_FUNCTIONS: Readonly<Record<string, GuardFunction>> = {
   nonzero: pred('no element is 0', (t, c) => isNonZero(range(t, c))),
@@ -61,6 +75,25 @@ export const GUARD_FUNCTIONS: Readonly<Record<string, GuardFunction>> = {
   finite: pred(
     'every element is finite',
     (t, c) => Number.isFinite(range(t, c).lo) && Number.isFinite(range(t, c).hi),
+  ),
+  normal: pred(
+    'computed values: every element and its reciprocal are normal floats (|x| within [m, 1/m], m the least normal of the dtype)',
+    (t, c) => {
+      const dtype = type(t, c).dtype;
+      const least = dtype === 'f32' ? F32_MIN_NORMAL : dtype === 'f64' ? F64_MIN_NORMAL : undefined;
+      const r = range(t, c);
+      const inside = (lo: number, hi: number) => lo >= least! * SLACK && hi <= 1 / (least! * SLACK);
+      return least !== undefined && (inside(r.lo, r.hi) || inside(-r.hi, -r.lo));
+    },
+  ),
+  moderate: pred(
+    'computed values: every element is 0 or of magnitude within [2^-64, 2^64]: products with it neither overflow nor underflow where the other factor does not',
+    (t, c) => {
+      const r = range(t, c);
+      if (r.lo === 0 && r.hi === 0) return true;
+      const inside = (lo: number, hi: number) => lo >= 2 ** -64 && hi <= 2 ** 64;
+      return inside(r.lo, r.hi) || inside(-r.hi, -r.lo);
+    },
   ),
   is_const: pred('the value is a known constant', (t, c) => t.egraph.data(t.values, c) !== undefined),
   is_uniform: pred('every element has the same known value', (t, c) => range(t, c).lo === range(t, c).hi),

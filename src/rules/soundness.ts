@@ -1,24 +1,25 @@
 /**
- * Soundness of rules, checked by evaluation: for random shapes, dtypes and values of a rule's variables
- * (fast-check, with shrinking to a minimal counterexample), build the left side from constants, keep
- * the draw only where the rule's guard holds under the real e-graph analyses, build the right side the
- * way the rule applier would (same op table type checks, literals typed like their siblings), evaluate
- * both with the float64 reference interpreter, and compare.
+ * Soundness of rules, checked by evaluation against the accuracy contract: for random shapes, dtypes
+ * and values of a rule's variables (fast-check, with shrinking to a minimal counterexample), and for
+ * values at the edges of the number formats on purpose (`draws.ts`: ±0, subnormals, overflow
+ * thresholds, integers at ±2³¹), build the left side from constants, keep the draw only where the
+ * rule's guard holds under the real e-graph analyses, build the right side the way the rule applier
+ * would, evaluate both with the reference interpreter (in their dtypes: f32 rounds, i32 wraps), and
+ * judge the right side against the exact value (`graph/exact/`), computed only where the sides differ.
  *
- * The comparison. Two finite elements `l` (left) and `r` (right) agree when
- * `|l - r| <= rtol * (max(|l|, |r|) + scale)`, `scale` being the largest finite magnitude among every
- * intermediate value of both sides: a rewrite may reassociate or cancel, so its error is bounded by the
- * magnitudes that flow through it, not by the result's (rtol is 1e-7 in f64, 1e-3 in f32; integers and
- * booleans must be equal). Non-finite values must agree (NaN with NaN, ±Inf with the same sign), with
- * two exceptions where the right side is the more accurate one:
- * - the left side holds ±Inf, or a NaN made from infinities (Inf - Inf, Inf * 0), that an intermediate
- *   overflow or pole produced, and the right side is finite (`log(exp(800))` is inf, `800` is right);
- * - the rule belongs to a `replacing` ruleset (stabilization), and the right side is finite wherever the
- *   left one is not, whatever the cause.
- * A NaN born from finite arguments on the left (a domain error: `log(-1)`) with a finite right side is a
- * failure: that is how `exp(log(?x)) => ?x` without its guard is caught.
+ * The judgement, per element (`judge`): integer and boolean results must be identical. A float right
+ * side must be at least as close to the exact value as the left side, up to `rtol * (|exact| + scale)`,
+ * `scale` being the largest finite magnitude among every intermediate value of both sides (rounding
+ * differences of a regrouping are bounded by what flows through it; rtol is 1e-7 in f64, 1e-3 in f32).
+ * NaN only where the exact value is undefined; ±Inf only where the left side or the exact value
+ * (rounded to the dtype) is that infinity. A finite right side where the left overflowed rescues it when
+ * it is within tolerance of the exact value (always, for a `replacing` ruleset). A NaN born of a domain
+ * error on the left (`log(-1)`) with a finite right side is a failure: that is how `exp(log(?x)) => ?x`
+ * without its guard is caught. A zero's sign follows the exact value's; where that is 0 and the draw has
+ * no negative value, the left side's (`0 - x => -x` at x = 0 is caught).
  *
- * Rules tagged `unsafe` ignore NaN, Inf and zero by design; they are drawn without zeros.
+ * Rules tagged `unsafe` ignore NaN, Inf, overflow and zero signs by design; they are drawn without zeros
+ * and away from the edges.
  */
 import fc from 'fast-check';
 import { Runner } from '../egraph/run.js';
@@ -28,11 +29,13 @@ import { apply, constant } from '../graph/apply.js';
 import type { Node } from '../graph/node.js';
 import type { DType } from '../graph/dtype.js';
 import type { AttrValue } from '../graph/op-def.js';
-import { evaluate } from '../graph/interpret.js';
+import { castValue } from '../graph/dtype.js';
+import { type ExactValue, exactValue } from '../graph/exact/evaluate.js';
+import { evaluate, type InputValues } from '../graph/interpret.js';
 import { formatShape } from '../graph/shape.js';
 import { Tensor } from '../graph/tensor.js';
 import { topoSort } from '../graph/topo.js';
-import { arbDraw, castDrawn, type Draw, type TypeTemplate, typeTemplates } from './draws.js';
+import { arbDraw, castDrawn, DEFAULT_DTYPES, type Draw, type TypeTemplate, typeTemplates } from './draws.js';
 import { compileGuard } from './guards.js';
 import { patternVariables, type RulePattern } from './pattern.js';
 import type { CompiledRule } from './rule.js';
@@ -128,48 +131,107 @@ function buildPattern(
   return node;
 }
 
-/** Values of every node of `root` and their largest finite magnitude, and whether a NaN was born from finite args. */
-function evaluateAll(root: Node): { value: Tensor; scale: number; nanBorn: boolean } {
+/** Values of every node of `root` (for `inputs`) and their largest finite magnitude. */
+export function evaluateAll(root: Node, inputs: InputValues = {}): { value: Tensor; scale: number } {
   const nodes = topoSort([root]);
-  const values = evaluate(nodes, {});
-  const byId = new Map(nodes.map((n, i) => [n.id, values[i]]));
+  const values = evaluate(nodes, inputs);
   let scale = 0;
-  let nanBorn = false;
-  for (let i = 0; i < nodes.length; i++) {
-    for (const v of values[i].data) if (Number.isFinite(v)) scale = Math.max(scale, Math.abs(v));
-    const argsFinite = nodes[i].args.every((a) => byId.get(a.id)!.data.every(Number.isFinite));
-    if (argsFinite && nodes[i].args.length > 0 && values[i].data.some(Number.isNaN)) nanBorn = true;
-  }
-  return { value: byId.get(root.id)!, scale, nanBorn };
+  for (const value of values)
+    for (const v of value.data) if (Number.isFinite(v)) scale = Math.max(scale, Math.abs(v));
+  return { value: values[nodes.indexOf(root)], scale };
 }
 
-/** Compares the two sides' values; returns why they differ, or undefined, and whether a finite right side rescued the left. */
-function compare(
-  l: { value: Tensor; scale: number; nanBorn: boolean },
-  r: { value: Tensor; scale: number },
+/** How the right side's element compares with the left's and the exact value. */
+interface ElementVerdict {
+  readonly why?: string;
+  readonly rescued?: boolean;
+}
+
+/**
+ * Judges one element of a float result under the contract: the right side `y` must be at least as
+ * close to the exact value `e` (rounded to the dtype) as the left side `x`, up to `tolerance`; NaN only
+ * where the left side is NaN or the exact value is undefined; ±Inf only where the left side or the
+ * rounded exact value is that infinity. A finite right side where the left is not rescues it when it is
+ * within tolerance of the exact value (or always, for a stabilization).
+ */
+function judge(
+  x: number,
+  y: number,
+  e: number,
+  tolerance: number,
   replacing: boolean,
+  at: string,
+): ElementVerdict {
+  if (Number.isNaN(y))
+    return Number.isNaN(e)
+      ? {}
+      : { why: `the right side is NaN${at} where the left side is ${x} and the exact value ${e}` };
+  // A left side that is NaN where the exact value is not (an overflow's Inf - Inf) is as wrong as can be.
+  if (!Number.isFinite(y))
+    return y === e || (Number.isNaN(x) && !Number.isNaN(e))
+      ? {}
+      : { why: `the right side is ${y}${at} where the left side is ${x} and the exact value ${e}` };
+  if (Number.isNaN(e)) {
+    if (replacing || !Number.isNaN(x)) return { rescued: !Number.isFinite(x) };
+    return {
+      why: `the left side is NaN${at} (a domain error: the exact value is undefined), the right side ${y}`,
+    };
+  }
+  if (!Number.isFinite(x)) {
+    if (replacing || Math.abs(y - e) <= tolerance) return { rescued: true };
+    return { why: `the left side is ${x}${at}, the right side ${y}, the exact value ${e}` };
+  }
+  if (!Number.isFinite(e))
+    return { why: `the exact value overflows to ${e}${at}, the left side is ${x}, the right side ${y}` };
+  const [errL, errR] = [Math.abs(x - e), Math.abs(y - e)];
+  if (errR <= errL + tolerance) return {};
+  return {
+    why: `the right side ${y} is ${errR} from the exact value ${e}${at}, the left side ${x} only ${errL} (tolerance ${tolerance})`,
+  };
+}
+
+/**
+ * Compares an original's and a rewritten form's values against the exact value (computed only where they differ); returns why
+ * the right side is worse, or undefined, and whether a finite right side rescued the left. Integer and
+ * boolean results must be identical. A zero's sign must match the exact value's where that is not 0,
+ * and with `signedZeros` (see the caller) the left side's where it is.
+ */
+export function compare(
+  l: { value: Tensor; scale: number },
+  r: { value: Tensor; scale: number },
+  exact: () => ExactValue,
+  replacing: boolean,
+  signedZeros: boolean,
 ): { why?: string; rescued: boolean } {
   const [a, b] = [l.value, r.value];
   const scale = Math.max(l.scale, r.scale);
   const rtol = a.dtype === 'f64' ? 1e-7 : 1e-3;
-  const exact = a.dtype !== 'f64' && a.dtype !== 'f32';
+  const float = a.dtype === 'f64' || a.dtype === 'f32';
   let rescued = false;
+  let reference: ExactValue | undefined;
   for (let i = 0; i < a.data.length; i++) {
     const [x, y] = [a.data[i], b.data[i]];
-    if (x === y || (Number.isNaN(x) && Number.isNaN(y))) continue;
+    if (Object.is(x, y) || (Number.isNaN(x) && Number.isNaN(y))) continue;
     const at = a.data.length > 1 ? ` at element ${i}` : '';
-    if (!Number.isFinite(x) && Number.isFinite(y)) {
-      if (replacing || !Number.isNaN(x) || !l.nanBorn) {
-        rescued = true;
-        continue;
-      }
-      return { why: `the left side is NaN${at} (a domain error), the right side ${y}`, rescued };
+    if (!float) return { why: `${x} and ${y} differ${at} (${a.dtype} results must be identical)`, rescued };
+    reference ??= exact();
+    if (x === y) {
+      // A zero's sign must follow the exact value's where it is not 0, and the left side's where it is.
+      const e = reference.value.data[i];
+      if (Number.isNaN(e) || (e === 0 && reference.zeroSignUnknown)) continue;
+      const expected = e !== 0 ? Math.sign(e) : Math.sign(1 / (signedZeros ? x : y));
+      if (Math.sign(1 / y) === expected) continue;
+      const show = (z: number) => (Object.is(z, -0) ? '-0' : '0');
+      return {
+        why: `the sign of zero flips${at}: the left side is ${show(x)}, the right side ${show(y)}, the exact value ${e}`,
+        rescued,
+      };
     }
-    if (!Number.isFinite(x) || !Number.isFinite(y))
-      return { why: `the left side is ${x}${at}, the right side ${y}`, rescued };
-    const tolerance = exact ? 0 : rtol * (Math.max(Math.abs(x), Math.abs(y)) + scale);
-    if (Math.abs(x - y) > tolerance)
-      return { why: `${x} and ${y} differ${at} by ${Math.abs(x - y)} (tolerance ${tolerance})`, rescued };
+    const e = castValue(reference.value.data[i], a.dtype);
+    const tolerance = rtol * (Math.abs(Number.isFinite(e) ? e : x) + scale);
+    const verdict = judge(x, y, e, tolerance, replacing, at);
+    if (verdict.why) return { why: verdict.why, rescued };
+    rescued ||= verdict.rescued === true;
   }
   return { rescued };
 }
@@ -267,7 +329,13 @@ export function checkSoundness(rule: CompiledRule, options: SoundnessOptions = {
     if (changed) return { skip: 'type-changed' as Skip };
     const left = evaluateAll(lhs);
     const right = evaluateAll(rhs);
-    const result = compare(left, right, replacing);
+    const exact = () => exactValue([lhs, rhs]);
+    // A zero's sign is part of the value (1/z tells it). With no negative input and no -0, a -0 can only
+    // come from a negation the rule wrote (0 - x => -x at x = 0); where the draw has them, identities
+    // that pass x through (log(exp(x)) => x at x = -0) keep the input's sign where IEEE gives +0.
+    const signedZeros =
+      !unsafe && Object.values(tensors).every((t) => t.data.every((v) => v >= 0 && !Object.is(v, -0)));
+    const result = compare(left, right, exact, replacing, signedZeros);
     return {
       result,
       example: { bindings: tensors, attrs: Object.fromEntries(attrs), lhs: left.value, rhs: right.value },
@@ -275,7 +343,11 @@ export function checkSoundness(rule: CompiledRule, options: SoundnessOptions = {
   };
 
   const property = fc.property(
-    arbDraw(vars.length, templates.length, { nonzero: unsafe, dtypes: options.dtypes }),
+    arbDraw(vars.length, templates.length, {
+      nonzero: unsafe,
+      noEdges: unsafe,
+      dtypes: fitDTypes(rule, templates[0], options.dtypes ?? DEFAULT_DTYPES),
+    }),
     (d) => {
       const out = run(d, true);
       if ('skip' in out) {
@@ -354,6 +426,37 @@ function fitGuard(rule: CompiledRule, templates: TypeTemplate[]): TypeTemplate[]
     }),
   );
   return kept.length ? kept : templates;
+}
+
+/**
+ * The dtypes worth drawing for a guarded rule: those under which the guard can hold on some uniform
+ * fill of the first template (`is_int(?a) and dtype(?a) == dtype(?b)` needs integers), so that draws
+ * are not spent where the guard is false whatever the values. All of `dtypes` when none fits.
+ */
+function fitDTypes(
+  rule: CompiledRule,
+  template: TypeTemplate | undefined,
+  dtypes: readonly DType[],
+): readonly DType[] {
+  const guard = rule.def.guard;
+  if (!guard || !template) return dtypes;
+  const vars = patternVariables(rule.def.lhs).classVars;
+  const fits = dtypes.filter((dtype) =>
+    [1, -1, 2, 0.5].some((fill) => {
+      const bindings = new Map(
+        vars.map((v) => [v, constant(Tensor.full(template.shapes[v], fill, dtype))] as const),
+      );
+      try {
+        const lhs = buildPattern(rule.def.lhs, bindings, new Map(Object.entries(template.attrs)), true);
+        if (typeof lhs === 'number') return false;
+        const { t, byName } = loadLhs(lhs, bindings, vars);
+        return compileGuard(guard, t).check(t.egraph, substOf(byName));
+      } catch {
+        return false;
+      }
+    }),
+  );
+  return fits.length ? fits : dtypes;
 }
 
 function formatBindings(tensors: Readonly<Record<string, Tensor>>): string {

@@ -37,7 +37,7 @@ const CATALOGUE: readonly (readonly [string, string, string])[] = [
   [
     'unknown guard',
     'ruleset r\nrule a [r]: exp(log(?x)) => ?x when postive(?x)\n',
-    "test.rules:line 2, col 37: rule 'a': unknown guard 'postive' (guards: nonzero, positive, nonneg, negative, nonpos, finite, is_const, is_uniform, is_scalar, is_float, is_int, is_bool, is_integral, same_shape, rank, size, dtype, value, lo, hi)\n  rule a [r]: exp(log(?x)) => ?x when postive(?x)\n                                      ^^^^^^^^^^^",
+    "test.rules:line 2, col 37: rule 'a': unknown guard 'postive' (guards: nonzero, positive, nonneg, negative, nonpos, finite, normal, moderate, is_const, is_uniform, is_scalar, is_float, is_int, is_bool, is_integral, same_shape, rank, size, dtype, value, lo, hi)\n  rule a [r]: exp(log(?x)) => ?x when postive(?x)\n                                      ^^^^^^^^^^^",
   ],
   [
     'right-side variable not bound on the left',

@@ -46,7 +46,7 @@ describe('soundness by evaluation', () => {
   it('draws attribute variables and shapes that fit the ops', () => {
     const r = rule('rule s [r]: sum(-?x, axis=?a, keepdims=?k) => -sum(?x, axis=?a, keepdims=?k)');
     expect(checkSoundness(r, { runs: 30 }).status).toBe('ok');
-    const d = rule('rule d [r]: dot(?x, ?y) * 2 => dot(?x * 2, ?y)');
+    const d = rule('rule d [r]: -dot(?x, ?y) => dot(-?x, ?y) when is_float(?x)');
     expect(checkSoundness(d, { runs: 30 }).status).toBe('ok');
   });
 
@@ -65,5 +65,5 @@ describe('soundness by evaluation', () => {
       .filter((s) => s.status === 'unsound')
       .map((s) => `${s.rule}: ${s.counterexample ? formatCounterexample(s.counterexample) : s.note}`);
     expect(unsound).toEqual([]);
-  }, 20_000);
+  }, 300_000);
 });

@@ -36,7 +36,7 @@ export function createTensorEGraph(options: { explanations?: boolean } = {}): Te
   const lang = new TensorLanguage();
   const types = new TypeAnalysis();
   const values = new ValueAnalysis();
-  const ranges = new RangeAnalysis();
+  const ranges = new RangeAnalysis(types);
   const egraph = new EGraph(lang, { analyses: [types, values, ranges], explanations: options.explanations });
   return { egraph, lang, types, values, ranges, replaced: new ReplacedNodes() };
 }

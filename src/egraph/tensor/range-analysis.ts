@@ -3,6 +3,8 @@
  * Guards read it (`positive`, `nonzero`, `nonneg`), and pattern literals match through it: the `0` of
  * `?x + 0` matches any class whose range is exactly [0, 0] (a scalar 0, `zeros_like(y)`, `fill(y, 0)`).
  * Ranges are computed in float64 and closed, so rounding to f32 (sigmoid(20) is 1 in f32) stays inside.
+ * Float ranges bound exact real values (see the guards' documentation); integer ranges bound the
+ * computed, wrapped values once the analysis is given the type analysis.
  */
 import { erf, erfc } from '../../graph/ops/scalar-math.js';
 import type { Tensor } from '../../graph/tensor.js';
@@ -16,7 +18,12 @@ import {
   subIntervals,
   TOP,
 } from '../interval.js';
+import type { Analysis } from '../analysis.js';
+import type { EGraph } from '../egraph.js';
+import type { ClassId } from '../ids.js';
 import type { Language } from '../language.js';
+import type { DType } from '../../graph/dtype.js';
+import type { TypeInfo } from '../../graph/op-def.js';
 import type { TensorLanguage } from './language.js';
 
 const point = (v: number): Interval => ({ lo: v, hi: v });
@@ -147,8 +154,22 @@ export class RangeAnalysis extends IntervalAnalysis {
   /** Merges whose ranges did not overlap, beyond a few float32 ulps. */
   disjointMerges = 0;
 
-  constructor() {
+  /** `types`, when given, makes integer ranges honest about wrap-around (see {@link wrapInteger}). */
+  constructor(private readonly types?: Analysis<TypeInfo>) {
     super(transfer);
+  }
+
+  override make(eg: EGraph, symbol: SymbolId, children: readonly ClassId[]): IntervalFact {
+    const fact = super.make(eg, symbol, children);
+    if (!this.types) return fact;
+    const { def, attrs } = (eg.lang as TensorLanguage).tensorSymbol(symbol);
+    if (def.name === 'constant') return fact;
+    const kids = children.map((c) => eg.data(this.types!, c));
+    // Integer results come from integer args (or a cast): float-only nodes skip the type inference.
+    const integerArgs = kids.some((k) => k.dtype === 'i32' || k.dtype === 'i64');
+    if (def.name !== 'cast' && !integerArgs) return fact;
+    const dtype = def.name === 'cast' ? (attrs.dtype as DType) : def.infer(kids, attrs).dtype;
+    return { ...wrapInteger(fact, dtype), narrowings: fact.narrowings };
   }
 
   override merge(a: IntervalFact, b: IntervalFact): IntervalFact {
@@ -162,6 +183,22 @@ export class RangeAnalysis extends IntervalAnalysis {
       narrowings: Math.max(a.narrowings, b.narrowings),
     };
   }
+}
+
+const I32: Interval = { lo: -(2 ** 31), hi: 2 ** 31 - 1 };
+const I64: Interval = { lo: -(2 ** 63), hi: 2 ** 63 };
+
+/**
+ * An integer op's range as computed: i32 and i64 arithmetic wraps (as numpy's), so a range that leaves
+ * the dtype's is the whole dtype (46341² is negative in i32). Float ranges are exact real ranges and
+ * pass unchanged.
+ *
+ * @example wrapInteger({ lo: 0, hi: 2 ** 32 }, 'i32') // { lo: -2147483648, hi: 2147483647 }
+ */
+export function wrapInteger(iv: Interval, dtype: DType): Interval {
+  const bounds = dtype === 'i32' ? I32 : dtype === 'i64' ? I64 : undefined;
+  if (!bounds || (iv.lo >= bounds.lo && iv.hi <= bounds.hi)) return iv;
+  return bounds;
 }
 
 /** Relative gap between two ranges still taken for rounding (a few float32 ulps). */

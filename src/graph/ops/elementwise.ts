@@ -39,6 +39,15 @@ function outDType(rule: DTypeRule, dtypes: readonly DType[], refusingBool?: stri
   return rule === 'float' ? floatOf(joined) : joined;
 }
 
+/**
+ * i32 products wrap modulo 2³², as numpy's: the float64 product of two i32 values past 2⁵³ has lost its
+ * low bits before the wrap, so these use the exact 32-bit multiply.
+ */
+const I32_EXACT: Readonly<Record<string, (...xs: number[]) => number>> = {
+  mul: Math.imul,
+  sqr: (x) => Math.imul(x, x),
+};
+
 /** Lifts a scalar spec to an OpDef over broadcast tensors. */
 function elementwise(spec: ElementwiseSpec): OpDef {
   return {
@@ -58,7 +67,8 @@ function elementwise(spec: ElementwiseSpec): OpDef {
         args.map((a) => a.shape),
       ),
     }),
-    evaluate: (args, _attrs, out) => mapElementwise(args, out.shape, out.dtype, spec.fn),
+    evaluate: (args, _attrs, out) =>
+      mapElementwise(args, out.shape, out.dtype, (out.dtype === 'i32' && I32_EXACT[spec.name]) || spec.fn),
     vjp: spec.vjp,
     scalar: spec.fn,
     syntax: spec.syntax,
@@ -137,8 +147,9 @@ const UNARY: ElementwiseSpec[] = [
   unary('erfc', '1 - erf(x), accurate in the tail', erfc, 20, (x) =>
     A('mul', -2 / Math.sqrt(Math.PI), A('exp', A('neg', A('sqr', x)))),
   ),
+  // -1 / expm1(0 - x): at x = 0 the one-sided limit -inf, as PyTensor (-x would give expm1(-0) = -0, +inf).
   unary('log1mexp', 'log(1 - e^x) for x ≤ 0, accurate everywhere', log1mexp, 16, (x) =>
-    A('neg', A('reciprocal', A('expm1', A('neg', x)))),
+    A('neg', A('reciprocal', A('expm1', A('sub', 0, x)))),
   ),
   unary('relu', 'max(x, 0)', (x) => (x > 0 ? x : x === 0 || x < 0 ? 0 : x), 1, undefined, 'same'),
   unary('floor', 'round down (zero gradient)', Math.floor, 1, undefined, 'same'),
@@ -226,7 +237,8 @@ const BINARY: ElementwiseSpec[] = [
     'same',
     ({ node, args: [a, b], g }) => [
       A('mul', g, A('mul', b, A('pow', a, A('sub', b, 1)))),
-      A('mul', g, A('mul', node, A('log', a))),
+      // d/db a^b = a^b log a, taken as 0 at a = 0 as PyTensor does (0 · log 0 would be NaN).
+      A('mul', g, A('switch', A('eq', a, 0), 0, A('mul', node, A('log', a)))),
     ],
     infix('**', 40, true),
   ),

@@ -42,7 +42,8 @@ function dotEval(a: Tensor, b: Tensor, outShape: readonly number[], dtype: TypeI
   const out = new Float64Array(m * n);
   for (let i = 0; i < m; i++)
     for (let j = 0; j < n; j++) {
-      let s = 0;
+      // -0 is IEEE's additive identity: a dot of negative zeros is -0, as numpy's; of nothing, +0.
+      let s = k === 0 ? 0 : -0;
       for (let p = 0; p < k; p++) s += a.data[i * k + p] * b.data[p * n + j];
       out[i * n + j] = s;
     }

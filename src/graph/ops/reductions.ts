@@ -125,7 +125,17 @@ const REDUCTIONS: ReductionSpec[] = [
     name: 'sum',
     doc: 'sum(x, axis=null, keepdims=false)',
     dtype: accumulating,
-    evaluate: (x, axes, k, d) => reduce(x, axes, k, d, 0, (a, v) => a + v),
+    // -0 is IEEE's additive identity: the sum of [-0] is -0, as numpy's; a sum of nothing is +0.
+    evaluate: (x, axes, k, d) =>
+      reduce(
+        x,
+        axes,
+        k,
+        d,
+        -0,
+        (a, v) => a + v,
+        (a, n) => (n === 0 ? 0 : a),
+      ),
     vjp: ({ args: [x], g }, axes, k) => expandReduced(g, x, axes, k),
     cost: 1,
   },
@@ -133,7 +143,8 @@ const REDUCTIONS: ReductionSpec[] = [
     name: 'prod',
     doc: 'product over axes',
     dtype: accumulating,
-    evaluate: (x, axes, k, d) => reduce(x, axes, k, d, 1, (a, v) => a * v),
+    // i32 products wrap as numpy's; a float64 product past 2^53 would lose the low bits first.
+    evaluate: (x, axes, k, d) => reduce(x, axes, k, d, 1, d === 'i32' ? Math.imul : (a, v) => a * v),
     vjp: ({ args: [x], g }, axes, k) => prodVjp(x, expandReduced(g, x, axes, k), axes),
     cost: 1,
   },
@@ -165,7 +176,7 @@ const REDUCTIONS: ReductionSpec[] = [
         axes,
         k,
         d,
-        0,
+        -0,
         (a, v) => a + v,
         (a, n) => a / n,
       ),

@@ -96,8 +96,17 @@ export interface TypeAst {
 }
 
 /** A whole source: declarations, then expressions, and which notation the expressions use. */
+/** `t = exp(x);`: a name for a subexpression, usable by the bindings and expressions after it. */
+export interface BindingAst {
+  readonly name: string;
+  readonly expr: Expr;
+  readonly span: Span;
+}
+
 export interface SourceAst {
   readonly decls: readonly DeclAst[];
+  /** Let-bindings, in order (infix sources only). */
+  readonly bindings?: readonly BindingAst[];
   readonly exprs: readonly Expr[];
   readonly notation: 'infix' | 'sexpr';
 }

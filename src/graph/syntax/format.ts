@@ -27,7 +27,10 @@ const NEG_PRECEDENCE = getOp('neg').syntax?.precedence ?? ATOM;
 
 /**
  * Prints nodes in infix notation; several outputs are separated by `; `. Shared subexpressions are
- * repeated, so a graph with much sharing prints long. Iterative: any depth prints.
+ * repeated while the printed tree stays small; where repeating them would print more than
+ * {@link SHARING_THRESHOLD} nodes (a 10,000-term sum of one shared `exp(x)`, or its gradient), each
+ * shared subexpression is printed once as a let-binding (`t1 = exp(x); t1 + t1`), which `parseExpr`
+ * reads back, so the text stays linear in the graph's size. Iterative: any depth prints.
  *
  * @example
  * const x = T.tensor('x', 'f32', ['n']);
@@ -36,9 +39,48 @@ const NEG_PRECEDENCE = getOp('neg').syntax?.precedence ?? ATOM;
  */
 export function formatExpr(nodes: Node | readonly Node[]): string {
   const outputs: readonly Node[] = Array.isArray(nodes) ? nodes : [nodes as Node];
+  const order = topoSort(outputs);
+  const shared = sharedToBind(order, outputs);
   const memo = new Map<Node, Printed>();
-  for (const node of topoSort(outputs)) memo.set(node, printNode(node, memo));
-  return outputs.map((n) => memo.get(n)!.text).join('; ');
+  const bindings: string[] = [];
+  const names = bindingNames(order);
+  for (const node of order) {
+    const printed = printNode(node, memo);
+    if (shared.has(node)) {
+      const name = names.next().value as string;
+      bindings.push(`${name} = ${printed.text}; `);
+      memo.set(node, atom(name));
+    } else memo.set(node, printed);
+  }
+  return bindings.join('') + outputs.map((n) => memo.get(n)!.text).join('; ');
+}
+
+/** Above this many nodes printed as a tree, shared subexpressions are printed once, as let-bindings. */
+export const SHARING_THRESHOLD = 2000;
+
+/**
+ * The nodes to print as let-bindings: none while the tree is small; else every node used more than
+ * once that is not a leaf (inputs and constants print short anyway).
+ */
+function sharedToBind(order: readonly Node[], outputs: readonly Node[]): Set<Node> {
+  const treeSize = new Map<Node, number>();
+  for (const node of order)
+    treeSize.set(
+      node,
+      node.args.reduce((n, a) => n + treeSize.get(a)!, 1),
+    );
+  const printed = outputs.reduce((n, o) => n + treeSize.get(o)!, 0);
+  if (printed <= SHARING_THRESHOLD) return new Set();
+  const uses = new Map<Node, number>();
+  for (const node of order) for (const a of node.args) uses.set(a, (uses.get(a) ?? 0) + 1);
+  for (const o of outputs) uses.set(o, (uses.get(o) ?? 0) + 1);
+  return new Set(order.filter((n) => n.args.length > 0 && (uses.get(n) ?? 0) > 1));
+}
+
+/** `t1`, `t2`, … skipping the names of the graph's inputs. */
+function* bindingNames(order: readonly Node[]): Generator<string> {
+  const taken = new Set(order.filter((n) => n.op === 'input').map((n) => n.inputName!));
+  for (let k = 1; ; k++) if (!taken.has(`t${k}`)) yield `t${k}`;
 }
 
 /**

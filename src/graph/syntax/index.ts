@@ -9,7 +9,14 @@ export type * from './ast.js';
 export { sourceError, sourceSpan, syntaxError } from './errors.js';
 export { formatDecls, formatExpr, formatNumber } from './format.js';
 export { attrValue, callsKnownOps, type LowerScope, lowerDecl, lowerExpr, lowerType } from './lower.js';
-export { type ParseOptions, parseDecls, parseExpr, parseExprs, parseSource } from './parse.js';
+export {
+  MAX_SOURCE_LENGTH,
+  type ParseOptions,
+  parseDecls,
+  parseExpr,
+  parseExprs,
+  parseSource,
+} from './parse.js';
 export {
   exprGrammar,
   exprGrammarSource,

@@ -25,12 +25,33 @@ export interface ParseOptions {
 }
 
 /**
+ * The longest expression source parsed, in characters. The parser (ohm, with packrat memoization) costs
+ * about 3 KB of memory per input character and parses some 20 KB a second: 65,536 characters stay within
+ * about 200 MB and a few seconds; longer text is refused before parsing with a `SourceError` (build large graphs with the `T`
+ * API instead).
+ */
+export const MAX_SOURCE_LENGTH = 65_536;
+
+/** Refuses text longer than {@link MAX_SOURCE_LENGTH}, pointing at the first character beyond it. */
+function checkLength(source: string, file?: string): void {
+  if (source.length <= MAX_SOURCE_LENGTH) return;
+  throw sourceError(
+    source,
+    { start: MAX_SOURCE_LENGTH, end: MAX_SOURCE_LENGTH + 1 },
+    `expression text of ${source.length} characters is longer than the ${MAX_SOURCE_LENGTH} parsed (build large graphs with the T API)`,
+    file,
+  );
+}
+
+/**
  * Parses a source to its syntax tree, with no op applied yet (the rule compiler starts here).
- * Throws a `SourceError` for syntax errors; nesting too deep for the parser is a `SourceError` too.
+ * Throws a `SourceError` for syntax errors; nesting too deep for the parser is a `SourceError` too, and
+ * so is text longer than {@link MAX_SOURCE_LENGTH}.
  *
  * @example parseSource('x: f32; x + 1').exprs[0] // { kind: 'call', op: 'add', … }
  */
 export function parseSource(source: string, file?: string): SourceAst {
+  checkLength(source, file);
   return guardDepth(source, file, () => {
     const sexpr = exprGrammar.match(source, 'SSource');
     let sexprAst: SourceAst | undefined;
@@ -88,7 +109,14 @@ export function parseExprs(source: string, options: ParseOptions = {}): Node[] {
     defaultType: options.defaultType === undefined ? undefined : parseType(options.defaultType),
   };
   declare(ast, scope);
-  return guardDepth(source, file, () => ast.exprs.map((e: Expr) => lowerExpr(e, scope)));
+  return guardDepth(source, file, () => {
+    for (const binding of ast.bindings ?? []) {
+      if (scope.vars.has(binding.name) && ast.decls.some((d) => d.name === binding.name))
+        throw sourceError(source, binding.span, `'${binding.name}' is declared and bound`, file);
+      scope.vars.set(binding.name, lowerExpr(binding.expr, scope));
+    }
+    return ast.exprs.map((e: Expr) => lowerExpr(e, scope));
+  });
 }
 
 /**
@@ -98,6 +126,7 @@ export function parseExprs(source: string, options: ParseOptions = {}): Node[] {
  */
 export function parseDecls(text: string, options: { readonly file?: string } = {}): Record<string, Node> {
   const { file } = options;
+  checkLength(text, file);
   const match = exprGrammar.match(text, 'DeclsOnly');
   if (match.failed()) throw syntaxError(match, text, file);
   const decls = exprSemantics(match).ast() as SourceAst['decls'];

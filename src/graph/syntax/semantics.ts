@@ -10,6 +10,7 @@ import type {
   Arg,
   AttrArg,
   AttrExpr,
+  BindingAst,
   CallExpr,
   DeclAst,
   Expr,
@@ -157,8 +158,16 @@ const children = (list: ohm.Node): ohm.Node[] => list.asIteration().children;
  * .extendOperation('ast', { Primary_var: … })`.
  */
 const actions: ohm.ActionDict<unknown> = {
-  Source(decls, exprs, _semi): SourceAst {
-    return { decls: decls.ast(), exprs: children(exprs).map((e) => e.ast()), notation: 'infix' };
+  Source(decls, bindings, exprs, _semi): SourceAst {
+    return {
+      decls: decls.ast(),
+      bindings: bindings.children.map((b) => b.ast()),
+      exprs: children(exprs).map((e) => e.ast()),
+      notation: 'infix',
+    };
+  },
+  Binding(name, _eq, expr, _semi): BindingAst {
+    return { name: name.sourceString, expr: expr.ast(), span: spanOf(name) };
   },
   SSource(decls, exprs, _semi): SourceAst {
     return { decls: decls.ast(), exprs: children(exprs).map((e) => e.ast()), notation: 'sexpr' };
