@@ -13,7 +13,7 @@ import { extractDag } from './extract/dag.js';
 import { extractTree } from './extract/tree.js';
 import { type NodeCost, nodeCountCost } from './extract/node-cost.js';
 import { cpuCostModel, gpuCostModel } from './extract/tensor-cost.js';
-import { OpError } from './graph/errors.js';
+import { OpError, OptionError } from './graph/errors.js';
 import { foldConstants } from './graph/fold.js';
 import type { Node } from './graph/node.js';
 import { topoSort } from './graph/topo.js';
@@ -47,12 +47,29 @@ export function nodeCostFor(t: TensorEGraph, model: CostModel = 'cpu'): NodeCost
         ? gpuCostModel(t)
         : model === 'count'
           ? nodeCountCost
-          : model(t);
+          : customCost(t, model);
   return (eg, cls, node) => {
     const penalty = t.replaced.size > 0 && t.replaced.has(eg, node) ? REPLACED_PENALTY : 0;
     // A small constant class is folded after extraction, so computing it costs (almost) nothing.
     if (node.children.length > 0 && eg.data(t.values, cls) !== undefined) return FOLDED_COST + penalty;
     return base(eg, cls, node) + penalty;
+  };
+}
+
+/** A user's cost model, checked: an unknown name or a cost that is not a finite number ≥ 0 is an OptionError. */
+function customCost(t: TensorEGraph, model: CostModel): NodeCost {
+  if (typeof model !== 'function')
+    throw new OptionError(
+      `cost: unknown cost model ${JSON.stringify(model)} (expected 'cpu', 'gpu', 'count' or a function)`,
+    );
+  const cost = model(t);
+  return (eg, cls, node) => {
+    const c = cost(eg, cls, node);
+    if (typeof c !== 'number' || !(c >= 0) || c === Infinity)
+      throw new OptionError(
+        `cost: the cost model returned ${String(c)} for an e-node of ${t.lang.tensorSymbol(node.symbol).def.name}; costs must be finite numbers >= 0`,
+      );
+    return c;
   };
 }
 

@@ -1,5 +1,4 @@
 /** `saturn draw EXPR --svg F`: the computation graph of an expression as a picture (Theano's pydotprint). */
-import { writeFileSync } from 'node:fs';
 import { toDot } from '../graph/dot.js';
 import { parseExpr } from '../graph/syntax/index.js';
 import { optimize } from '../optimize.js';
@@ -16,6 +15,7 @@ import {
 import { renderSvg } from './svg.js';
 import type { Command } from './usage.js';
 import { parseVars } from './vars.js';
+import { writeOptionFile } from './output-file.js';
 
 const OPTIONS = {
   var: VAR_OPTION,
@@ -69,11 +69,11 @@ export const drawCommand: Command = {
     const dotFile = args.string('dot');
     const svgFile = args.string('svg');
     if (dotFile !== undefined) {
-      writeFileSync(dotFile, `${dot}\n`);
+      writeOptionFile('--dot', dotFile, `${dot}\n`);
       written.push(dotFile);
     }
     if (svgFile !== undefined) {
-      writeFileSync(svgFile, await renderSvg(dot));
+      writeOptionFile('--svg', svgFile, await renderSvg(dot));
       written.push(svgFile);
     }
     return {

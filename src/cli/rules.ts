@@ -4,7 +4,7 @@
  * lines, and exits 1 on any error, unsound rule or failed check. With `--expr`, a playground: optimize
  * one expression and show what the rules did (`--explain`, `--dot FILE`, `--svg FILE`).
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseDType } from '../graph/dtype.js';
 import { parseExpr } from '../graph/syntax/index.js';
@@ -33,6 +33,7 @@ import { jsonNumber } from './json.js';
 import type { Command, CommandResult } from './usage.js';
 import { UsageError } from './usage.js';
 import { parseVars } from './vars.js';
+import { writeOptionFile } from './output-file.js';
 
 const nonNegativeInt = (flag: string, text: string | undefined, fallback: number): number =>
   text === undefined ? fallback : integerOption(flag, text, 0);
@@ -140,11 +141,11 @@ export const rulesCommand: Command = {
       });
       const written: string[] = [];
       if (dotFile !== undefined && result.dot) {
-        writeFileSync(dotFile, `${result.dot}\n`);
+        writeOptionFile('--dot', dotFile, `${result.dot}\n`);
         written.push(`wrote ${dotFile}`);
       }
       if (svgFile !== undefined && result.dot) {
-        writeFileSync(svgFile, await renderSvg(result.dot));
+        writeOptionFile('--svg', svgFile, await renderSvg(result.dot));
         written.push(`wrote ${svgFile}`);
       }
       const { dot: _dot, ...json } = result;

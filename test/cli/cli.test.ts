@@ -110,3 +110,24 @@ describe('bad input exits 2 with a message, never a stack trace', () => {
     expect(r.err).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('files named by options', () => {
+  it('an unwritable --svg or --dot path is a usage error naming the option, not an internal error', async () => {
+    const svg = await run(
+      'rules',
+      'check',
+      '--expr',
+      'log(1 + exp(x))',
+      '--var',
+      'x:f32[n]',
+      '--svg',
+      '/nonexistent/dir/x.svg',
+    );
+    expect(svg.code).toBe(2);
+    expect(svg.err).toContain("cannot write --svg file '/nonexistent/dir/x.svg': its folder does not exist");
+    expect(svg.err).not.toContain('internal error');
+    const dot = await run('draw', 'exp(x)', '--var', 'x:f32[n]', '--dot', '/nonexistent/dir/x.dot');
+    expect(dot.code).toBe(2);
+    expect(dot.err).toContain("cannot write --dot file '/nonexistent/dir/x.dot'");
+  });
+});
