@@ -6,7 +6,7 @@
 
 import type { ClassId } from './egraph/ids.js';
 import type { StopReason } from './egraph/run.js';
-import { Runner } from './egraph/run.js';
+import { checkLimit, LimitError, Runner } from './egraph/run.js';
 import { addGraph, buildGraph, createTensorEGraph, type TensorEGraph } from './egraph/tensor/index.js';
 import { dagCost } from './extract/choice.js';
 import { extractDag } from './extract/dag.js';
@@ -89,7 +89,12 @@ export interface OptimizeOptions {
   readonly include?: readonly string[];
   /** Ruleset tags never to run (e.g. `unsafe`). */
   readonly exclude?: readonly string[];
-  /** Limits for every phase, overriding the mode's. */
+  /**
+   * Limits overriding the mode's: `iterations` and `nodes` for every phase, `timeMs` for the whole call
+   * (every phase, the restarts' and the final extraction). Iterations and nodes are work limits, so the
+   * result is the same on every machine; the time limit is a safety net, by default far above normal
+   * runs ({@link SAFETY_TIME_MS}), and the report says so in `warnings` when it fires.
+   */
   readonly limits?: PhaseLimits;
   /** The cost model: `cpu` (default), `gpu`, `count` (one per op), or a factory of node costs. */
   readonly cost?: CostModel;
@@ -108,6 +113,19 @@ export interface OptimizeOptions {
   readonly foldLimit?: number;
 }
 
+/**
+ * The default bound on one `optimize` call's time. Phases stop on work limits, which give the same
+ * result on every machine; this wall-clock limit only keeps a runaway from running forever, and when
+ * it fires the result depends on the machine's speed (the report's `warnings` say so).
+ */
+export const SAFETY_TIME_MS = 30_000;
+
+/** The share of `timeMs` saturation may use; extraction has the rest. */
+const SATURATION_SHARE = 0.75;
+
+/** E-nodes a phase may add when neither the mode nor the caller sets a limit (egg's default limit). */
+const DEFAULT_NODE_BUDGET = 10_000;
+
 /** What one phase did. */
 export interface PhaseReport {
   readonly name: string;
@@ -116,6 +134,11 @@ export interface PhaseReport {
   readonly iterations: number;
   readonly enodes: number;
   readonly eclasses: number;
+  /**
+   * The hashcons size this phase could reach: its e-nodes at start plus the phase's `nodes` budget
+   * (10,000 when neither the mode nor the caller sets one). It holds within one right-hand side.
+   */
+  readonly nodeLimit: number;
   readonly ms: number;
 }
 
@@ -131,6 +154,11 @@ export interface OptimizeReport {
   readonly phases: readonly PhaseReport[];
   /** The stop reason of the last phase that ran (or `none`). */
   readonly stopReason: string;
+  /**
+   * Things the caller should know, e.g. that the time limit fired, so the result depends on the
+   * machine's speed and load. Empty on a normal run.
+   */
+  readonly warnings?: readonly string[];
   /**
    * True when a stabilizing (replacing) rule rewrote part of the graph: the result may then cost more
    * than the input, since a numerically stable form is kept even where it is dearer.
@@ -168,9 +196,14 @@ export function countOps(outputs: readonly Node[]): number {
  */
 export function optimize(outputs: Node | readonly Node[], options: OptimizeOptions = {}): OptimizeResult {
   const list = Array.isArray(outputs) ? [...(outputs as readonly Node[])] : [outputs as Node];
+  checkLimits(options.limits, 'optimize limits');
   // Loading the rule files happens once per process and is not part of the optimization's time.
   const library = libraryOf(options);
   const t0 = performance.now();
+  const timeMs = options.limits?.timeMs ?? SAFETY_TIME_MS;
+  // Saturation stops at 75% of the time limit: the rest is kept for extracting from the e-graph it
+  // grew (the linear extractor takes up to a quarter of the limit on a loaded machine).
+  const deadline = t0 + SATURATION_SHARE * timeMs;
   const mode = options.mode ?? 'fast_run';
   const nodesBefore = countOps(list);
   const cost = options.cost ?? 'cpu';
@@ -188,16 +221,19 @@ export function optimize(outputs: Node | readonly Node[], options: OptimizeOptio
         rules: {},
         phases: [],
         stopReason: 'none',
+        warnings: [],
         stabilized: false,
         ms: { build: 0, saturate: 0, extract: 0, total },
       },
     };
   }
-  const saturated = saturate(list, { ...options, library, mode });
+  const saturated = saturate(list, { ...options, library, mode }, deadline);
   const tSaturated = performance.now();
   const { t, roots, phases, applied } = saturated;
 
-  const extracted = extractGraph(t, roots, cost, options.foldLimit);
+  // Past the deadline only the linear extractor runs, so the whole call stays near its time limit.
+  const late = performance.now() > deadline;
+  const extracted = extractGraph(t, roots, cost, options.foldLimit, late ? 'tree' : 'dag');
   const tExtracted = performance.now();
   // Heuristic extraction and restarts can, rarely, end above where they started: then keep the input,
   // unless a stabilizing rule replaced part of it: a stable form is worth its cost.
@@ -216,6 +252,7 @@ export function optimize(outputs: Node | readonly Node[], options: OptimizeOptio
       rules: Object.fromEntries([...applied].sort((a, b) => b[1] - a[1])),
       phases,
       stopReason: phases.length ? phases[phases.length - 1].stopReason.kind : 'none',
+      warnings: timeWarnings(phases, saturated.skipped, timeMs, late),
       ms: {
         build: saturated.buildMs,
         saturate: tSaturated - t0 - saturated.buildMs,
@@ -240,6 +277,8 @@ export interface Saturated {
   /** How many e-nodes replacing (stabilizing) rules marked, over all phases. */
   readonly replacedNodes: number;
   readonly buildMs: number;
+  /** Phases not run because the time limit had passed. */
+  readonly skipped: readonly string[];
 }
 
 /**
@@ -248,7 +287,12 @@ export interface Saturated {
  *
  * @example const { t, roots } = saturate([T.exp(T.log(x))], { mode: 'fast_run' });
  */
-export function saturate(outputs: readonly Node[], options: OptimizeOptions = {}): Saturated {
+export function saturate(
+  outputs: readonly Node[],
+  options: OptimizeOptions = {},
+  deadline = performance.now() + SATURATION_SHARE * (options.limits?.timeMs ?? SAFETY_TIME_MS),
+): Saturated {
+  checkLimits(options.limits, 'optimize limits');
   const library = libraryOf(options);
   const mode = options.mode ?? 'fast_run';
   const cost = options.cost ?? 'cpu';
@@ -263,7 +307,12 @@ export function saturate(outputs: readonly Node[], options: OptimizeOptions = {}
   const phases: PhaseReport[] = [];
   const applied = new Map<string, number>();
   let replacedNodes = 0;
+  const skipped: string[] = [];
   for (const phase of spec.phases) {
+    if (performance.now() > deadline) {
+      skipped.push(phase.name);
+      continue;
+    }
     if (phase.restart && phases.length > 0 && options.restarts !== false) {
       replacedNodes += t.replaced.size;
       // The restart only seeds the next phase: tree-cost extraction is linear where the DAG heuristic
@@ -275,12 +324,18 @@ export function saturate(outputs: readonly Node[], options: OptimizeOptions = {}
       roots = added;
     }
     const rules = rulesForPhase(library, phase, options);
-    const limits = { ...phase.limits, ...options.limits };
+    const iterations = options.limits?.iterations ?? phase.limits.iterations;
+    const nodes = options.limits?.nodes ?? phase.limits.nodes ?? DEFAULT_NODE_BUDGET;
     const before = performance.now();
+    const nodeLimit = t.egraph.size + nodes;
+    // The node limit is a budget of e-nodes the phase may add to the graph it starts from, so a graph
+    // larger than the limit still gets its local rewrites (stabilization above all), and the work per
+    // input op stays bounded on graphs of any size.
     const run = new Runner(t.egraph, {
-      iterLimit: limits.iterations,
-      nodeLimit: limits.nodes,
-      timeLimitMs: limits.timeMs,
+      iterLimit: iterations,
+      nodeLimit,
+      timeLimitMs: phase.limits.timeMs ?? Number.POSITIVE_INFINITY,
+      deadline,
     }).run(new RuleSet(rules).source(t));
     for (const it of run.iterations)
       for (const r of it.rules)
@@ -292,12 +347,55 @@ export function saturate(outputs: readonly Node[], options: OptimizeOptions = {}
       iterations: run.iterations.length,
       enodes: t.egraph.nodeCount(),
       eclasses: t.egraph.classCount,
+      nodeLimit,
       ms: performance.now() - before,
     });
   }
   replacedNodes += t.replaced.size;
   t.egraph.rebuild();
-  return { t, roots: roots.map((r) => t.egraph.find(r)), added, phases, applied, replacedNodes, buildMs };
+  return {
+    t,
+    roots: roots.map((r) => t.egraph.find(r)),
+    added,
+    phases,
+    applied,
+    replacedNodes,
+    buildMs,
+    skipped,
+  };
+}
+
+/** Validates user limits: NaN, negative or non-numeric values throw `LimitError`, naming the limit. */
+function checkLimits(limits: PhaseLimits | undefined, where: string): void {
+  if (limits === undefined) return;
+  if (typeof limits !== 'object' || limits === null) checkLimit(limits, 'limits', where);
+  for (const [name, value] of Object.entries(limits)) {
+    if (name !== 'iterations' && name !== 'nodes' && name !== 'timeMs')
+      throw new LimitError(`${where}: unknown limit '${name}' (limits: iterations, nodes, timeMs)`);
+    if (value !== undefined) checkLimit(value, name, where);
+  }
+}
+
+/** The loud part of the report: whether the wall-clock limit decided anything. */
+function timeWarnings(
+  phases: readonly PhaseReport[],
+  skipped: readonly string[],
+  timeMs: number,
+  late: boolean,
+): string[] {
+  const warnings: string[] = [];
+  const timed = phases.filter((p) => p.stopReason.kind === 'timeLimit').map((p) => p.name);
+  if (timed.length > 0 || skipped.length > 0 || late) {
+    const what = [
+      ...(timed.length ? [`stopped phase ${timed.join(', ')}`] : []),
+      ...(skipped.length ? [`skipped phase ${skipped.join(', ')}`] : []),
+      ...(late ? ['forced the fast extractor'] : []),
+    ];
+    warnings.push(
+      `TIME LIMIT: the ${timeMs} ms limit ${what.join('; ')}; this result depends on the machine's speed and load`,
+    );
+  }
+  return warnings;
 }
 
 /** The library of the options: given, the shipped one with `rules` files, or the shipped one. */

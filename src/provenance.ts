@@ -52,7 +52,7 @@ export function stabilizedBy(library: RuleLibrary, report: OptimizeReport): bool
  *
  * @example
  * const x = T.vector('x');
- * unsafeRulesFired(optimizedBy(optimize([T.div(x, x)]).outputs[0])!) // ['div-self-any']
+ * unsafeRulesFired(optimizedBy(optimize([T.div(x, x)]).outputs[0])!) // ['div-self-any', 'div-as-mul-any']
  */
 export function unsafeRulesFired(p: Provenance): string[] {
   return Object.keys(p.report.rules).filter((name) =>

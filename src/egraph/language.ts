@@ -39,6 +39,7 @@ export class Language {
   private readonly arities: number[] = [];
   private readonly payloads: unknown[] = [];
   private readonly names: string[] = [];
+  private readonly keys: string[] = [];
 
   constructor(
     readonly title: string,
@@ -69,7 +70,13 @@ export class Language {
     this.arities.push(def.arity);
     this.payloads.push(def.payload);
     this.names.push(name);
+    this.keys.push(key);
     return id;
+  }
+
+  /** The key a symbol was interned by. @example `lang.key(lang.get('+')!) === '+'` */
+  key(s: SymbolId): string {
+    return this.keys[s];
   }
 
   /** Symbol with this key, if interned. @example `lang.get('+')` */

@@ -5,10 +5,11 @@ import { groundTerm, type Pattern } from './pattern.js';
 import type { Term } from './term.js';
 
 // Instruction kinds of the matching machine (egg's machine.rs design).
-const BIND = 0; // for each node of class regs[reg] with symbol `sym`: children → regs[out..out+arity)
+const BIND = 0; // for each node of class regs[reg] with symbol number `sym`: children → regs[out..out+arity)
 const COMPARE = 1; // regs[reg] must equal regs[out] (a repeated variable)
 const LOOKUP = 2; // regs[reg] must equal the class of ground term number `out`
 const YIELD = 3; // emit a match
+const CHECK = 4; // regs[reg] must pass class test number `out` (a guard run during the search)
 
 /** One machine instruction, turned into search code by `generate`. */
 interface Instr {
@@ -76,6 +77,9 @@ const UNLIMITED: SearchBudget = { limit: Number.POSITIVE_INFINITY, deadline: Num
 
 /** Generated search code; returns 0 when done, 1 when it stopped past the match limit, 2 at the deadline. */
 type SearchCode = (
+  eg: EGraph,
+  tests: readonly ClassTest[],
+  want: Int32Array,
   sym: Int32Array,
   start: Int32Array,
   kids: Int32Array,
@@ -91,6 +95,9 @@ type SearchCode = (
 const STOPPED_AT_LIMIT = 1;
 const TIMED_OUT = 2;
 const SEARCH_PARAMS = [
+  'eg',
+  'tests',
+  'want',
   'sym',
   'start',
   'kids',
@@ -103,6 +110,14 @@ const SEARCH_PARAMS = [
   'deadline',
 ];
 
+/** A test on the class bound to variable `name`, run by the search as soon as it is bound. */
+export interface EarlyTest {
+  readonly name: string;
+  readonly test: ClassTest;
+}
+
+type ClassTest = (eg: EGraph, cls: ClassId) => boolean;
+
 /** Generated code of one program shape. */
 interface CompiledSearch {
   readonly source: string;
@@ -111,8 +126,9 @@ interface CompiledSearch {
 
 /**
  * Search code by program shape (its instructions and variable registers, the only inputs of `generate`):
- * programs of the same shape (rules rebuilt for each e-graph) share one function, so the JIT optimizes it
- * once, and the source is generated once.
+ * programs of the same shape share one function, so the JIT optimizes it once, and the source is generated
+ * once. Symbols are an argument (`want`), not constants in the code, so `(exp ?a)` and `(neg ?a)`, or one
+ * rule in two e-graphs whose languages numbered its ops differently, share code too.
  */
 const codeCache = new Map<string, CompiledSearch>();
 
@@ -139,6 +155,7 @@ export class Program {
   /** Set when a search ran past its deadline; the matches are then partial. */
   timedOut = false;
   private readonly groundIds: Int32Array;
+  private readonly want: Int32Array;
   private readonly compiled: CompiledSearch;
   private readonly code: SearchCode;
   private readonly one = new Int32Array(1);
@@ -151,8 +168,11 @@ export class Program {
     readonly vars: readonly string[],
     varRegs: Int32Array,
     private readonly grounds: readonly Term[],
+    symbols: readonly SymbolId[],
+    private readonly tests: readonly ClassTest[],
   ) {
     this.groundIds = new Int32Array(grounds.length);
+    this.want = Int32Array.from(symbols);
     const key = shapeKey(instrs, varRegs);
     let compiled = codeCache.get(key);
     if (compiled === undefined) {
@@ -170,11 +190,13 @@ export class Program {
   }
 
   /** Compiles a pattern. @example `Program.compile(parsePattern(lang, '(+ ?a 0)'))` */
-  static compile(pattern: Pattern): Program {
+  static compile(pattern: Pattern, early: readonly EarlyTest[] = []): Program {
     const instrs: Instr[] = [];
     const vars: string[] = [];
     const varRegs: number[] = [];
     const grounds: Term[] = [];
+    const symbols: SymbolId[] = [];
+    const tests: ClassTest[] = [];
     let nregs = 1;
     const emit = (p: Pattern, reg: number, isRoot: boolean): void => {
       if (p.kind === 'var') {
@@ -183,6 +205,11 @@ export class Program {
         else {
           vars.push(p.name);
           varRegs.push(reg);
+          for (const e of early)
+            if (e.name === p.name) {
+              instrs.push({ op: CHECK, reg, sym: 0, arity: 0, out: tests.length });
+              tests.push(e.test);
+            }
         }
         return;
       }
@@ -195,14 +222,15 @@ export class Program {
       // Seam for attribute variables: a BIND variant testing a symbol predicate instead of equality.
       const out = nregs;
       nregs += p.children.length;
-      instrs.push({ op: BIND, reg, sym: p.symbol, arity: p.children.length, out });
+      instrs.push({ op: BIND, reg, sym: symbols.length, arity: p.children.length, out });
+      symbols.push(p.symbol);
       p.children.forEach((c, i) => {
         emit(c, out + i, false);
       });
     };
     emit(pattern, 0, true);
     instrs.push({ op: YIELD, reg: 0, sym: 0, arity: 0, out: 0 });
-    return new Program(pattern, instrs, vars, Int32Array.from(varRegs), grounds);
+    return new Program(pattern, instrs, vars, Int32Array.from(varRegs), grounds, symbols, tests);
   }
 
   /** Root symbol, or undefined when the pattern is a bare variable (it matches every class). */
@@ -217,9 +245,8 @@ export class Program {
    * @example `prog.search(eg, OpIndex.of(eg), { limit: 1000, deadline: performance.now() + 50 })`
    */
   search(eg: EGraph, index?: OpIndex, budget: SearchBudget = UNLIMITED): Matches {
-    const out = new Matches(this.vars.length, this.lastCount);
     this.timedOut = false;
-    if (!this.resolveGrounds(eg)) return out;
+    if (!this.resolveGrounds(eg)) return this.noMatches();
     const root = this.rootSymbol;
     let classes: ArrayLike<number>;
     let n: number;
@@ -230,9 +257,20 @@ export class Program {
       classes = eg.classIds();
       n = classes.length;
     }
+    // Most rules' root op is absent from most graphs: no arrays to allocate for them.
+    if (n === 0) return this.noMatches();
+    const out = new Matches(this.vars.length, this.lastCount);
     this.runCode(eg, classes, n, out, budget);
     this.lastCount = Math.max(16, out.count + (out.count >> 2));
     return out;
+  }
+
+  private empty: Matches | undefined;
+
+  /** An empty result, shared: nothing writes to a Matches after its search. */
+  private noMatches(): Matches {
+    this.empty ??= new Matches(this.vars.length, 1);
+    return this.empty;
   }
 
   /** Matches rooted at one class. @example `prog.searchClass(eg, id)` */
@@ -258,6 +296,9 @@ export class Program {
   private runCode(eg: EGraph, roots: ArrayLike<number>, n: number, out: Matches, budget: SearchBudget): void {
     const store = eg.nodes;
     const status = this.code(
+      eg,
+      this.tests,
+      this.want,
       store.sym,
       store.start,
       store.kids,
@@ -283,21 +324,25 @@ function shapeKey(instrs: readonly Instr[], varRegs: Int32Array): string {
 /** Straight-line search code for a program (see `Program`); registers are locals `r0`, `r1`, ... */
 function generate(instrs: readonly Instr[], varRegs: Int32Array): string {
   const w = varRegs.length;
-  const lines = ['let steps = 0;', 'for (let i = 0; i < nRoots; i++) {', 'const r0 = roots[i];'];
+  const lines = ['let steps = 0;'];
+  // The symbols each Bind looks for, read once per search.
+  for (const ins of instrs) if (ins.op === BIND) lines.push(`const w${ins.sym} = want[${ins.sym}];`);
+  lines.push('for (let i = 0; i < nRoots; i++) {', 'const r0 = roots[i];');
   let depth = 0;
   for (const ins of instrs) {
     switch (ins.op) {
       case BIND: {
         const d = depth++;
         const [ns, lo, hi, j, e, s] = ['ns', 'lo', 'hi', 'j', 'e', 's'].map((v) => `${v}${d}`);
+        const w = `w${ins.sym}`;
         lines.push(
           `if ((++steps & 1023) === 0 && performance.now() > deadline) return ${TIMED_OUT};`,
           `const ${ns} = classNodes[r${ins.reg}];`,
           `let ${lo} = 0, ${hi} = ${ns}.length;`,
-          `while (${lo} < ${hi}) { const mid = (${lo} + ${hi}) >>> 1; if (sym[${ns}[mid]] < ${ins.sym}) ${lo} = mid + 1; else ${hi} = mid; }`,
+          `while (${lo} < ${hi}) { const mid = (${lo} + ${hi}) >>> 1; if (sym[${ns}[mid]] < ${w}) ${lo} = mid + 1; else ${hi} = mid; }`,
           `for (let ${j} = ${lo}; ${j} < ${ns}.length; ${j}++) {`,
           `const ${e} = ${ns}[${j}];`,
-          `if (sym[${e}] !== ${ins.sym}) break;`,
+          `if (sym[${e}] !== ${w}) break;`,
           `const ${s} = start[${e}];`,
         );
         for (let k = 0; k < ins.arity; k++) lines.push(`const r${ins.out + k} = kids[${s} + ${k}];`);
@@ -308,6 +353,9 @@ function generate(instrs: readonly Instr[], varRegs: Int32Array): string {
         break;
       case LOOKUP:
         lines.push(`if (r${ins.reg} !== ground[${ins.out}]) continue;`);
+        break;
+      case CHECK:
+        lines.push(`if (!tests[${ins.out}](eg, r${ins.reg})) continue;`);
         break;
       default: {
         const regs = Array.from(varRegs, (r) => `r${r}`);

@@ -36,8 +36,14 @@ export class Subst {
   }
 }
 
-/** Applies one match; returns the number of unions that changed the e-graph. */
+/**
+ * Applies one match; returns the number of unions that changed the e-graph, or `REFUSED` when a guard
+ * or the applier turned the match down (it may be accepted later, when analysis data has changed).
+ */
 export type BoundApplier = (eg: EGraph, matches: Matches, i: number) => number;
+
+/** What a bound applier returns for a match it turned down. */
+export const REFUSED = -1;
 
 /**
  * The right-hand side of a rewrite. `vars` are the variables it reads (checked against the left-hand side when
@@ -64,6 +70,13 @@ export interface Guard {
   readonly name: string;
   readonly vars: readonly string[];
   check(eg: EGraph, subst: Subst): boolean;
+  /**
+   * The same test on the class of the guard's one variable, when it needs nothing else: the search then
+   * runs it as soon as the variable is bound, and skips the rest of the pattern for a class that fails
+   * (a literal in a left side, `(1 - ?y) * ?s - ?y * (1 - ?s)`, no longer enumerates every combination
+   * before the guard refuses it).
+   */
+  classCheck?(eg: EGraph, cls: ClassId): boolean;
 }
 
 /**
@@ -116,8 +129,10 @@ export class ComputeApplier implements Applier {
       subst.matches = matches;
       subst.at = i;
       const root = matches.eclass(i);
+      const ids = this.compute(eg, root, subst);
+      if (ids.length === 0) return REFUSED;
       let n = 0;
-      for (const id of this.compute(eg, root, subst)) if (eg.union(root, id, why)) n++;
+      for (const id of ids) if (eg.union(root, id, why)) n++;
       return n;
     };
   }
@@ -144,10 +159,31 @@ export class ConditionalApplier implements Applier {
     return (eg, matches, i) => {
       subst.matches = matches;
       subst.at = i;
-      for (const g of guards) if (!g.check(eg, subst)) return 0;
+      for (const g of guards) if (!g.check(eg, subst)) return REFUSED;
       return inner(eg, matches, i);
     };
   }
+}
+
+/** Ids below this fit three to a number (3 × 17 bits < 2^53). */
+const SMALL_ID = 1 << 17;
+
+/**
+ * A match's root and bound classes as a key: a number when there are at most two variables and all ids are
+ * small (no string to build for most matches), else a string. A number never equals a string, and a rule's
+ * width is fixed, so keys of different kinds never stand for the same match.
+ */
+function matchKey(matches: Matches, i: number, width: number): string | number {
+  const c = matches.classes[i];
+  const at = i * width;
+  if (width <= 2 && c < SMALL_ID) {
+    const a = width > 0 ? matches.values[at] : 0;
+    const b = width > 1 ? matches.values[at + 1] : 0;
+    if (a < SMALL_ID && b < SMALL_ID) return (c * SMALL_ID + a) * SMALL_ID + b;
+  }
+  let key = String(c);
+  for (let v = 0; v < width; v++) key += `,${matches.values[at + v]}`;
+  return key;
 }
 
 /**
@@ -165,6 +201,8 @@ export class Rewrite {
   readonly searcher: Program;
   readonly applier: Applier;
   private bound: BoundApplier | undefined;
+  /** Per e-graph, the matches (root and bound classes) already applied; see `apply`. */
+  private readonly applied = new WeakMap<EGraph, Set<string | number>>();
 
   constructor(
     readonly name: string,
@@ -172,9 +210,15 @@ export class Rewrite {
     rhs: Pattern | Applier,
     guards: readonly Guard[] = [],
   ) {
-    this.searcher = Program.compile(lhs);
+    const bound = new Set(patternVars(lhs));
+    const early = (g: Guard) => g.classCheck !== undefined && g.vars.length === 1 && bound.has(g.vars[0]);
+    this.searcher = Program.compile(
+      lhs,
+      guards.filter(early).map((g) => ({ name: g.vars[0], test: g.classCheck!.bind(g) })),
+    );
+    const late = guards.filter((g) => !early(g));
     const base = 'kind' in rhs ? new PatternApplier(rhs) : rhs;
-    this.applier = guards.length > 0 ? new ConditionalApplier(guards, base) : base;
+    this.applier = late.length > 0 ? new ConditionalApplier(late, base) : base;
     const unbound = this.applier.vars.filter((v) => !this.searcher.vars.includes(v));
     if (unbound.length > 0) {
       throw new Error(
@@ -189,17 +233,41 @@ export class Rewrite {
   }
 
   /**
-   * Applies matches in order until `deadline` (a `performance.now()` time); returns the number of unions that
-   * changed the graph. The graph needs `rebuild` afterwards.
+   * Applies matches in order until `deadline` (a `performance.now()` time) or until the hashcons holds
+   * more than `sizeLimit` e-nodes; returns the number of unions that changed the graph. The graph needs
+   * `rebuild` afterwards.
+   *
+   * A match applied before in this e-graph, with the same canonical classes, is skipped: its right side
+   * is built from the same classes, so it would find the nodes it added then, in the class it joined
+   * then. Each iteration searches the whole graph again (as egg does), and on the model graphs three
+   * matches in four were such repeats; a match turned down (a guard, a type check) is tried again.
    *
    * @example `rule.apply(eg, rule.search(eg))`
    */
-  apply(eg: EGraph, matches: Matches, deadline = Number.POSITIVE_INFINITY): number {
+  apply(
+    eg: EGraph,
+    matches: Matches,
+    deadline = Number.POSITIVE_INFINITY,
+    sizeLimit = Number.POSITIVE_INFINITY,
+  ): number {
     this.bound ??= this.applier.bind(this);
     const fn = this.bound;
+    let done = this.applied.get(eg);
+    if (done === undefined) {
+      done = new Set();
+      this.applied.set(eg, done);
+    }
+    const width = matches.width;
     let n = 0;
     for (let i = 0; i < matches.count; i++) {
-      n += fn(eg, matches, i);
+      const key = matchKey(matches, i, width);
+      if (done.has(key)) continue;
+      const r = fn(eg, matches, i);
+      if (r !== REFUSED) {
+        done.add(key);
+        n += r;
+      }
+      if (eg.size > sizeLimit) break;
       if ((i & 255) === 255 && performance.now() > deadline) break;
     }
     return n;

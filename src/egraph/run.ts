@@ -1,3 +1,4 @@
+import { SaturnError } from '../graph/errors.js';
 import type { EGraph } from './egraph.js';
 import type { ClassId } from './ids.js';
 import type { Matches } from './machine.js';
@@ -47,11 +48,45 @@ export interface RunReport {
   readonly growth: Growth;
 }
 
+/** A limit that is not a number, is NaN or is negative: it would silently disable every limit. */
+export class LimitError extends SaturnError {
+  override name = 'LimitError';
+}
+
+/**
+ * Checks that a limit is a number, not NaN and not negative (Infinity is allowed: no limit), and
+ * returns it; the error names the limit and where it was given.
+ *
+ * @example checkLimit(4000, 'nodes', 'optimize limits') // 4000
+ */
+export function checkLimit(value: unknown, name: string, where: string): number {
+  if (typeof value !== 'number' || Number.isNaN(value) || value < 0)
+    throw new LimitError(
+      `${where}: limit '${name}' must be a number ≥ 0 (Infinity for none), got ${typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? typeof value)}`,
+    );
+  return value;
+}
+
 /** Limits and policy of a run; defaults are egg's (30 iterations, 10,000 e-nodes, 5 s, backoff). */
 export interface RunOptions {
   readonly iterLimit?: number;
+  /**
+   * E-nodes in the hashcons (`eg.size`: live nodes; egg's `total_size` counts its memo, stale keys
+   * included) above which the run stops. Checked as `nodeCheck` says.
+   */
   readonly nodeLimit?: number;
+  /**
+   * When the node limit is checked: `match` (default) after every match applied, so a run ends at most
+   * one right-hand side above it; `rule` after each rule's matches are all applied, as egg does, so one
+   * explosive rule can take the graph far past it (an AC rule took a 100k limit to 729k e-nodes).
+   */
+  readonly nodeCheck?: 'match' | 'rule';
   readonly timeLimitMs?: number;
+  /**
+   * An absolute `performance.now()` time to stop by, besides `timeLimitMs` (a caller bounding several
+   * runs by one budget).
+   */
+  readonly deadline?: number;
   readonly scheduler?: Scheduler;
   /** Stop as soon as every pair is in one class. */
   readonly goals?: readonly (readonly [ClassId, ClassId])[];
@@ -61,9 +96,11 @@ export interface RunOptions {
 
 /**
  * Runs rewrites to saturation or a limit: each iteration searches every rule (as the scheduler allows) on the
- * clean graph, applies all matches, then rebuilds once. The iteration and node limits are checked between
- * iterations (so a run may end somewhat above the node limit, as in egg); the time limit is also checked
- * inside searches and applies, so a run ends close to it.
+ * clean graph, applies all matches, then rebuilds once. The iteration limit is checked between iterations;
+ * the node limit after every match applied (so a run ends at most one right-hand side above it) or, with
+ * `nodeCheck: 'rule'`, after each rule as egg does; the time
+ * limit inside searches and applies, so a run ends close to it. Limits are validated when the runner is
+ * built: NaN, negative or non-numeric limits throw `LimitError`.
  *
  * @example
  * ```ts
@@ -83,9 +120,11 @@ export class Runner {
     readonly egraph: EGraph,
     private readonly options: RunOptions = {},
   ) {
-    this.iterLimit = options.iterLimit ?? 30;
-    this.nodeLimit = options.nodeLimit ?? 10_000;
-    this.timeLimitMs = options.timeLimitMs ?? 5_000;
+    this.iterLimit = checkLimit(options.iterLimit ?? 30, 'iterLimit', 'Runner');
+    this.nodeLimit = checkLimit(options.nodeLimit ?? 10_000, 'nodeLimit', 'Runner');
+    this.timeLimitMs = checkLimit(options.timeLimitMs ?? 5_000, 'timeLimitMs', 'Runner');
+    if (options.deadline !== undefined && Number.isNaN(options.deadline))
+      throw new LimitError('Runner: deadline must be a performance.now() time, got NaN');
     this.scheduler = options.scheduler ?? new BackoffScheduler();
   }
 
@@ -98,7 +137,7 @@ export class Runner {
   run(ruleSource: readonly Rewrite[] | (() => readonly Rewrite[])): RunReport {
     const eg = this.egraph;
     const t0 = performance.now();
-    const deadline = t0 + this.timeLimitMs;
+    const deadline = Math.min(t0 + this.timeLimitMs, this.options.deadline ?? Number.POSITIVE_INFINITY);
     const currentRules = typeof ruleSource === 'function' ? ruleSource : () => ruleSource;
     const growth = new Map<string, number>();
     const iterations: IterationStats[] = [];
@@ -115,6 +154,7 @@ export class Runner {
       growth: topRules(),
     });
     if (!eg.isClean) eg.rebuild();
+    const sizeLimit = this.options.nodeCheck === 'rule' ? Number.POSITIVE_INFINITY : this.nodeLimit;
     for (let iter = 0; ; iter++) {
       if (this.goalReached()) return finish({ kind: 'goalReached' });
       if (iter >= this.iterLimit)
@@ -140,16 +180,18 @@ export class Runner {
       const tApply = performance.now();
       const stats: RuleIterationStats[] = [];
       let applied = 0;
-      for (let r = 0; r < found.length && !timedOut; r++) {
+      let full = false;
+      for (let r = 0; r < found.length && !timedOut && !full; r++) {
         const m = found[r];
         if (m === undefined) continue;
         const before = eg.size;
-        const n = m.count > 0 ? rules[r].apply(eg, m, deadline) : 0;
+        const n = m.count > 0 ? rules[r].apply(eg, m, deadline, sizeLimit) : 0;
         const added = eg.size - before;
         growth.set(rules[r].name, (growth.get(rules[r].name) ?? 0) + added);
         stats.push({ rule: rules[r].name, matches: m.count, applied: n, enodesAdded: added });
         applied += n;
         if (performance.now() > deadline) timedOut = true;
+        full = eg.size > this.nodeLimit;
       }
       const tRebuild = performance.now();
       const rebuildUnions = eg.rebuild();
@@ -167,6 +209,7 @@ export class Runner {
         rebuildUnions,
       });
       if (timedOut) return finish(this.timeStop(topRules()));
+      if (full) return finish({ kind: 'nodeLimit', limit: this.nodeLimit, topRules: topRules() });
       if (this.goalReached()) return finish({ kind: 'goalReached' });
       const changed = applied > 0 || eg.size !== sizeBefore || eg.classCount !== classesBefore;
       if (!changed && this.scheduler.canStop(iter)) return finish({ kind: 'saturated' });

@@ -87,7 +87,11 @@ export class BackoffScheduler implements Scheduler {
     const banned = [...this.state.values()].filter((s) => s.bannedUntil > iteration);
     if (banned.length === 0) return true;
     // Shift every ban so the soonest one ends now: the graph did not change, so waiting is pointless.
-    const delta = Math.min(...banned.map((s) => s.bannedUntil)) - (iteration + 1);
+    // The shift is egg's (`min_ban - iteration`): the soonest rule searches again next iteration, and
+    // with it egg's iterations, e-nodes and classes are reproduced on the egg math stress cases.
+    let soonest = Number.POSITIVE_INFINITY;
+    for (const s of banned) soonest = Math.min(soonest, s.bannedUntil);
+    const delta = soonest - iteration;
     for (const s of banned) s.bannedUntil -= delta;
     return false;
   }

@@ -187,5 +187,9 @@ export function expand(lhs: CompiledLhs, lang: TensorLanguage): Expansion[] {
 }
 
 function sameValue(a: AttrValue, b: AttrValue): boolean {
+  // Most attributes are numbers, booleans, strings or absent: compared without building keys.
+  if (typeof a === 'number' && typeof b === 'number') return Object.is(a, b); // -0 and NaN as keys do
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   return attrsKey({ v: a }) === attrsKey({ v: b });
 }

@@ -5,17 +5,18 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, URL } from 'node:url';
 import { SaturnError, SourceError } from '../graph/errors.js';
 import { getOp } from '../graph/op-table.js';
 import type { AttrExpr, Expr, Span } from '../graph/syntax/ast.js';
 import { sourceError } from '../graph/syntax/errors.js';
 import { attrValue } from '../graph/syntax/lower.js';
+import { sourceHash } from '../graph/syntax/recipe.js';
 import type { GuardExpr } from './guards.js';
 import type { CheckSpec, ModeSpec, PhaseLimits, RuleLibrary } from './library.js';
 import type { AttrPattern, RulePattern } from './pattern.js';
 import { CompiledRule, RuleCompileError } from './rule.js';
-import { type GuardAst, type Item, parseRuleFileRecovering, type RuleItem } from './syntax.js';
+import { type GuardAst, type Item, parseRuleFile, parseRuleFileRecovering, type RuleItem } from './syntax.js';
 
 /** A rule file's text and its name for messages. */
 export interface RuleSource {
@@ -59,6 +60,47 @@ export function readRuleDir(dir: string): RuleSource[] {
 
 let shipped: RuleLibrary | undefined;
 
+/** The build step's file of parsed rule files, next to this module (`scripts/build-syntax.mjs`). */
+export const COMPILED_RULES_FILE = 'compiled-rules.json';
+
+/** Parsed items of rule files by the hash of their text. */
+export type ParsedRuleFiles = ReadonlyMap<string, Item[]>;
+
+// JSON has no NaN, ±Infinity or -0, which rule literals may hold: they travel as {"$number": "…"}.
+const encodeNumber = (_key: string, v: unknown) =>
+  typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0))
+    ? { $number: Object.is(v, -0) ? '-0' : String(v) }
+    : v;
+const decodeNumber = (_key: string, v: unknown) =>
+  v !== null && typeof v === 'object' && '$number' in v ? Number((v as { $number: string }).$number) : v;
+
+/**
+ * The build step's output for rule files: each file's parsed items under the hash of its text, as
+ * JSON. Loading them skips the rule grammar; a file whose text changed since is parsed again.
+ *
+ * @example writeFileSync('dist/rules/compiled-rules.json', compiledRuleFiles(readRuleDir(SHIPPED_RULES_DIR)))
+ */
+export function compiledRuleFiles(sources: readonly RuleSource[]): string {
+  const byHash: Record<string, Item[]> = {};
+  for (const source of sources) byHash[sourceHash(source.text)] = parseRuleFile(source.text, source.file);
+  return JSON.stringify(byHash, encodeNumber);
+}
+
+/**
+ * Reads the build step's parsed rule files (empty when there are none, as when running from source).
+ *
+ * @example loadLibrary(readRuleDir(dir), undefined, readCompiledRuleFiles())
+ */
+export function readCompiledRuleFiles(
+  url: URL = new URL(`./${COMPILED_RULES_FILE}`, import.meta.url),
+): ParsedRuleFiles {
+  const path = fileURLToPath(url);
+  if (!existsSync(path)) return new Map();
+  return new Map(
+    Object.entries(JSON.parse(readFileSync(path, 'utf8'), decodeNumber) as Record<string, Item[]>),
+  );
+}
+
 /**
  * The shipped rule library, loaded once. Throws if a shipped file has an error (a bug in Saturn).
  *
@@ -66,7 +108,11 @@ let shipped: RuleLibrary | undefined;
  */
 export function defaultLibrary(): RuleLibrary {
   if (!shipped) {
-    const { library, errors } = loadLibrary(readRuleDir(SHIPPED_RULES_DIR));
+    const { library, errors } = loadLibrary(
+      readRuleDir(SHIPPED_RULES_DIR),
+      undefined,
+      readCompiledRuleFiles(),
+    );
     if (errors.length)
       throw new SaturnError(`the shipped rules have errors:\n${errors.map((e) => e.message).join('\n')}`);
     shipped = library;
@@ -112,12 +158,17 @@ export function libraryWithRules(files: readonly string[]): RuleLibrary {
  *
  * With a `base` library (the shipped one), the files are loaded on top of it: they may use its rulesets
  * and modes, their rules, rulesets and modes shadow the base's of the same name, and the result holds
- * both (the base's rules compiled once, not again).
+ * both (the base's rules compiled once, not again). `compiled` holds files parsed at build time, by the
+ * hash of their text (`readCompiledRuleFiles`).
  *
  * @example const { library, errors } = loadLibrary([{ text: 'rule r [x]: exp(log(?x)) => ?x', file: 'a.rules' }])
  */
-export function loadLibrary(sources: readonly RuleSource[], base?: RuleLibrary): LoadResult {
-  const loaded = loadFiles(sources, base);
+export function loadLibrary(
+  sources: readonly RuleSource[],
+  base?: RuleLibrary,
+  compiled: ParsedRuleFiles = new Map(),
+): LoadResult {
+  const loaded = loadFiles(sources, base, compiled);
   if (!base) return loaded;
   const own = loaded.library;
   const ownNames = new Set(own.rules.map((r) => r.def.name.replace(/~rev$/, '')));
@@ -130,10 +181,20 @@ export function loadLibrary(sources: readonly RuleSource[], base?: RuleLibrary):
   return { library, errors: loaded.errors };
 }
 
-function loadFiles(sources: readonly RuleSource[], base: RuleLibrary | undefined): LoadResult {
+function loadFiles(
+  sources: readonly RuleSource[],
+  base: RuleLibrary | undefined,
+  compiled: ParsedRuleFiles,
+): LoadResult {
   const errors: SourceError[] = [];
   const parsed: { items: Item[]; source: RuleSource }[] = [];
   for (const source of sources) {
+    // A file parsed at build time loads without running the grammar (the hash says it is current).
+    const prebuilt = compiled.size > 0 ? compiled.get(sourceHash(source.text)) : undefined;
+    if (prebuilt) {
+      parsed.push({ items: prebuilt, source });
+      continue;
+    }
     const { items, errors: syntaxErrors } = parseRuleFileRecovering(source.text, source.file);
     parsed.push({ items, source });
     errors.push(...syntaxErrors);

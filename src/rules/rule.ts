@@ -7,11 +7,18 @@ import type { ClassId } from '../egraph/ids.js';
 import type { Pattern } from '../egraph/pattern.js';
 import type { Guard, Subst } from '../egraph/rewrite.js';
 import { ComputeApplier, Rewrite } from '../egraph/rewrite.js';
-import type { TensorEGraph } from '../egraph/tensor/index.js';
+import { type TensorEGraph, tensorOf } from '../egraph/tensor/index.js';
 import type { SourceSpan } from '../graph/errors.js';
 import { getOp } from '../graph/op-table.js';
 import type { Span } from '../graph/syntax/ast.js';
-import { compileGuard, type GuardExpr, guardVarSpan, guardVars, validateGuard } from './guards.js';
+import {
+  compileGuard,
+  formatGuard,
+  type GuardExpr,
+  guardVarSpan,
+  guardVars,
+  validateGuard,
+} from './guards.js';
 import { type AttrBindings, instantiateRhs, type RejectReason } from './instantiate.js';
 import { type CompiledLhs, compileLhs, expand, LhsError } from './lhs.js';
 import { patternVariables, type RulePattern, varSpan } from './pattern.js';
@@ -102,26 +109,38 @@ export class CompiledRule {
     return this.def.name;
   }
 
-  private readonly perGraph = new WeakMap<
-    TensorEGraph,
-    { size: number; byKey: Map<string, Rewrite>; list: Rewrite[] }
-  >();
+  private readonly perGraph = new WeakMap<TensorEGraph, { size: number; symbols: number; list: Rewrite[] }>();
+  /**
+   * Rewrites by the symbols they match, shared by all e-graphs: e-graphs built from the same graph number
+   * their symbols alike, so a rewrite is built once per process, not once per e-graph (that was 10-15% of
+   * a warm optimize). Keyed by ids and symbol keys, so an id meaning another symbol never reuses one.
+   */
+  private readonly shared = new Map<string, Rewrite>();
 
   /** The rewrites for the symbols now in `t`'s language; stable objects, so schedulers keep their state. */
   rewrites(t: TensorEGraph): readonly Rewrite[] {
     let cache = this.perGraph.get(t);
     if (!cache) {
-      cache = { size: -1, byKey: new Map(), list: [] };
+      cache = { size: -1, symbols: -1, list: [] };
       this.perGraph.set(t, cache);
     }
     if (cache.size === t.lang.size) return cache.list;
     cache.size = t.lang.size;
+    // The language only grows, so while none of this rule's ops gained a symbol its expansion is the
+    // same (new symbols, such as constants, mostly belong to other ops): skip re-expanding it.
+    let symbols = 0;
+    for (const slot of this.lhs.slots) symbols += t.lang.symbolsOf(slot.op).length;
+    if (symbols === cache.symbols) return cache.list;
+    cache.symbols = symbols;
     const list: Rewrite[] = [];
     for (const e of expand(this.lhs, t.lang)) {
-      let rw = cache.byKey.get(e.key);
+      const key = `${e.key}|${e.symbols.map((s) => t.lang.key(s)).join('|')}`;
+      let rw = this.shared.get(key);
       if (!rw) {
-        rw = this.makeRewrite(t, e.symbols, e.attrs);
-        cache.byKey.set(e.key, rw);
+        // Bounded: graphs with many attribute values (axes, constants) would otherwise grow it forever.
+        if (this.shared.size >= SHARED_REWRITE_LIMIT) this.shared.clear();
+        rw = this.makeRewrite(e.symbols, e.attrs);
+        this.shared.set(key, rw);
       }
       list.push(rw);
     }
@@ -129,26 +148,35 @@ export class CompiledRule {
     return list;
   }
 
-  private makeRewrite(
-    t: TensorEGraph,
-    symbols: Parameters<CompiledLhs['build']>[0],
-    attrs: AttrBindings,
-  ): Rewrite {
+  /** A rewrite for any tensor e-graph whose language numbers `symbols` alike (see `shared`). */
+  private makeRewrite(symbols: Parameters<CompiledLhs['build']>[0], attrs: AttrBindings): Rewrite {
     const pattern = this.lhs.build(symbols);
-    const guards: Guard[] = this.lhs.literals.map((lit) => ({
-      name: `${lit.name} == ${lit.value}`,
-      vars: [lit.name],
-      check: (eg: EGraph, s: Subst) => {
-        const r = eg.data(t.ranges, s.get(lit.name));
+    const guards: Guard[] = this.lhs.literals.map((lit) => {
+      // The e-graph's range analysis, looked up once per e-graph (this runs inside the search).
+      let lastEg: EGraph | undefined;
+      let ranges: TensorEGraph['ranges'] | undefined;
+      const classCheck = (eg: EGraph, cls: ClassId) => {
+        if (eg !== lastEg) {
+          ranges = tensorOf(eg).ranges;
+          lastEg = eg;
+        }
+        const r = eg.data(ranges!, cls);
         return r.lo === lit.value && r.hi === lit.value;
-      },
-    }));
-    if (this.def.guard) guards.push(compileGuard(this.def.guard, t));
+      };
+      return {
+        name: `${lit.name} == ${lit.value}`,
+        vars: [lit.name],
+        check: (eg: EGraph, s: Subst) => classCheck(eg, s.get(lit.name)),
+        classCheck,
+      };
+    });
+    if (this.def.guard) guards.push(sharedGuard(this.def.guard));
     const rhs = this.def.rhs;
     const counters = this.counters;
     const vars = patternVariables(rhs).classVars;
     const replaces = this.def.replaces === true;
     const applier = new ComputeApplier(vars, (eg, matched, subst) => {
+      const t = tensorOf(eg);
       const built = instantiateRhs(t, rhs, subst, attrs, matched);
       if (typeof built === 'string') {
         counters.rejected[built]++;
@@ -160,6 +188,24 @@ export class CompiledRule {
     });
     return new Rewrite(this.def.name, pattern, applier, guards);
   }
+}
+
+/** Rewrites kept per rule at most (see `CompiledRule.shared`). */
+const SHARED_REWRITE_LIMIT = 4096;
+
+/** A rule's guard for any tensor e-graph: compiled for the e-graph it is checked on, the last one kept. */
+function sharedGuard(g: GuardExpr): Guard {
+  let lastT: TensorEGraph | undefined;
+  let compiled: Guard | undefined;
+  const forGraph = (eg: EGraph): Guard => {
+    const t = tensorOf(eg);
+    if (t !== lastT || compiled === undefined) {
+      compiled = compileGuard(g, t);
+      lastT = t;
+    }
+    return compiled;
+  };
+  return { name: formatGuard(g), vars: guardVars(g), check: (eg, s) => forGraph(eg).check(eg, s) };
 }
 
 /** Records the e-node a left side matched at its root, so extraction avoids it. */
@@ -209,6 +255,15 @@ export class RuleSet {
   constructor(readonly rules: readonly CompiledRule[]) {}
 
   source(t: TensorEGraph): () => readonly Rewrite[] {
-    return () => this.rules.flatMap((r) => r.rewrites(t));
+    // The list changes only when the language gains symbols; most iterations intern none.
+    let size = -1;
+    let list: readonly Rewrite[] = [];
+    return () => {
+      if (t.lang.size !== size) {
+        size = t.lang.size;
+        list = this.rules.flatMap((r) => r.rewrites(t));
+      }
+      return list;
+    };
   }
 }

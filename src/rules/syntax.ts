@@ -7,16 +7,20 @@ import * as ohm from 'ohm-js';
 import type { AttrArg, DeclAst, Expr, Span } from '../graph/syntax/ast.js';
 import { SourceError } from '../graph/errors.js';
 import { sourceError, syntaxError } from '../graph/syntax/errors.js';
+import { grammarFromRecipe } from '../graph/syntax/recipe.js';
 import { exprGrammar, exprSemantics } from '../graph/syntax/semantics.js';
 import type { CompareOp } from './guards.js';
 
+/** The Ohm source of the `Rules` grammar. */
+export const rulesGrammarSource: string = readFileSync(new URL('./rules.ohm', import.meta.url), 'utf8');
+
 /** The `Rules` grammar, a sub-grammar of the expression grammar. */
-export const rulesGrammar: ohm.Grammar = ohm.grammars(
-  readFileSync(new URL('./rules.ohm', import.meta.url), 'utf8'),
-  {
-    Expr: exprGrammar,
-  },
-).Rules;
+export const rulesGrammar: ohm.Grammar = grammarFromRecipe(
+  rulesGrammarSource,
+  new URL('./rules.recipe.json', import.meta.url),
+  () => ohm.grammars(rulesGrammarSource, { Expr: exprGrammar }).Rules,
+  exprGrammar,
+);
 
 /** A name with where it is written. */
 export interface Named {

@@ -218,8 +218,8 @@ function checkLimits(
     const limits = { ...spec.phases[i]?.limits, ...options.limits };
     if (limits.iterations !== undefined && phase.iterations > limits.iterations)
       return `phase ${phase.name} ran ${phase.iterations} iterations (limit ${limits.iterations})`;
-    if (limits.nodes !== undefined && phase.enodes > overshoot * limits.nodes)
-      return `phase ${phase.name} ended with ${phase.enodes} e-nodes (limit ${limits.nodes}, ${overshoot}× allowed)`;
+    if (limits.nodes !== undefined && phase.enodes > overshoot * phase.nodeLimit)
+      return `phase ${phase.name} ended with ${phase.enodes} e-nodes (limit ${phase.nodeLimit}, ${overshoot}× allowed)`;
     if (limits.timeMs !== undefined && phase.ms > 1.1 * limits.timeMs + slack)
       return `phase ${phase.name} took ${phase.ms.toFixed(0)} ms (limit ${limits.timeMs} ms)`;
   }

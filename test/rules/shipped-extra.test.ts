@@ -420,7 +420,7 @@ describe('optimizer cost with the new files', () => {
       'layout soup',
       'a: f64[3, 4]; b: f64[4, 4]; c: f64[4]',
       'sum(transpose(exp(transpose(a) * 2)) + transpose(dot(transpose(b), transpose(a))), axis=0) + c',
-      'sum(exp(2 * a), axis=0) + (sum(dot(a, b), axis=0) + c)',
+      'c + sum(dot(a, b), axis=0) + sum(exp(2 * a), axis=0)',
     ],
     [
       'logic soup',

@@ -112,9 +112,11 @@ describe('graphs that optimize returned', () => {
   it('say which unsafe rule made the difference, and how to keep IEEE semantics', () => {
     const x = T.vector('x', 'f64', 'n');
     const e = failure(() => assertEquivalent(T.div(x, x), optimize(T.div(x, x)).outputs, { seed: 3 }));
-    expect(e.unsafeRules).toEqual(['div-self-any']);
-    expect(e.message.split('\n')[0]).toBe(
-      "equal on the reals; differs at x = 0 (NaN vs 1) because rule div-self-any [unsafe] fired; exclude 'unsafe' to keep IEEE semantics (optimize(g, { exclude: ['unsafe'] }), saturn … --exclude unsafe)",
+    // Every unsafe rule that fired is named (div-as-mul-any fires too while exploring x / x).
+    expect(e.unsafeRules).toContain('div-self-any');
+    expect(e.unsafeRules.every((r) => r.endsWith('-any'))).toBe(true);
+    expect(e.message.split('\n')[0]).toMatch(
+      /^equal on the reals; differs at x = -?0 \(NaN vs 1\) because rules? .*div-self-any \[unsafe\].* fired; exclude 'unsafe' to keep IEEE semantics \(optimize\(g, \{ exclude: \['unsafe'\] \}\), saturn … --exclude unsafe\)$/,
     );
     assertEquivalent(T.div(x, x), optimize(T.div(x, x), { exclude: ['unsafe'] }).outputs, { seed: 3 });
   });
@@ -124,13 +126,14 @@ describe('saturn check-equivalence at the edges', () => {
   it('finds x / x at zero and names the unsafe rule', async () => {
     const r = await cli('check-equivalence', 'x / x', '--var', 'x:f64[n]', '--seed', '1', '--runs', '50');
     expect(r.code).toBe(1);
-    expect(r.out).toContain(
-      "because rule div-self-any [unsafe] fired; exclude 'unsafe' to keep IEEE semantics",
+    expect(r.out).toMatch(
+      /because rules? .*div-self-any \[unsafe\].* fired; exclude 'unsafe' to keep IEEE semantics/,
     );
     const json = JSON.parse(
       (await cli('check-equivalence', 'x / x', '--var', 'x:f64[n]', '--seed', '1', '--json')).out,
     );
-    expect(json).toMatchObject({ equivalent: false, unsafeRules: ['div-self-any'] });
+    expect(json).toMatchObject({ equivalent: false });
+    expect(json.unsafeRules).toContain('div-self-any');
     expect(json.mismatch.expected).toBe('NaN');
   });
 

@@ -4,7 +4,6 @@
  */
 import { apply } from '../../graph/apply.js';
 import type { Node } from '../../graph/node.js';
-import { topoSort } from '../../graph/topo.js';
 import type { EGraph, ENode } from '../egraph.js';
 import type { ClassId } from '../ids.js';
 import type { TensorLanguage } from './language.js';
@@ -13,11 +12,15 @@ import type { TensorLanguage } from './language.js';
  * Adds every node reachable from `outputs` and returns an id for each output: its class, and with
  * explanations on, the id that stands for exactly that term (what `explain` takes).
  *
+ * Nodes are added in post-order (outputs in order, arguments left to right), not by node id: ids grow
+ * with everything built earlier in the process, so an id order would make class ids, and with them
+ * extraction's tie-breaks, depend on process history. This order depends on the graph alone.
+ *
  * @example const [root] = addGraph(eg, lang, [T.exp(x)]);
  */
 export function addGraph(eg: EGraph, lang: TensorLanguage, outputs: readonly Node[]): ClassId[] {
   const classOf = new Map<number, ClassId>();
-  for (const node of topoSort(outputs)) {
+  for (const node of postOrder(outputs)) {
     const symbol = lang.symbol(node.op, node.attrs, node.args.length);
     classOf.set(
       node.id,
@@ -28,6 +31,32 @@ export function addGraph(eg: EGraph, lang: TensorLanguage, outputs: readonly Nod
     );
   }
   return outputs.map((o) => classOf.get(o.id)!);
+}
+
+/** Every node reachable from `outputs`, arguments before users, in depth-first order. Iterative. */
+function postOrder(outputs: readonly Node[]): Node[] {
+  const seen = new Set<number>();
+  const order: Node[] = [];
+  const stack: { node: Node; next: number }[] = [];
+  for (const out of outputs) {
+    if (seen.has(out.id)) continue;
+    seen.add(out.id);
+    stack.push({ node: out, next: 0 });
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top.next < top.node.args.length) {
+        const arg = top.node.args[top.next++];
+        if (!seen.has(arg.id)) {
+          seen.add(arg.id);
+          stack.push({ node: arg, next: 0 });
+        }
+        continue;
+      }
+      stack.pop();
+      order.push(top.node);
+    }
+  }
+  return order;
 }
 
 /**

@@ -38,5 +38,21 @@ export function createTensorEGraph(options: { explanations?: boolean } = {}): Te
   const values = new ValueAnalysis();
   const ranges = new RangeAnalysis(types);
   const egraph = new EGraph(lang, { analyses: [types, values, ranges], explanations: options.explanations });
-  return { egraph, lang, types, values, ranges, replaced: new ReplacedNodes() };
+  const t = { egraph, lang, types, values, ranges, replaced: new ReplacedNodes() };
+  owners.set(egraph, t);
+  return t;
+}
+
+const owners = new WeakMap<EGraph, TensorEGraph>();
+
+/**
+ * The tensor e-graph an e-graph belongs to: rewrites built once serve every tensor e-graph, and find its
+ * analyses through the e-graph they are applied to.
+ *
+ * @example tensorOf(createTensorEGraph().egraph).lang.size // 0
+ */
+export function tensorOf(egraph: EGraph): TensorEGraph {
+  const t = owners.get(egraph);
+  if (t === undefined) throw new Error('this e-graph was not made by createTensorEGraph');
+  return t;
 }

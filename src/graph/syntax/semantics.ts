@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import * as ohm from 'ohm-js';
 import type { OpDef } from '../op-def.js';
 import { OPS } from '../op-table.js';
+import { grammarFromRecipe } from './recipe.js';
 import type {
   Arg,
   AttrArg,
@@ -30,7 +31,11 @@ export const exprGrammarSource: string = readFileSync(new URL('./expr.ohm', impo
  *
  * @example exprGrammar.match('x: f32[n]; exp(x)', 'Source').succeeded() // true
  */
-export const exprGrammar: ohm.Grammar = ohm.grammar(exprGrammarSource);
+export const exprGrammar: ohm.Grammar = grammarFromRecipe(
+  exprGrammarSource,
+  new URL('./expr.recipe.json', import.meta.url),
+  () => ohm.grammar(exprGrammarSource),
+);
 
 /** Infix and prefix ops of the table, by symbol. */
 export const INFIX_OPS: ReadonlyMap<string, OpDef> = symbolTable('infix');

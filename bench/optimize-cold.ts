@@ -1,0 +1,36 @@
+// One cold optimize, in the fresh process the optimize benchmark starts for it: CPU and wall time of
+// importing Saturn, loading the shipped rule library, and the first optimize of one model graph.
+// Prints one JSON line. Usage: node dist-bench/bench/optimize-cold.js logreg|tanhMlp|mlp
+const cpu = (): number => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+};
+const c0 = cpu();
+const t0 = performance.now();
+const saturn = await import('../src/index.js');
+const { tanhMlp } = await import('./tanh-mlp.js');
+const c1 = cpu();
+saturn.defaultLibrary();
+const c2 = cpu();
+const model = process.argv[2];
+const outputs =
+  model === 'logreg'
+    ? saturn.logisticRegression().outputs
+    : model === 'mlp'
+      ? saturn.mlp().outputs
+      : model === 'tanhMlp'
+        ? tanhMlp()
+        : undefined;
+if (outputs === undefined) throw new Error(`unknown model '${model}'`);
+const { report } = saturn.optimize(outputs);
+const c3 = cpu();
+console.log(
+  JSON.stringify({
+    importMs: c1 - c0,
+    libraryMs: c2 - c1,
+    optimizeMs: c3 - c2,
+    totalMs: c3 - c0,
+    wallMs: performance.now() - t0,
+    nodesAfter: report.nodesAfter,
+  }),
+);

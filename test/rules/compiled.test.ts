@@ -1,0 +1,113 @@
+/**
+ * The build step's outputs (scripts/build-syntax.mjs): parsed rule files and grammar recipes load to
+ * exactly what the text gives, are used only while they match the text, and the built ones are current.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as ohm from 'ohm-js';
+import { describe, expect, it } from 'vitest';
+import { grammarFromRecipe, recipeFile, sourceHash } from '../../src/graph/syntax/recipe.js';
+import { exprGrammar, exprGrammarSource } from '../../src/graph/syntax/semantics.js';
+import type { RuleLibrary } from '../../src/rules/library.js';
+import {
+  COMPILED_RULES_FILE,
+  compiledRuleFiles,
+  loadLibrary,
+  readCompiledRuleFiles,
+  readRuleDir,
+  SHIPPED_RULES_DIR,
+} from '../../src/rules/load.js';
+import { rulesGrammar, rulesGrammarSource } from '../../src/rules/syntax.js';
+
+const sources = readRuleDir(SHIPPED_RULES_DIR);
+const decode = (json: string) => {
+  const dir = mkdtempSync(join(tmpdir(), 'saturn-compiled-'));
+  writeFileSync(join(dir, COMPILED_RULES_FILE), json);
+  return dir;
+};
+
+/** Everything a library holds, as comparable data. */
+function summary(library: RuleLibrary) {
+  return {
+    rules: library.rules.map((r) => r.def),
+    rulesets: [...library.rulesets],
+    modes: [...library.modes],
+    checks: library.checks,
+  };
+}
+
+describe('pre-parsed rule files', () => {
+  it('load to the same library as the text', () => {
+    const dir = decode(compiledRuleFiles(sources));
+    const compiled = readCompiledRuleFiles(pathToFileURL(join(dir, COMPILED_RULES_FILE)));
+    expect(compiled.size).toBe(sources.length);
+    expect(summary(loadLibrary(sources, compiled).library)).toEqual(summary(loadLibrary(sources).library));
+  });
+
+  it('keep NaN, infinities and -0 in literals', () => {
+    const text = 'ruleset r\nrule a [r]: ?x * -0 => ?x * 0\nrule b [r]: ?x + 1e999 => ?x + -1e999\n';
+    const dir = decode(compiledRuleFiles([{ text }]));
+    const compiled = readCompiledRuleFiles(pathToFileURL(join(dir, COMPILED_RULES_FILE)));
+    expect(summary(loadLibrary([{ text }], compiled).library)).toEqual(
+      summary(loadLibrary([{ text }]).library),
+    );
+  });
+
+  it('are not used for a file whose text changed', () => {
+    const old = 'ruleset r\nrule a [r]: exp(log(?x)) => ?x\n';
+    const dir = decode(compiledRuleFiles([{ text: old }]));
+    const compiled = readCompiledRuleFiles(pathToFileURL(join(dir, COMPILED_RULES_FILE)));
+    const edited = 'ruleset r\nrule b [r]: log(exp(?x)) => ?x\n';
+    expect(loadLibrary([{ text: edited }], compiled).library.rules.map((r) => r.name)).toEqual(['b']);
+  });
+
+  it('in the build (dist/) are current with rules/*.rules', () => {
+    const built = new URL(`../../dist/rules/${COMPILED_RULES_FILE}`, import.meta.url);
+    if (!existsSync(built)) return; // no build in this checkout: nothing to be stale
+    const hashes = Object.keys(JSON.parse(readFileSync(built, 'utf8')) as object);
+    const stale = sources.filter((s) => !hashes.includes(sourceHash(s.text))).map((s) => s.file);
+    expect(stale, 'dist/ is older than these rule files: run npm run build').toEqual([]);
+  });
+});
+
+describe('grammar recipes', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'saturn-recipe-'));
+  const write = (name: string, file: unknown) => {
+    writeFileSync(join(dir, name), JSON.stringify(file));
+    return pathToFileURL(join(dir, name));
+  };
+
+  it('give grammars that parse as the text grammars do', () => {
+    const expr = grammarFromRecipe(
+      exprGrammarSource,
+      write('e.json', recipeFile(exprGrammarSource, exprGrammar)),
+      () => {
+        throw new Error('the recipe was not used');
+      },
+    );
+    for (const text of ['x: f32[n]; log(1 + exp(x))', 'sum(x * 2, axis=0)', 'exp(x']) {
+      const a = exprGrammar.match(text, 'Source');
+      const b = expr.match(text, 'Source');
+      expect(b.succeeded()).toBe(a.succeeded());
+    }
+    const rules = grammarFromRecipe(
+      rulesGrammarSource,
+      write('r.json', recipeFile(rulesGrammarSource, rulesGrammar)),
+      () => {
+        throw new Error('the recipe was not used');
+      },
+      exprGrammar,
+    );
+    for (const s of sources) expect(rules.match(s.text, 'File').succeeded()).toBe(true);
+    expect(rules.superGrammar).toBe(exprGrammar);
+  });
+
+  it('are not used when the grammar text changed', () => {
+    const url = write('stale.json', recipeFile(exprGrammarSource, exprGrammar));
+    const edited = `${exprGrammarSource}\n`;
+    const fallback = ohm.grammar(edited);
+    expect(grammarFromRecipe(edited, url, () => fallback)).toBe(fallback);
+  });
+});
