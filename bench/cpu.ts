@@ -119,7 +119,7 @@ const call = (f: CompiledFunction, inputs: Record<string, Float32Array>) => () =
 function callAllocated(f: CompiledFunction, inputs: Record<string, { data: Float32Array; shape: number[] }>) {
   const resident = Object.fromEntries(
     Object.entries(inputs).map(([name, { data, shape }]) => {
-      const array = f.alloc(name, shape);
+      const array = f.alloc(name, shape) as Float32Array;
       array.set(data);
       return [name, array];
     }),
