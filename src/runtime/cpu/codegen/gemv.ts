@@ -61,18 +61,25 @@ function dot(ctx: KernelContext, spec: GemvSpec): void {
   const kk = fn.local('i32');
   const acc0 = fn.local('v128');
   const acc1 = fn.local('v128');
+  // Batch and row of output w, stepped rather than divided per output (a division costs as much as
+  // several of the short rows' vector steps).
+  const bi = fn.local('i32');
+  const row = fn.local('i32');
   fn.set(w, get(start));
+  fn.set(bi, op('i32.div_u', get(start), i32(spec.rows)));
+  fn.set(row, op('i32.rem_u', get(start), i32(spec.rows)));
   whileNot(
     fn,
     () => op('i32.ge_s', get(w), get(end)),
     () => {
-      const bi = fn.let(op('i32.div_u', get(w), i32(spec.rows)));
-      const row = op('i32.rem_u', get(w), i32(spec.rows));
       fn.set(
         pa,
-        add(i32(spec.mat.base), mul(add(mul(bi, i32(spec.mat.batch)), mul(row, i32(spec.mat.row))), i32(4))),
+        add(
+          i32(spec.mat.base),
+          mul(add(mul(get(bi), i32(spec.mat.batch)), mul(get(row), i32(spec.mat.row))), i32(4)),
+        ),
       );
-      fn.set(pb, add(i32(spec.vec.base), mul(bi, i32(spec.vec.batch * 4))));
+      fn.set(pb, add(i32(spec.vec.base), mul(get(bi), i32(spec.vec.batch * 4))));
       fn.set(acc0, f32x4(0));
       fn.set(acc1, f32x4(0));
       fn.set(kk, i32(spec.k >> 3));
@@ -111,6 +118,10 @@ function dot(ctx: KernelContext, spec: GemvSpec): void {
       );
       fn.store('f32.store', add(i32(spec.out), mul(get(w), i32(4))), total);
       fn.set(w, add(get(w), i32(1)));
+      fn.set(row, add(get(row), i32(1)));
+      const wrapped = () => op('i32.eq', get(row), i32(spec.rows));
+      fn.set(bi, add(get(bi), wrapped()));
+      fn.set(row, select(i32(0), get(row), wrapped()));
     },
   );
 }
