@@ -3,12 +3,14 @@
  * side, in this one process, with onnxruntime-node, tfjs-backend-wasm, Saturn's js executor and the
  * machine's memory bandwidth (a triad over the same bytes). Contenders are interleaved rep by rep
  * (rotating who goes first) so machine noise hits them alike; times are medians [min–max] and each
- * ratio is the median of the per-rep ratios with its own [min–max]. Everything is end to end from
- * JavaScript arrays: inputs in, outputs out.
+ * ratio is the median of the per-rep ratios with its own [min–max]. Plain `saturn cpu` is end to end
+ * from JavaScript arrays: inputs in, outputs out.
  *
  * Workloads: W1 `exp(x)*y + sin(x)/(1+z*z)` over 4M f32; W2 a 1024² f32 matmul; W3 a 16M-element f32
  * sum; a logistic-regression training step (10,000×100 f32) and an MLP step (batch 256, 784→256→10
- * f32) against tfjs-backend-wasm with hand-written gradients.
+ * f32) against tfjs-backend-wasm with hand-written gradients. Variants: `f.alloc inputs` keeps the
+ * inputs in the executor's memory (no copy in, the output copied out; tfjs's inputs are resident
+ * tensors too), `resident` runs the bare kernel.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -111,8 +113,23 @@ async function saturn(device: 'cpu' | 'js', threads: number, build: () => Parame
 const call = (f: CompiledFunction, inputs: Record<string, Float32Array>) => () => f.runSync(inputs)[0].array;
 
 /**
+ * Like `call`, with every input filled once into `f.alloc` storage (the executor's own memory on cpu):
+ * each run then copies nothing in, only the output out. What a caller who keeps data in Saturn sees.
+ */
+function callAllocated(f: CompiledFunction, inputs: Record<string, { data: Float32Array; shape: number[] }>) {
+  const resident = Object.fromEntries(
+    Object.entries(inputs).map(([name, { data, shape }]) => {
+      const array = f.alloc(name, shape) as Float32Array;
+      array.set(data);
+      return [name, array];
+    }),
+  );
+  return () => f.runSync(resident)[0].array;
+}
+
+/**
  * One kernel run straight on the cpu executor with its inputs already resident in its memory: what
- * the kernels cost without the per-call copies in and out (what `f.alloc` would give).
+ * the kernel alone costs, without the compiled function and without copying the output out.
  */
 async function residentKernel(
   inputs: readonly { data: Float32Array; shape: number[] }[],
@@ -207,6 +224,7 @@ async function w1(ort: Ort, tf: Tf, rows: Row[]) {
     const contenders: Record<string, Contender> = {
       ort: (await ortSession(ort, onnx, threads))(feeds),
       'saturn cpu': call(await saturn('cpu', threads, graph), inputs),
+      'saturn cpu, f.alloc inputs': callAllocated(await saturn('cpu', threads, graph), feeds),
       'saturn cpu, resident': await residentKernel(
         [xs, ys, zs].map((data) => ({ data, shape: [n] })),
         [n],
@@ -272,6 +290,7 @@ async function w2(ort: Ort, tf: Tf, rows: Row[]) {
     const contenders: Record<string, Contender> = {
       ort: (await ortSession(ort, onnx, threads))(feeds),
       'saturn cpu': call(cpu, { a: as, b: bs }),
+      'saturn cpu, f.alloc inputs': callAllocated(await saturn('cpu', threads, graph), feeds),
       'saturn cpu, resident': await residentKernel(
         [
           { data: as, shape: [1, n, n] },
@@ -318,6 +337,9 @@ async function w3(ort: Ort, tf: Tf, rows: Row[]) {
     const contenders: Record<string, Contender> = {
       ort: (await ortSession(ort, onnx, threads))({ x: { data: xs, shape: [n] } }),
       'saturn cpu': call(await saturn('cpu', threads, graph), { x: xs }),
+      'saturn cpu, f.alloc inputs': callAllocated(await saturn('cpu', threads, graph), {
+        x: { data: xs, shape: [n] },
+      }),
       'saturn cpu, resident': await residentKernel(
         [{ data: xs, shape: [n] }],
         [],
@@ -399,6 +421,10 @@ async function logistic(tf: Tf, rows: Row[], threads: number) {
   const contenders: Record<string, Contender> = {
     'tfjs-wasm': tfStep,
     'saturn cpu': call(await saturn('cpu', threads, build), { x: xs, y: ys }),
+    'saturn cpu, f.alloc inputs': callAllocated(await saturn('cpu', threads, build), {
+      x: { data: xs, shape: [n, k] },
+      y: { data: ys, shape: [n] },
+    }),
     'saturn js': call(await saturn('js', 1, build), { x: xs, y: ys }),
   };
   report(rows, `logreg step 10000×100 (cpu ${threads} thr)`, await interleaved(contenders, 15), 'tfjs-wasm');
@@ -459,6 +485,10 @@ async function mlpStep(tf: Tf, rows: Row[], threads: number) {
   const contenders: Record<string, Contender> = {
     'tfjs-wasm': tfStep,
     'saturn cpu': call(await saturn('cpu', threads, build), { x: xs, labels }),
+    'saturn cpu, f.alloc inputs': callAllocated(await saturn('cpu', threads, build), {
+      x: { data: xs, shape: [batch, inputs] },
+      labels: { data: labels, shape: [batch, classes] },
+    }),
     'saturn js': call(await saturn('js', 1, build), { x: xs, labels }),
   };
   report(

@@ -5,7 +5,8 @@
  */
 import type { InputValues } from '../graph/interpret.js';
 import type { Node } from '../graph/node.js';
-import { Tensor, type TypedArray } from '../graph/tensor.js';
+import { sizeOf } from '../graph/shape.js';
+import { Tensor, TYPED_ARRAY_OF, type TypedArray } from '../graph/tensor.js';
 import type {
   DeviceName,
   Executor,
@@ -17,8 +18,16 @@ import { lower } from '../runtime/lower.js';
 import type { RuntimeProfile } from '../runtime/profiler.js';
 import type { BufferId, Program } from '../runtime/program.js';
 import type { OptimizeReport } from '../optimize.js';
-import { FunctionUseError } from './errors.js';
-import { bindValue, checkNames, DimBindings, type InputSlot, signatureOf, slotOf } from './inputs.js';
+import { FunctionUseError, UnknownInputError } from './errors.js';
+import {
+  bindValue,
+  checkNames,
+  checkShape,
+  DimBindings,
+  type InputSlot,
+  signatureOf,
+  slotOf,
+} from './inputs.js';
 import { type CompiledReport, makeReport } from './report.js';
 
 /** The optimized graph a function runs: its outputs and `[param, new value]` updates. */
@@ -202,6 +211,53 @@ export class CompiledFunction {
     const { array } = bindValue(this.paramSlots[i], value, new DimBindings(), this.setup.allowCast);
     if (this.owner) this.owner.prepared.write(this.owner.program.params[i], array);
     else this.hostParams[i] = array.slice();
+  }
+
+  /**
+   * A zeroed array for input `inputName` (of shape `shape`, which may be left out when the input's
+   * shape has no symbolic dims) that lives in the executor's own memory where it has one (`cpu`):
+   * fill it in place and pass it to `run` (as the value, or as `{ data, shape }`) and the call copies
+   * nothing in. Elsewhere (`js`, `webgpu`, or while some symbolic dim is still unknown) it is a plain
+   * typed array, which `run` takes as any other.
+   *
+   * The array belongs to this function: it stays valid until `dispose` (the cpu executor sizes its
+   * memory once at prepare and never grows it, so the view is never detached), no kernel writes into
+   * it, and calling `alloc` again for the same input and sizes returns the same storage, zeroed again. Runs for
+   * other sizes copy it like any other array.
+   *
+   * @example
+   * const xs = f.alloc('x', [10000, 100]) as Float32Array;
+   * xs.set(batch);                // the only copy
+   * await f.run({ x: { data: xs, shape: [10000, 100] }, y: ys });
+   */
+  alloc(inputName: string, shape?: readonly number[]): TypedArray {
+    if (this.disposed) throw new FunctionUseError('this compiled function was disposed');
+    const slot = this.slots.find((s) => s.name === inputName);
+    if (!slot)
+      throw new UnknownInputError(
+        inputName,
+        this.slots.map((s) => s.name),
+        this.paramSlots.some((p) => p.name === inputName),
+      );
+    const input = slot;
+    const concrete = shape ?? input.shape;
+    if (concrete.some((d) => typeof d !== 'number'))
+      throw new FunctionUseError(
+        `alloc('${inputName}') needs a shape: the input's shape has symbolic dims (${input.shape.join(', ')})`,
+      );
+    const dims = new DimBindings();
+    checkShape(input, concrete as number[], dims);
+    const plain = () => new TYPED_ARRAY_OF[input.dtype](sizeOf(concrete as number[]));
+    // Only a synchronous executor can be prepared here; the others have no memory to share anyway.
+    if (!this.sync || this.dimNames.some((d) => !dims.sizes.has(d))) return plain();
+    const spec = this.specializeSync(signatureOf(this.dimNames, dims), dims);
+    const i = spec.inputSlots.indexOf(this.slots.indexOf(input));
+    // An input the optimized program does not read has no storage.
+    if (i < 0 || !spec.prepared.resident) return plain();
+    const array = spec.prepared.resident(spec.program.inputs[i]);
+    if (!(array instanceof TYPED_ARRAY_OF[input.dtype])) return plain();
+    array.fill(0 as never);
+    return array;
   }
 
   /** Frees every prepared program; the function cannot be called afterwards. */

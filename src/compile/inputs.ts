@@ -213,7 +213,8 @@ function shapeFromLength(slot: InputSlot, length: number): readonly number[] {
   );
 }
 
-function checkShape(slot: InputSlot, shape: readonly number[], dims: DimBindings): void {
+/** Checks a concrete shape against the slot's declared one, binding its symbolic dims. */
+export function checkShape(slot: InputSlot, shape: readonly number[], dims: DimBindings): void {
   if (shape.length !== slot.shape.length)
     throw new InputShapeError(slot.name, slot.shape, shape, 'rank differs');
   for (let i = 0; i < shape.length; i++) {

@@ -7,7 +7,7 @@
  * range (leftover outputs run the same code on lane 0), so splits never change a bit.
  * `fn(start, end)` over outputs `batch · rows + i`.
  */
-import { type Expr, f32x4, get, i32, lane, load, op, select } from '../wasm/expr.js';
+import { type Expr, f32, f32x4, get, i32, lane, load, type Local, op, select } from '../wasm/expr.js';
 import type { KernelContext } from './context.js';
 import { whileNot } from './iteration.js';
 import type { MatmulSpec } from './matmul.js';
@@ -61,18 +61,25 @@ function dot(ctx: KernelContext, spec: GemvSpec): void {
   const kk = fn.local('i32');
   const acc0 = fn.local('v128');
   const acc1 = fn.local('v128');
+  // Batch and row of output w, stepped rather than divided per output (a division costs as much as
+  // several of the short rows' vector steps).
+  const bi = fn.local('i32');
+  const row = fn.local('i32');
   fn.set(w, get(start));
+  fn.set(bi, op('i32.div_u', get(start), i32(spec.rows)));
+  fn.set(row, op('i32.rem_u', get(start), i32(spec.rows)));
   whileNot(
     fn,
     () => op('i32.ge_s', get(w), get(end)),
     () => {
-      const bi = fn.let(op('i32.div_u', get(w), i32(spec.rows)));
-      const row = op('i32.rem_u', get(w), i32(spec.rows));
       fn.set(
         pa,
-        add(i32(spec.mat.base), mul(add(mul(bi, i32(spec.mat.batch)), mul(row, i32(spec.mat.row))), i32(4))),
+        add(
+          i32(spec.mat.base),
+          mul(add(mul(get(bi), i32(spec.mat.batch)), mul(get(row), i32(spec.mat.row))), i32(4)),
+        ),
       );
-      fn.set(pb, add(i32(spec.vec.base), mul(bi, i32(spec.vec.batch * 4))));
+      fn.set(pb, add(i32(spec.vec.base), mul(get(bi), i32(spec.vec.batch * 4))));
       fn.set(acc0, f32x4(0));
       fn.set(acc1, f32x4(0));
       fn.set(kk, i32(spec.k >> 3));
@@ -111,6 +118,10 @@ function dot(ctx: KernelContext, spec: GemvSpec): void {
       );
       fn.store('f32.store', add(i32(spec.out), mul(get(w), i32(4))), total);
       fn.set(w, add(get(w), i32(1)));
+      fn.set(row, add(get(row), i32(1)));
+      const wrapped = () => op('i32.eq', get(row), i32(spec.rows));
+      fn.set(bi, add(get(bi), wrapped()));
+      fn.set(row, select(i32(0), get(row), wrapped()));
     },
   );
 }
@@ -123,7 +134,57 @@ function axpy(ctx: KernelContext, spec: GemvSpec): void {
   const pa = fn.local('i32');
   const pb = fn.local('i32');
   const kk = fn.local('i32');
+  const k0 = fn.local('i32');
   const acc = Array.from({ length: 4 }, () => fn.local('v128'));
+  const block = axpyBlock(spec);
+  // The running sums live in the output between k blocks (stored and reloaded exactly, so the bits
+  // are those of one pass over k): start them at zero.
+  fn.set(w, get(start));
+  whileNot(
+    fn,
+    () => op('i32.ge_s', get(w), get(end)),
+    () => {
+      fn.store('f32.store', add(i32(spec.out), mul(get(w), i32(4))), f32(0));
+      fn.set(w, add(get(w), i32(1)));
+    },
+  );
+  fn.set(k0, i32(0));
+  whileNot(
+    fn,
+    () => op('i32.ge_s', get(k0), i32(spec.k)),
+    () => axpyOutputs(ctx, spec, { w, count, pa, pb, kk, k0, acc }, block),
+  );
+}
+
+/**
+ * k rows per block: every output block of the range reads the block's rows of the matrix while they
+ * are still in cache (a pass over all of k per 16 outputs streams the matrix from memory again each
+ * time, and its 64-byte reads straddle lines).
+ */
+function axpyBlock(spec: GemvSpec): number {
+  return Math.max(16, Math.min(spec.k, Math.floor(AXPY_BLOCK_BYTES / (spec.rows * 4))));
+}
+
+/** Bytes of the matrix one k block spans across all outputs: well inside a 256 KiB L2. */
+const AXPY_BLOCK_BYTES = 64 * 1024;
+
+interface AxpyLocals {
+  readonly w: Local;
+  readonly count: Local;
+  readonly pa: Local;
+  readonly pb: Local;
+  readonly kk: Local;
+  readonly k0: Local;
+  readonly acc: readonly Local[];
+}
+
+/** One k block `[k0, k0 + block)` over the range's outputs, 16, 4 or 1 at a time; advances k0. */
+function axpyOutputs(ctx: KernelContext, spec: GemvSpec, locals: AxpyLocals, block: number): void {
+  const { fn } = ctx;
+  const [start, end] = fn.params;
+  const { w, count, pa, pb, kk, k0, acc } = locals;
+  const rest = op('i32.sub', i32(spec.k), get(k0));
+  const steps = fn.let(select(i32(block), rest, op('i32.lt_s', i32(block), rest)));
   fn.set(w, get(start));
   whileNot(
     fn,
@@ -135,12 +196,15 @@ function axpy(ctx: KernelContext, spec: GemvSpec): void {
       const left = fn.let(op('i32.sub', i32(spec.rows), row));
       const inRange = op('i32.sub', get(end), get(w));
       const avail = fn.let(select(left, inRange, op('i32.lt_s', left, inRange)));
-      fn.set(pa, add(i32(spec.mat.base), mul(add(mul(bi, i32(spec.mat.batch)), row), i32(4))));
-      fn.set(pb, add(i32(spec.vec.base), mul(bi, i32(spec.vec.batch * 4))));
+      const matRow = add(mul(bi, i32(spec.mat.batch)), row);
+      fn.set(pa, add(i32(spec.mat.base), mul(add(matRow, mul(get(k0), i32(spec.mat.k))), i32(4))));
+      const vecAt = add(mul(bi, i32(spec.vec.batch)), mul(get(k0), i32(spec.vec.k)));
+      fn.set(pb, add(i32(spec.vec.base), mul(vecAt, i32(4))));
       const out = fn.let(add(i32(spec.out), mul(get(w), i32(4))));
       const pass = (vectors: number) => {
-        fn.set(kk, i32(spec.k));
-        acc.slice(0, Math.max(1, vectors)).forEach((a) => fn.set(a, f32x4(0)));
+        fn.set(kk, steps);
+        if (vectors === 0) fn.set(acc[0], load('v128.load32_zero', out));
+        else for (let j = 0; j < vectors; j++) fn.set(acc[j], load('v128.load', out, j * 16));
         whileNot(
           fn,
           () => op('i32.eqz', get(kk)),
@@ -174,4 +238,5 @@ function axpy(ctx: KernelContext, spec: GemvSpec): void {
       fn.set(w, add(get(w), get(count)));
     },
   );
+  fn.set(k0, add(get(k0), i32(block)));
 }
