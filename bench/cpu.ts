@@ -23,20 +23,7 @@ import { CpuExecutor, closeCpuPool } from '../src/runtime/cpu/executor.js';
 import type { BufferId, Kernel, Program, ScalarExpr, View } from '../src/runtime/program.js';
 import { encodeOnnx, type OnnxGraph } from './onnx-model.js';
 import { formatTable, registerSuite } from './registry.js';
-
-interface Spread {
-  readonly median: number;
-  readonly min: number;
-  readonly max: number;
-}
-
-function spread(xs: readonly number[]): Spread {
-  const s = [...xs].sort((a, b) => a - b);
-  return { median: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1] };
-}
-
-const fmt = (s: Spread, digits = 2) =>
-  `${s.median.toFixed(digits)} [${s.min.toFixed(digits)}–${s.max.toFixed(digits)}]`;
+import { formatSpread as fmt, type Spread, spread } from './spread.js';
 
 type Contender = () => unknown;
 

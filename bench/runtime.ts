@@ -17,21 +17,7 @@ import { prng } from '../src/graph/random.js';
 import { Tensor } from '../src/graph/tensor.js';
 import { logisticStepByHand, mlpState, mlpStepByHand, w1ByHand } from './runtime-hand.js';
 import { formatTable, registerSuite } from './registry.js';
-
-/** A median with its range. */
-interface Spread {
-  readonly median: number;
-  readonly min: number;
-  readonly max: number;
-}
-
-function spread(xs: readonly number[]): Spread {
-  const s = [...xs].sort((a, b) => a - b);
-  return { median: s[Math.floor(s.length / 2)], min: s[0], max: s[s.length - 1] };
-}
-
-const fmt = (s: Spread, digits = 2) =>
-  `${s.median.toFixed(digits)} [${s.min.toFixed(digits)}–${s.max.toFixed(digits)}]`;
+import { formatSpread as fmt, type Spread, spread } from './spread.js';
 
 /**
  * Per-call times (ms) of each contender over `reps` rounds of `inner` calls; every contender runs

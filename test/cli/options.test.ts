@@ -4,18 +4,11 @@ import { parseCommandArgs } from '../../src/cli/args.js';
 import { checkEquivalenceCommand } from '../../src/cli/check-equivalence.js';
 import { evalCommand } from '../../src/cli/eval.js';
 import { gradCommand } from '../../src/cli/grad.js';
-import { main } from '../../src/cli/main.js';
+import { runCli } from './run-cli.js';
 import { optimizeCommand } from '../../src/cli/optimize.js';
 import { rulesCommand } from '../../src/cli/rules.js';
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  const code = await main(argv);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = runCli;
 
 afterEach(() => {
   vi.restoreAllMocks();

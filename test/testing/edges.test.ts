@@ -3,21 +3,14 @@
  * defaults for graphs that optimize returned, and differences explained by the unsafe rules that fired.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runCli } from '../cli/run-cli.js';
 import { T } from '../../src/graph/builders.js';
 import { grad } from '../../src/graph/grad.js';
 import { optimize } from '../../src/optimize.js';
 import { assertEquivalent, EquivalenceError } from '../../src/testing/compare.js';
 import { EDGE_VALUES, randomInputs } from '../../src/testing/inputs.js';
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((s: unknown) => void out.push(String(s)));
-  vi.spyOn(console, 'error').mockImplementation((s: unknown) => void err.push(String(s)));
-  const code = await main(argv);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const cli = runCli;
 
 afterEach(() => vi.restoreAllMocks());
 
