@@ -7,7 +7,7 @@
  *
  * Generator parameters (XNNPACK-style names in the debug text): `exp-rr2-p6` (two-constant
  * Cody–Waite reduction, degree-6 polynomial, two-step 2^n scaling so subnormal results round once),
- * `log-p9`, `sincos-rr3-p3` (three-constant reduction by π/2, valid to |x| ≤ 8192; larger lanes call
+ * `log-p9`, `sincos-rr3-p3` (three-constant reduction by π/2, valid to |x| ≤ TRIG_REDUCTION_LIMIT; larger lanes call
  * `Math.sin`/`Math.cos` through a float64 import, one vector at a time, only when present).
  */
 import { type Expr, f32, f32x4, get, i32, i32x4, lane, op } from '../wasm/expr.js';
@@ -18,6 +18,12 @@ const add = (a: Expr, b: Expr): Expr => op('f32x4.add', a, b);
 const sub = (a: Expr, b: Expr): Expr => op('f32x4.sub', a, b);
 const mul = (a: Expr, b: Expr): Expr => op('f32x4.mul', a, b);
 const div = (a: Expr, b: Expr): Expr => op('f32x4.div', a, b);
+
+/**
+ * Largest |x| the three-constant reduction by π/2 keeps within the ulp bounds of the tests: near 7,750
+ * sin and tan were 8–9 ulp off (found by the sweep at a coarser stride), so larger lanes go to Math.
+ */
+const TRIG_REDUCTION_LIMIT = 2048;
 /** Lanes of `a` where `mask` is set, else of `b`. */
 export const sel = (mask: Expr, a: Expr, b: Expr): Expr => op('v128.bitselect', a, b, mask);
 
@@ -196,10 +202,10 @@ export class F32x4Math {
     // Lanes beyond the reduction's range (and ±Inf) go through float64 Math, only when present.
     const out = this.fn.local('v128');
     this.fn.set(out, res);
-    this.fn.if(op('v128.any_true', op('f32x4.gt', op('f32x4.abs', x), f32x4(8192))), () => {
+    this.fn.if(op('v128.any_true', op('f32x4.gt', op('f32x4.abs', x), f32x4(TRIG_REDUCTION_LIMIT))), () => {
       for (let l = 0; l < 4; l++) {
         const xl = op('f64.promote_f32', lane('f32x4.extract_lane', l, x));
-        const big = op('f32.gt', op('f32.abs', lane('f32x4.extract_lane', l, x)), f32(8192));
+        const big = op('f32.gt', op('f32.abs', lane('f32x4.extract_lane', l, x)), f32(TRIG_REDUCTION_LIMIT));
         const exact = op('f32.demote_f64', this.imports.call(kind, xl));
         this.fn.if(big, () => this.fn.set(out, lane('f32x4.replace_lane', l, get(out), exact)));
       }

@@ -1,6 +1,6 @@
 /**
  * Float64 functions a kernel may call for what it does not compute inline: the `Math` functions for
- * f64 kernels and for the rare f32 lanes the vector code hands off (sin/cos of |x| > 8192), `%`, and
+ * f64 kernels and for the rare f32 lanes the vector code hands off (sin/cos/tan of |x| > 2048), `%`, and
  * the reference's own erf/erfc/log1mexp for the rare ops with no vector version yet. Workers can rebuild
  * every import except the last three from their names alone, so a kernel that uses those runs on the
  * calling thread only (`threadSafe: false`).
