@@ -8,6 +8,7 @@ import type { Node } from '../graph/node.js';
 import { isShared, sharedValue } from '../graph/shared.js';
 import { formatShape, shapesEqual } from '../graph/shape.js';
 import type { TypedArray } from '../graph/tensor.js';
+import { DEFAULT_MAX_ELEMENTS } from '../graph/interpret.js';
 import { topoSort } from '../graph/topo.js';
 import { type OptimizeOptions, optimize, type OptimizeReport } from '../optimize.js';
 import { DEVICES, type DeviceRequest, selectDevice } from '../runtime/devices.js';
@@ -43,6 +44,11 @@ export interface CompileOptions {
   readonly fuse?: boolean;
   /** Passed to the executor: print generated code, poison freed buffers, threads. */
   readonly executor?: PrepareOptions;
+  /**
+   * The most elements one buffer the function allocates may have (default 2^27, as `evaluate`'s): a
+   * larger one is refused with an `AllocationError` when the program is lowered for its sizes.
+   */
+  readonly maxElements?: number;
 }
 
 /**
@@ -84,6 +90,7 @@ export async function compile(options: CompileOptions): Promise<CompiledFunction
     allowCast: options.allowCast ?? false,
     fuse: options.fuse ?? true,
     prepareOptions: options.executor ?? {},
+    maxElements: options.maxElements ?? DEFAULT_MAX_ELEMENTS,
     profile,
     initialParams: params.map(initialValue),
   });

@@ -4,8 +4,9 @@
  * values live in the prepared program that ran last; switching signatures carries them across.
  */
 import type { InputValues } from '../graph/interpret.js';
+import { AllocationError } from '../graph/errors.js';
 import type { Node } from '../graph/node.js';
-import { sizeOf } from '../graph/shape.js';
+import { formatShape, sizeOf } from '../graph/shape.js';
 import { Tensor, TYPED_ARRAY_OF, type TypedArray } from '../graph/tensor.js';
 import type {
   DeviceName,
@@ -47,6 +48,8 @@ export interface FunctionSetup {
   readonly allowCast: boolean;
   readonly fuse: boolean;
   readonly prepareOptions: PrepareOptions;
+  /** The most elements one buffer the function allocates may have. */
+  readonly maxElements: number;
   readonly profile?: RuntimeProfile;
   /** Parameters' initial values, in `graph.params` order, as the dtype's typed arrays. */
   readonly initialParams: readonly TypedArray[];
@@ -295,6 +298,12 @@ export class CompiledFunction {
       fuse: this.setup.fuse,
     });
     this.profile?.addCompileTime('lower', performance.now() - start);
+    // Refused before the executor allocates anything; inputs are the caller's own arrays.
+    for (const b of program.buffers)
+      if (b.role !== 'input' && b.size > this.setup.maxElements)
+        throw new AllocationError(
+          `${b.name ? `'${b.name}'` : `a ${b.role} buffer`} of shape ${formatShape(b.shape)} has ${b.size} elements, above the cap of ${this.setup.maxElements} (compile's maxElements option)`,
+        );
     return program;
   }
 
