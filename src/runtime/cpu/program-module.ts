@@ -6,7 +6,7 @@
 import type { Kernel, MatmulKernel, Program, ScalarExpr, View } from '../program.js';
 import { KernelContext } from './codegen/context.js';
 import { generateElementwise } from './codegen/elementwise.js';
-import type { StridedAccess } from './codegen/iteration.js';
+import { BYTES, type StridedAccess } from './codegen/iteration.js';
 import {
   generateMatmulCompute,
   generateMatmulScalar,
@@ -287,6 +287,19 @@ function planMatmulKernel(
 ): KernelPlan {
   const out = contiguous(kernel.output, [kernel.batch, kernel.m, kernel.n]);
   const [a, b] = kernel.operands;
+  const hasEpilogue = kernel.epilogue.kind !== 'acc';
+  // The product lands in the output and the epilogue rewrites it in place, unless the epilogue changes
+  // the dtype (`dot(a, b) > 0` is bool): then the product needs a scratch area of the operands' dtype,
+  // or it would be truncated to the output's before the epilogue reads it.
+  const product: StridedAccess =
+    hasEpilogue && out.dtype !== a.dtype
+      ? {
+          ...out,
+          address: layout.reserve(kernel.batch * kernel.m * kernel.n * BYTES[a.dtype]),
+          dtype: a.dtype,
+          offset: 0,
+        }
+      : out;
   const spec: MatmulSpec = {
     batch: kernel.batch,
     m: kernel.m,
@@ -294,10 +307,10 @@ function planMatmulKernel(
     k: kernel.k,
     a: access(a),
     b: access(b),
-    out: out.address,
-    dtype: out.dtype,
+    out: product.address,
+    dtype: product.dtype,
   };
-  const fast = out.dtype === 'f32' && a.dtype === 'f32' && b.dtype === 'f32';
+  const fast = product.dtype === 'f32' && a.dtype === 'f32' && b.dtype === 'f32';
   let packedB: number | undefined;
   let packedA: number | undefined;
   if (fast && !gemvOf(spec)) {
@@ -305,14 +318,13 @@ function planMatmulKernel(
     packedB = layout.reserve(mp.packedBBytes);
     packedA = layout.reserve(mp.packedABytes * maxThreads);
   }
-  const epilogue =
-    kernel.epilogue.kind === 'acc'
-      ? undefined
-      : {
-          shape: [kernel.batch, kernel.m, kernel.n],
-          operands: [out, ...kernel.operands.slice(2).map(access)],
-          output: out,
-          expr: epilogueAsElementwise(kernel.epilogue, out.dtype),
-        };
+  const epilogue = hasEpilogue
+    ? {
+        shape: [kernel.batch, kernel.m, kernel.n],
+        operands: [product, ...kernel.operands.slice(2).map(access)],
+        output: out,
+        expr: epilogueAsElementwise(kernel.epilogue, product.dtype),
+      }
+    : undefined;
   return { kind: 'matmul', spec, packedB, packedA, epilogue };
 }
