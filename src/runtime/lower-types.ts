@@ -4,9 +4,10 @@
  * re-normalized against concrete arg shapes, then inferred).
  */
 import type { Node } from '../graph/node.js';
-import type { Attrs, AttrValue, ConcreteType } from '../graph/op-def.js';
+import type { Attrs, ConcreteType } from '../graph/op-def.js';
 import { getOp } from '../graph/op-table.js';
-import { type Dim, formatShape, isUnknownDim, type Shape } from '../graph/shape.js';
+import { type Dim, formatShape } from '../graph/shape.js';
+import { resolveAttrs } from '../graph/interpret.js';
 import { LoweringError } from './lowering-error.js';
 
 /** A node's concrete type and its attributes normalized against concrete arg shapes. */
@@ -33,7 +34,7 @@ export function concreteTypes(
     }
     const args = node.args.map((a) => types.get(a.id)!);
     const argTypes = args.map((a) => ({ dtype: a.dtype, shape: a.shape }));
-    const resolved = resolveAttrs(node, sizes);
+    const resolved = resolveAttrs(node, sizes, (d) => bindDim(node, d, sizes));
     const attrs = op.normalize ? op.normalize(argTypes, resolved) : resolved;
     const out = op.infer(argTypes, attrs);
     const shape = out.shape.map((d) => (typeof d === 'number' ? d : bindDim(node, d, sizes)));
@@ -54,23 +55,4 @@ function bindDim(node: Node, d: Dim, sizes: ReadonlyMap<string, number>): number
       `${where(node)}: dimension '${d}' of ${formatShape(node.shape)} is not bound (give its size in \`sizes\`)`,
     );
   return size;
-}
-
-/** Shape attributes with named dims replaced by their sizes; a reshape's derived unknown dim becomes -1. */
-function resolveAttrs(node: Node, sizes: ReadonlyMap<string, number>): Attrs {
-  const op = getOp(node.op);
-  let out: Record<string, AttrValue> | undefined;
-  for (const [name, spec] of Object.entries(op.attrs)) {
-    if (spec.type !== 'shape') continue;
-    const shape = node.attrs[name] as Shape;
-    if (shape.every((d) => typeof d === 'number')) continue;
-    out ??= { ...node.attrs };
-    out[name] = shape.map((d) => {
-      if (typeof d === 'number') return d;
-      const size = sizes.get(d);
-      if (size === undefined && isUnknownDim(d) && spec.wildcard) return -1;
-      return bindDim(node, d, sizes);
-    });
-  }
-  return out ?? node.attrs;
 }
