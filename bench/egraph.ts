@@ -1,5 +1,5 @@
 // The e-graph benchmark: egg's math workload (goal runs, stress runs at 10k and 100k e-nodes) and a scaling
-// run on random arithmetic. Figures to compare with egg are in ../shared/bench/egg-math/README.md.
+// run on random arithmetic. Figures to compare with egg are in bench/egg-math/README.md.
 import { EGraph } from '../src/egraph/egraph.js';
 import type { Rewrite } from '../src/egraph/rewrite.js';
 import { Runner, type StopReason } from '../src/egraph/run.js';

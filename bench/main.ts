@@ -3,10 +3,13 @@ import { writeFileSync } from 'node:fs';
 import './egraph.js';
 import './extract.js';
 import './optimize.js';
+import './runtime.js';
+import './cpu.js';
+import './webgpu.js';
 import './accuracy.js';
 import { registeredSuites } from './registry.js';
 
-function main(argv: readonly string[]): void {
+async function main(argv: readonly string[]): Promise<void> {
   const names: string[] = [];
   let json: string | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -26,7 +29,8 @@ function main(argv: readonly string[]): void {
   const results: Record<string, unknown> = {};
   for (const suite of chosen) {
     console.log(`# ${suite.name}: ${suite.description}`);
-    results[suite.name] = suite.run((line) => console.log(line));
+    // Awaited one after another so suites never time each other's work.
+    results[suite.name] = await suite.run((line) => console.log(line));
   }
   if (json !== undefined) {
     const body = chosen.length === 1 ? results[chosen[0].name] : results;
@@ -35,4 +39,4 @@ function main(argv: readonly string[]): void {
   }
 }
 
-main(process.argv.slice(2));
+await main(process.argv.slice(2));

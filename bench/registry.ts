@@ -1,4 +1,7 @@
-/** A benchmark suite: a name for the command line and a run that prints a table and returns JSON-able data. */
+/**
+ * A benchmark suite: a name for the command line and a run that prints a table and returns JSON-able
+ * data. `run` may return a Promise (suites that time asynchronous executors: workers, WebGPU).
+ */
 export interface BenchSuite {
   readonly name: string;
   readonly description: string;

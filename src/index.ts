@@ -9,10 +9,19 @@
  * formatExpr(optimize([T.log(T.add(1, T.exp(x)))]).outputs[0]); // 'softplus(x)'
  */
 
+export * from './compile/index.js';
 export { foldConstants } from './graph/fold.js';
 export { logisticRegression, type ModelGraph, mlp } from './models.js';
 export * from './graph/index.js';
-export { Profile, type ProfileRow } from './graph/profile.js';
+export { Profile, type ProfileJson, type ProfileRow } from './graph/profile.js';
+export { DeviceError, type DeviceRequest } from './runtime/devices.js';
+export type { DeviceName } from './runtime/executor.js';
+export {
+  formatMemory,
+  type KernelProfileRow,
+  RuntimeProfile,
+  type RuntimeProfileJson,
+} from './runtime/profiler.js';
 export {
   type CostModel,
   countOps,
@@ -25,7 +34,8 @@ export {
   optimize,
   type PhaseReport,
 } from './optimize.js';
-export { formatReport } from './report.js';
+export { formatReport, formatStopReason } from './report.js';
+export { type DotOptions, egraphToDot } from './rules/dot.js';
 export type { CheckSpec, ModeSpec, PhaseLimits, PhaseSpec, RuleLibrary } from './rules/library.js';
 export {
   defaultLibrary,

@@ -20,7 +20,7 @@ export interface ModelGraph {
  * `mean(-y*log(p) - (1-y)*log(1-p)) + 0.01*sum(w**2)` with `p = sigmoid(dot(x, w) + b)`, and its
  * gradients with respect to `w` and `b`. Inputs `x: [n, k]`, `w: [k]`, `b: []`, `y: [n]`.
  *
- * @example optimize(logisticRegression().outputs).report.nodesAfter // 20
+ * @example optimize(logisticRegression().outputs).report.nodesAfter // about 20 (the phases have time limits: a loaded machine may stop earlier, with more)
  */
 export function logisticRegression(dtype: DType = 'f64'): ModelGraph {
   const x = T.matrix('x', dtype, ['n', 'k']);

@@ -13,12 +13,19 @@ import { extractDag } from './extract/dag.js';
 import { extractTree } from './extract/tree.js';
 import { type NodeCost, nodeCountCost } from './extract/node-cost.js';
 import { cpuCostModel, gpuCostModel } from './extract/tensor-cost.js';
-import { OpError } from './graph/errors.js';
+import { OpError, OptionError } from './graph/errors.js';
 import { foldConstants } from './graph/fold.js';
 import type { Node } from './graph/node.js';
 import { topoSort } from './graph/topo.js';
-import { type PhaseLimits, type RuleLibrary, rulesForPhase } from './rules/library.js';
-import { defaultLibrary } from './rules/load.js';
+import { recordOptimized } from './provenance.js';
+import {
+  checkTags,
+  type PhaseLimits,
+  type RuleLibrary,
+  rulesForPhase,
+  unknownModeMessage,
+} from './rules/library.js';
+import { defaultLibrary, libraryWithRules } from './rules/load.js';
 import { RuleSet } from './rules/rule.js';
 import { type AccuracyOptions, type AccuracyReport, optimizeAccuracy } from './accuracy/optimize-accuracy.js';
 
@@ -41,12 +48,29 @@ export function nodeCostFor(t: TensorEGraph, model: CostModel = 'cpu'): NodeCost
         ? gpuCostModel(t)
         : model === 'count'
           ? nodeCountCost
-          : model(t);
+          : customCost(t, model);
   return (eg, cls, node) => {
     const penalty = t.replaced.size > 0 && t.replaced.has(eg, node) ? REPLACED_PENALTY : 0;
     // A small constant class is folded after extraction, so computing it costs (almost) nothing.
     if (node.children.length > 0 && eg.data(t.values, cls) !== undefined) return FOLDED_COST + penalty;
     return base(eg, cls, node) + penalty;
+  };
+}
+
+/** A user's cost model, checked: an unknown name or a cost that is not a finite number ≥ 0 is an OptionError. */
+function customCost(t: TensorEGraph, model: CostModel): NodeCost {
+  if (typeof model !== 'function')
+    throw new OptionError(
+      `cost: unknown cost model ${JSON.stringify(model)} (expected 'cpu', 'gpu', 'count' or a function)`,
+    );
+  const cost = model(t);
+  return (eg, cls, node) => {
+    const c = cost(eg, cls, node);
+    if (typeof c !== 'number' || !(c >= 0) || c === Infinity)
+      throw new OptionError(
+        `cost: the cost model returned ${String(c)} for an e-node of ${t.lang.tensorSymbol(node.symbol).def.name}; costs must be finite numbers >= 0`,
+      );
+    return c;
   };
 }
 
@@ -87,6 +111,8 @@ export interface OptimizeOptions extends AccuracyOptions {
   readonly restarts?: boolean;
   /** The rules; defaults to the shipped `rules/` library (`defaultLibrary()`). */
   readonly library?: RuleLibrary;
+  /** Rule files to load next to the shipped ones (`libraryWithRules`); ignored when `library` is given. */
+  readonly rules?: readonly string[];
   /** Constants up to this many elements are folded (default 1024). */
   readonly foldLimit?: number;
 }
@@ -167,18 +193,18 @@ export function countOps(outputs: readonly Node[]): number {
 }
 
 /**
- * Optimizes a graph with a rule library.
+ * Optimizes a graph with a rule library (the shipped one unless `library` or `rules` say otherwise).
  *
  * @example
  * const x = T.vector('x');
- * const { outputs, report } = optimize([T.log(T.add(1, T.exp(x)))], { library });
+ * const { outputs, report } = optimize([T.log(T.add(1, T.exp(x)))]);
  * formatExpr(outputs[0]) // 'softplus(x)'
  */
 export function optimize(outputs: Node | readonly Node[], options: OptimizeOptions = {}): OptimizeResult {
   const list = Array.isArray(outputs) ? [...(outputs as readonly Node[])] : [outputs as Node];
   checkLimits(options.limits, 'optimize limits');
   // Loading the rule files happens once per process and is not part of the optimization's time.
-  const library = options.library ?? defaultLibrary();
+  const library = libraryOf(options);
   if (options.mode === 'accuracy') return optimizeAccuracy(list, { ...options, library });
   const t0 = performance.now();
   const timeMs = options.limits?.timeMs ?? SAFETY_TIME_MS;
@@ -221,7 +247,7 @@ export function optimize(outputs: Node | readonly Node[], options: OptimizeOptio
   const extractedCost = graphCost(extracted, cost);
   const stabilized = saturated.replacedNodes > 0;
   const optimized = extractedCost <= costBefore || stabilized ? extracted : list;
-  return {
+  const result: OptimizeResult = {
     outputs: optimized,
     report: {
       mode,
@@ -242,6 +268,8 @@ export function optimize(outputs: Node | readonly Node[], options: OptimizeOptio
       },
     },
   };
+  recordOptimized(optimized, { report: result.report, library, exclude: options.exclude ?? [] });
+  return result;
 }
 
 /** A saturated tensor e-graph: the mode's phases have run on it; `roots` are the outputs' classes. */
@@ -272,12 +300,12 @@ export function saturate(
   deadline = performance.now() + SATURATION_SHARE * (options.limits?.timeMs ?? SAFETY_TIME_MS),
 ): Saturated {
   checkLimits(options.limits, 'optimize limits');
-  const library = options.library ?? defaultLibrary();
+  const library = libraryOf(options);
   const mode = options.mode ?? 'fast_run';
   const cost = options.cost ?? 'cpu';
   const spec = mode === 'none' ? { name: 'none', phases: [] } : library.modes.get(mode);
-  if (!spec)
-    throw new OpError(`unknown mode '${mode}' (modes: none, ${[...library.modes.keys()].join(', ')})`);
+  if (!spec) throw new OpError(unknownModeMessage(library, mode));
+  checkTags(library, options);
   const t0 = performance.now();
   let t = createTensorEGraph({ explanations: options.explain });
   let added = addGraph(t.egraph, t.lang, outputs);
@@ -375,6 +403,12 @@ function timeWarnings(
     );
   }
   return warnings;
+}
+
+/** The library of the options: given, the shipped one with `rules` files, or the shipped one. */
+function libraryOf(options: OptimizeOptions): RuleLibrary {
+  if (options.library) return options.library;
+  return options.rules?.length ? libraryWithRules(options.rules) : defaultLibrary();
 }
 
 /** Extracts the cheapest DAG for `roots`, builds it as a graph and folds its small constant parts. */

@@ -11,7 +11,10 @@ import { addGraph, buildGraph } from './egraph/tensor/index.js';
 import { formatTerm } from './egraph/term.js';
 import { extractDag } from './extract/dag.js';
 import type { Node } from './graph/node.js';
+import { SaturnError } from './graph/errors.js';
 import { formatExpr } from './graph/syntax/format.js';
+import { parseExpr } from './graph/syntax/parse.js';
+import { graphInputs } from './graph/topo.js';
 import { type CostModel, nodeCostFor, optimize, saturate } from './optimize.js';
 import { egraphToDot } from './rules/dot.js';
 import type { RuleLibrary } from './rules/library.js';
@@ -105,8 +108,9 @@ export function playground(expr: Node, options: PlaygroundOptions): PlaygroundRe
   if (options.explain) {
     const [goal] = addGraph(t.egraph, t.lang, [best]);
     t.egraph.rebuild();
+    const vars = Object.fromEntries(graphInputs([expr]).map((n) => [n.inputName!, n]));
     explanation = t.egraph.explain!.explain(start, goal).map((s) => ({
-      expr: formatTerm(t.lang, s.term),
+      expr: infix(formatTerm(t.lang, s.term), vars),
       ...(s.rule ? { rule: s.rule, direction: s.direction } : {}),
     }));
   }
@@ -117,7 +121,7 @@ export function playground(expr: Node, options: PlaygroundOptions): PlaygroundRe
 /**
  * The playground's result for people.
  *
- * @example formatPlayground(playground(expr, { library })) // 'input   log(1 + exp(x))\noutput  softplus(x)\n…'
+ * @example formatPlayground(playground(expr, { library: defaultLibrary() })) // 'input   log(1 + exp(x))\noutput  softplus(x)\n…'
  */
 export function formatPlayground(r: PlaygroundResult): string {
   const lines = [
@@ -142,3 +146,16 @@ export function formatPlayground(r: PlaygroundResult): string {
 }
 
 const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toPrecision(4));
+
+/**
+ * A step of an explanation in the infix notation of the input and output; the e-graph's s-expression
+ * when it does not parse back (a term the graph layer would refuse).
+ */
+function infix(sexpr: string, vars: Readonly<Record<string, Node>>): string {
+  try {
+    return formatExpr(parseExpr(sexpr, { vars }));
+  } catch (e) {
+    if (e instanceof SaturnError) return sexpr;
+    throw e;
+  }
+}

@@ -78,6 +78,13 @@ export interface RulesCheckOptions {
   readonly dtypes?: readonly DType[];
   /** Skip the growth probes (the slowest part). */
   readonly skipGrowth?: boolean;
+  /**
+   * A library the files are loaded on top of, not checked itself: its rulesets, modes and rules are in
+   * scope (so a file of one's own can tag rules `[canonicalize]` and run `check` lines under the shipped
+   * modes), and the files' own definitions shadow its. `rules check FILE` passes the shipped library
+   * here unless `--alone`.
+   */
+  readonly base?: RuleLibrary;
 }
 
 /** Everything `rules check` found. */
@@ -96,14 +103,18 @@ export interface RulesCheckReport {
 /**
  * Loads rule files and checks everything about them.
  *
- * @example checkRules(readRuleDir(SHIPPED_RULES_DIR), { runs: 20 }).ok // true
+ * @example checkRules([{ text: 'ruleset r\nrule a [r]: exp(log(?x)) => ?x when positive(?x)', file: 'a.rules' }], { runs: 20 }).ok // true
  */
 export function checkRules(
   sources: readonly RuleSource[],
   options: RulesCheckOptions = {},
 ): RulesCheckReport {
-  const { library, errors } = loadLibrary(sources);
-  const rules = library.rules.filter((r) => !options.filter || r.name.includes(options.filter));
+  const { library, errors } = loadLibrary(sources, options.base);
+  const inBase = new Set<unknown>([...(options.base?.rules ?? []), ...(options.base?.checks ?? [])]);
+  const own = { ...library, checks: library.checks.filter((c) => !inBase.has(c)) };
+  const rules = library.rules.filter(
+    (r) => !inBase.has(r) && (!options.filter || r.name.includes(options.filter)),
+  );
   const soundness = rules.map((r) =>
     checkSoundness(r, { runs: options.runs, seed: options.seed, dtypes: options.dtypes }),
   );
@@ -128,9 +139,9 @@ export function checkRules(
     ...sameLeftSides(rules),
     ...neverFires,
     ...engineErrors,
-    ...(options.skipGrowth ? [] : growthHazards({ ...library, rules })),
+    ...(options.skipGrowth ? [] : growthHazards({ ...own, rules })),
   ];
-  const checks = options.filter ? [] : runChecks(library, sources);
+  const checks = options.filter ? [] : runChecks(own, sources);
   const ok =
     errors.length === 0 && soundness.every((s) => s.status !== 'unsound') && checks.every((c) => c.ok);
   return {
@@ -144,12 +155,19 @@ export function checkRules(
   };
 }
 
+/** Options of {@link formatRulesCheck}. */
+export interface FormatRulesCheckOptions {
+  /** Also print notes: shared left sides, unsafe rules, rules whose types differ on some inputs. */
+  readonly verbose?: boolean;
+}
+
 /**
- * The report for people: errors first, then unsound rules with counterexamples, warnings, and a summary.
+ * The report for people: errors first, then unsound rules with counterexamples, warnings (things to
+ * fix), notes with `verbose` (things that are so by design), and a summary.
  *
- * @example console.log(formatRulesCheck(checkRules(readRuleDir(SHIPPED_RULES_DIR))))
+ * @example console.log(formatRulesCheck(checkRules(readRuleDir(SHIPPED_RULES_DIR)), { verbose: true }))
  */
-export function formatRulesCheck(report: RulesCheckReport): string {
+export function formatRulesCheck(report: RulesCheckReport, options: FormatRulesCheckOptions = {}): string {
   const lines: string[] = [];
   for (const e of report.errors) lines.push(`error: ${e.message}`, '');
   for (const s of report.soundness) {
@@ -162,28 +180,38 @@ export function formatRulesCheck(report: RulesCheckReport): string {
   for (const c of report.checks) if (!c.ok && c.error) lines.push(`error: ${c.error.message}`, '');
   const untested = report.soundness.filter((s) => s.status === 'untested');
   for (const s of untested) lines.push(`warning: rule ${s.rule} not checked: ${s.note}`);
-  if (report.typeChanging.length)
-    lines.push(
-      `warning: right side changes dtype or shape on some inputs (the engine refuses those rewrites): ${report.typeChanging
-        .map((t) => t.rule)
-        .join(', ')}`,
-    );
-  for (const h of report.hazards) lines.push(`${h.kind === 'same-lhs' ? 'note' : 'warning'}: ${h.message}`);
-  const unsafe = report.soundness.filter((s) => s.unsafe).map((s) => s.rule);
-  if (unsafe.length)
-    lines.push(
-      `note: unsafe rules (ignore NaN, Inf and zero by design; checked on other values): ${unsafe.join(', ')}`,
-    );
+  for (const h of report.hazards) if (h.kind !== 'same-lhs') lines.push(`warning: ${h.message}`);
+  const notes = options.verbose ? rulesCheckNotes(report) : [];
+  lines.push(...notes.map((n) => `note: ${n}`));
   const sound = report.soundness.filter((s) => s.status === 'ok').length;
   const unsound = report.soundness.filter((s) => s.status === 'unsound').length;
   const passed = report.checks.filter((c) => c.ok).length;
+  const hidden = options.verbose ? 0 : rulesCheckNotes(report).length;
   lines.push(
     '',
     `${report.files.length} file${report.files.length === 1 ? '' : 's'}, ${report.soundness.length} rules: ` +
       `${sound} sound, ${unsound} unsound, ${untested.length} unchecked; ` +
-      `${passed}/${report.checks.length} checks passed; ${report.errors.length} error${report.errors.length === 1 ? '' : 's'}`,
+      `${passed}/${report.checks.length} checks passed; ${report.errors.length} error${report.errors.length === 1 ? '' : 's'}` +
+      (hidden ? ` (${hidden} note${hidden === 1 ? '' : 's'}: --verbose)` : ''),
   );
   return lines.join('\n');
+}
+
+/** What is so by design and worth knowing when writing rules, one sentence each. */
+function rulesCheckNotes(report: RulesCheckReport): string[] {
+  const notes = report.hazards.filter((h) => h.kind === 'same-lhs').map((h) => h.message);
+  if (report.typeChanging.length)
+    notes.push(
+      'these rules keep the value but not always the dtype or shape (an integer input to a float op, a ' +
+        'side broadcast against a constant); the engine compares the types of both sides at each rewrite ' +
+        `and declines those, so they apply only where the types agree: ${report.typeChanging.map((t) => t.rule).join(', ')}`,
+    );
+  const unsafe = report.soundness.filter((s) => s.unsafe).map((s) => s.rule);
+  if (unsafe.length)
+    notes.push(
+      `unsafe rules (equal on the reals, not at NaN, Inf or zero; checked on other values): ${unsafe.join(', ')}`,
+    );
+  return notes;
 }
 
 const indent = (text: string) =>

@@ -36,7 +36,7 @@ import type { FloatDType } from './ulps.js';
 export interface AccuracyOptions {
   /** Each input variable's interval, e.g. `{ x: [1e-10, 1e10] }`; undeclared variables take every finite float. */
   readonly domain?: Domain;
-  /** Points sampled to choose forms, and as many again to judge the result (default 256). */
+  /** Points sampled to choose forms, and as many again to judge the result (default 128). */
   readonly samples?: number;
   /** Seed of the sampler (default 1): the same seed gives the same points and the same result. */
   readonly seed?: number;

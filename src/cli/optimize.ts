@@ -1,5 +1,4 @@
 /** `saturn optimize EXPR --var …`: optimizes an expression (and optionally its gradients) and reports. */
-import { parseArgs } from 'node:util';
 import { formatAccuracy, parseDomain } from '../accuracy/report.js';
 import { grad } from '../graph/grad.js';
 import type { Node } from '../graph/node.js';
@@ -7,43 +6,77 @@ import { formatExpr, parseExpr } from '../graph/syntax/index.js';
 import { optimize } from '../optimize.js';
 import { playground } from '../playground.js';
 import { formatReport } from '../report.js';
-import { defaultLibrary } from '../rules/load.js';
+import { defaultLibrary, libraryWithRules } from '../rules/load.js';
+import { parseCommandArgs } from './args.js';
+import {
+  EXCLUDE_OPTION,
+  INCLUDE_OPTION,
+  JSON_OPTION,
+  MODE_OPTION,
+  oneExpression,
+  RULES_OPTION,
+  VAR_OPTION,
+} from './common.js';
 import type { Command } from './usage.js';
 import { UsageError } from './usage.js';
 import { parseVars } from './vars.js';
+
+const OPTIONS = {
+  var: VAR_OPTION,
+  mode: MODE_OPTION,
+  include: INCLUDE_OPTION,
+  exclude: EXCLUDE_OPTION,
+  rules: RULES_OPTION,
+  grad: {
+    type: 'string',
+    multiple: true,
+    value: 'NAME[,NAME…]',
+    help: 'also build the gradients with respect to these inputs and optimize them with the expression',
+  },
+  explain: {
+    type: 'boolean',
+    help: 'print the chain of rewrites from each input expression to its result, rule by rule',
+  },
+  json: JSON_OPTION,
+  accuracy: {
+    type: 'boolean',
+    help: 'choose forms by measured floating-point error (bits, against an exact reference) instead of cost',
+  },
+  domain: {
+    type: 'string',
+    multiple: true,
+    value: 'NAME=LO:HI',
+    help: 'with --accuracy: the range an input is sampled over (default every finite value)',
+  },
+  samples: {
+    type: 'string',
+    value: 'N',
+    help: 'with --accuracy: points sampled to choose the forms, as many again to judge them (default 128)',
+  },
+} as const;
 
 export const optimizeCommand: Command = {
   name: 'optimize',
   summary: 'optimize an expression (infix or s-expression) and print the result and a report',
   usage:
-    'saturn optimize "EXPR" --var "x:f32[n,m]" [--mode fast_run|fast_compile|none] [--include TAG] [--exclude TAG] [--grad w,b] [--explain] [--json]\n' +
+    'saturn optimize "EXPR" --var "x:f32[n,m]" [--mode fast_run|fast_compile|none] [--include TAG] [--exclude TAG] [--rules FILE] [--grad w,b] [--explain] [--json]\n' +
     '    saturn optimize "EXPR" --var "x:f64" --accuracy [--domain x=LO:HI] [--samples N]: choose forms by measured floating-point error',
-  run(args) {
-    const { values, positionals } = parseArgs({
-      args: [...args],
-      options: {
-        var: { type: 'string', multiple: true, default: [] },
-        mode: { type: 'string', default: 'fast_run' },
-        include: { type: 'string', multiple: true, default: [] },
-        exclude: { type: 'string', multiple: true, default: [] },
-        grad: { type: 'string', multiple: true, default: [] },
-        explain: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        accuracy: { type: 'boolean', default: false },
-        domain: { type: 'string', multiple: true, default: [] },
-        samples: { type: 'string' },
-      },
-      allowPositionals: true,
-    });
-    if (positionals.length !== 1) throw new UsageError('optimize takes one expression');
-    const source = positionals[0];
-    const vars = parseVars(values.var ?? []);
-    const expr = parseExpr(source, { vars: vars.nodes });
+  options: OPTIONS,
+  details:
+    'Prints the optimized expression, then a report: the rules that fired, the estimated cost before and\n' +
+    'after, and each phase. An expression starting with "-" can follow "--": saturn optimize -- "-sum(x)" --var x:f64[n].',
+  examples: [
+    'saturn optimize "log(1 + exp(x))" --var "x:f32[n]"',
+    'saturn optimize "sqrt(x + 1) - sqrt(x)" --var x:f64 --accuracy --domain x=0:1e300',
+    'saturn optimize "x / x" --var "x:f64[n]" --exclude unsafe',
+    'saturn optimize "myop(x)" --var "x:f64[n]" --rules my.rules',
+  ],
+  run(argv) {
+    const args = parseCommandArgs(OPTIONS, argv, 'optimize');
+    const vars = parseVars(args.strings('var'));
+    const expr = parseExpr(oneExpression('optimize', args.positionals), { vars: vars.nodes });
     const outputs: Node[] = [expr];
-    const gradNames = (values.grad ?? [])
-      .flatMap((g) => g.split(','))
-      .map((g) => g.trim())
-      .filter(Boolean);
+    const gradNames = args.strings('grad', true);
     if (gradNames.length) {
       const wrt = gradNames.map((n) => {
         const node = vars.nodes[n] ?? findInput(expr, n);
@@ -52,31 +85,33 @@ export const optimizeCommand: Command = {
       });
       outputs.push(...grad(expr, wrt));
     }
-    const split = (list: readonly string[] | undefined) =>
-      (list ?? []).flatMap((t) => t.split(',')).filter(Boolean);
+    const rules = args.strings('rules');
+    const library = rules.length ? libraryWithRules(rules) : defaultLibrary();
+    const settings = {
+      library,
+      mode: args.string('mode', 'fast_run'),
+      include: args.strings('include', true),
+      exclude: args.strings('exclude', true),
+    };
+    const explain = args.flag('explain');
+    const accuracy = args.flag('accuracy');
+    const samples = args.string('samples');
     const { outputs: optimized, report } = optimize(outputs, {
-      library: defaultLibrary(),
-      mode: values.accuracy ? 'accuracy' : values.mode,
-      include: split(values.include),
-      exclude: split(values.exclude),
-      explain: values.explain,
-      domain: parseDomain(values.domain ?? []),
-      samples: values.samples === undefined ? undefined : Number(values.samples),
+      ...settings,
+      explain,
+      ...(accuracy
+        ? {
+            mode: 'accuracy',
+            domain: parseDomain(args.strings('domain')),
+            samples: samples === undefined ? undefined : Number(samples),
+          }
+        : {}),
     });
     const names = ['output', ...gradNames.map((n) => `d/d${n}`)];
     // Explanations come from the playground, which saturates one e-graph without restarts so that
     // every step of the proof is in it.
-    const explanations = values.explain
-      ? outputs.map(
-          (o) =>
-            playground(o, {
-              library: defaultLibrary(),
-              mode: values.mode,
-              include: split(values.include),
-              exclude: split(values.exclude),
-              explain: true,
-            }).explanation ?? [],
-        )
+    const explanations = explain
+      ? outputs.map((o) => playground(o, { ...settings, explain: true }).explanation ?? [])
       : undefined;
     const json = {
       input: formatExpr(outputs),
@@ -96,7 +131,11 @@ export const optimizeCommand: Command = {
     const text = [
       ...optimized.map((o, i) => `${names[i].padEnd(8)} ${formatExpr(o)}`),
       '',
-      formatReport(report),
+      formatReport(report, {
+        path: explanations && [
+          ...new Set(explanations.flatMap((steps) => steps.flatMap((st) => st.rule ?? []))),
+        ],
+      }),
       ...(report.accuracy ? ['', formatAccuracy(report.accuracy, names)] : []),
       ...(explanations ?? []).flatMap((steps, i) => [
         '',

@@ -40,11 +40,36 @@ function parseValue(name: string, text: string): InputValue {
     }
   }
   const numbers = trimmed.split(',').map((s) => {
-    const t = s.trim();
-    const v = t === 'true' ? 1 : t === 'false' ? 0 : Number(t);
-    if (t === '' || (Number.isNaN(v) && t.toLowerCase() !== 'nan'))
-      throw new UsageError(`--var ${name}: '${s}' is not a number`);
+    const v = numberWord(s.trim());
+    if (v === undefined)
+      throw new UsageError(`--var ${name}: '${s}' is not a number (or nan, inf, -inf, true, false)`);
     return v;
   });
   return numbers.length === 1 && !text.includes(',') ? numbers[0] : numbers;
+}
+
+/** The words a value may be besides a decimal number: nan, inf, +inf, -inf, infinity, true, false. */
+const WORDS: Readonly<Record<string, number>> = {
+  nan: Number.NaN,
+  '-nan': Number.NaN,
+  inf: Infinity,
+  '+inf': Infinity,
+  '-inf': -Infinity,
+  infinity: Infinity,
+  '+infinity': Infinity,
+  '-infinity': -Infinity,
+  true: 1,
+  false: 0,
+};
+
+/**
+ * One value of a `--var` list, or undefined when it is not a number.
+ *
+ * @example [numberWord('-0'), numberWord('inf'), numberWord('NaN')] // [-0, Infinity, NaN]
+ */
+export function numberWord(text: string): number | undefined {
+  const word = WORDS[text.toLowerCase()];
+  if (word !== undefined) return word;
+  const v = Number(text);
+  return text === '' || Number.isNaN(v) ? undefined : v;
 }

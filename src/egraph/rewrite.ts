@@ -165,6 +165,27 @@ export class ConditionalApplier implements Applier {
   }
 }
 
+/** Ids below this fit three to a number (3 × 17 bits < 2^53). */
+const SMALL_ID = 1 << 17;
+
+/**
+ * A match's root and bound classes as a key: a number when there are at most two variables and all ids are
+ * small (no string to build for most matches), else a string. A number never equals a string, and a rule's
+ * width is fixed, so keys of different kinds never stand for the same match.
+ */
+function matchKey(matches: Matches, i: number, width: number): string | number {
+  const c = matches.classes[i];
+  const at = i * width;
+  if (width <= 2 && c < SMALL_ID) {
+    const a = width > 0 ? matches.values[at] : 0;
+    const b = width > 1 ? matches.values[at + 1] : 0;
+    if (a < SMALL_ID && b < SMALL_ID) return (c * SMALL_ID + a) * SMALL_ID + b;
+  }
+  let key = String(c);
+  for (let v = 0; v < width; v++) key += `,${matches.values[at + v]}`;
+  return key;
+}
+
 /**
  * A rewrite: name + searcher (a compiled left-hand side) + applier. Refuses, when built, an applier or guard
  * reading a variable the left-hand side does not bind.
@@ -181,7 +202,7 @@ export class Rewrite {
   readonly applier: Applier;
   private bound: BoundApplier | undefined;
   /** Per e-graph, the matches (root and bound classes) already applied; see `apply`. */
-  private readonly applied = new WeakMap<EGraph, Set<string>>();
+  private readonly applied = new WeakMap<EGraph, Set<string | number>>();
 
   constructor(
     readonly name: string,
@@ -239,8 +260,7 @@ export class Rewrite {
     const width = matches.width;
     let n = 0;
     for (let i = 0; i < matches.count; i++) {
-      let key = String(matches.classes[i]);
-      for (let v = 0, at = i * width; v < width; v++) key += `,${matches.values[at + v]}`;
+      const key = matchKey(matches, i, width);
       if (done.has(key)) continue;
       const r = fn(eg, matches, i);
       if (r !== REFUSED) {

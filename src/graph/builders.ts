@@ -6,6 +6,7 @@ import { apply, constant as constantNode, type TensorLike } from './apply.js';
 import { type DType, parseDType } from './dtype.js';
 import { OpError } from './errors.js';
 import type { Node, ReduceOptions } from './node.js';
+import { shared } from './shared.js';
 import { BINARY_NAMES, UNARY_NAMES } from './ops/elementwise.js';
 import { checkDim, type Dim, isUnknownDim, type Shape } from './shape.js';
 import { Tensor, type TypedArray } from './tensor.js';
@@ -118,6 +119,10 @@ const reduction =
   (x: TensorLike, options: ReduceOptions = {}): Node =>
     apply(op, [x], { ...options });
 
+/** The axis of softmax-like ops: `{ axis }` as reductions take it, or the older positional number. */
+const axisOf = (axis: number | { readonly axis?: number }): number =>
+  typeof axis === 'number' ? axis : (axis.axis ?? -1);
+
 /**
  * The graph-building namespace, Theano's `T`.
  *
@@ -136,6 +141,8 @@ export const T = {
   matrix: (name: string, dtype: DType | string = DEFAULT_FLOAT, shape: readonly Dim[] = ['?', '?']) =>
     tensor(name, dtype, shape),
   constant,
+  /** A shared variable (a parameter of compiled functions) with its initial value; see `shared`. */
+  shared,
   /** Applies any op of the table by name. */
   apply: (op: string, args: readonly TensorLike[], attrs: Record<string, unknown> = {}) =>
     apply(op, args, attrs),
@@ -152,8 +159,12 @@ export const T = {
   all: reduction('all'),
   any: reduction('any'),
   logsumexp: reduction('logsumexp'),
-  softmax: (x: TensorLike, axis = -1) => apply('softmax', [x], { axis }),
-  log_softmax: (x: TensorLike, axis = -1) => apply('log_softmax', [x], { axis }),
+  /** softmax along `axis` (default the last): `T.softmax(x, { axis: 0 })`, as reductions take it; `T.softmax(x, 0)` too. */
+  softmax: (x: TensorLike, axis: number | { readonly axis?: number } = {}) =>
+    apply('softmax', [x], { axis: axisOf(axis) }),
+  /** log(softmax(x)) along `axis` (default the last), computed stably; `{ axis }` or a number. */
+  log_softmax: (x: TensorLike, axis: number | { readonly axis?: number } = {}) =>
+    apply('log_softmax', [x], { axis: axisOf(axis) }),
   dot: (a: TensorLike, b: TensorLike) => apply('dot', [a, b]),
   /** b*z + a*dot(x, y). */
   gemm: (z: TensorLike, a: TensorLike, x: TensorLike, y: TensorLike, b: TensorLike) =>

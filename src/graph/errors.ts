@@ -33,6 +33,11 @@ export class AllocationError extends SaturnError {
   override name = 'AllocationError';
 }
 
+/** An option an API function does not accept (`cost: 'gpuu'`): the message names it and what is accepted. */
+export class OptionError extends SaturnError {
+  override name = 'OptionError';
+}
+
 /** A source position: 1-based line and column, as editors show them. */
 export interface SourceSpan {
   readonly source: string;

@@ -13,6 +13,8 @@ export {
   SourceError,
   type SourceSpan,
 } from './errors.js';
+export { debugprint } from './debugprint.js';
+export { toDot, type ToDotOptions } from './dot.js';
 export { fitTo, grad } from './grad.js';
 export {
   DEFAULT_MAX_ELEMENTS,
@@ -45,6 +47,7 @@ export {
   shapesEqual,
   unifyDims,
 } from './shape.js';
-export { Tensor, type TypedArray } from './tensor.js';
+export { isShared, shared, type SharedValue, sharedValue } from './shared.js';
+export { Tensor, TYPED_ARRAY_OF, type TypedArray, type TypedArrayOfDType } from './tensor.js';
 export { graphInputs, topoSort } from './topo.js';
 export * from './syntax/index.js';

@@ -221,8 +221,19 @@ function checkShape(node: Node, shape: readonly number[], dims: Map<string, numb
   });
 }
 
-/** Attributes with named dims replaced by their bound sizes (shape attributes of reshape, zeros, …). */
-export function resolveAttrs(node: Node, dims: Map<string, number>): Attrs {
+/**
+ * Attributes with named dims replaced by their bound sizes (shape attributes of reshape, zeros, …).
+ * `unbound` is asked for a dim no input binds: it throws (a ShapeError by default; the lowering raises its own).
+ *
+ * @example resolveAttrs(T.zeros(['n']), new Map([['n', 3]])).shape // [3]
+ */
+export function resolveAttrs(
+  node: Node,
+  dims: ReadonlyMap<string, number>,
+  unbound: (dim: string) => number = (d) => {
+    throw new ShapeError(`${node.op} (node #${node.id}): dimension '${d}' is not bound by any input`);
+  },
+): Attrs {
   const op = getOp(node.op);
   let out: Record<string, AttrValue> | undefined;
   for (const [name, spec] of Object.entries(op.attrs)) {
@@ -235,9 +246,7 @@ export function resolveAttrs(node: Node, dims: Map<string, number>): Attrs {
       const size = dims.get(d);
       // A reshape's derived unknown dim is the one left over: resolve it as -1.
       if (size === undefined && isUnknownDim(d) && spec.wildcard) return -1;
-      if (size === undefined)
-        throw new ShapeError(`${node.op} (node #${node.id}): dimension '${d}' is not bound by any input`);
-      return size;
+      return size ?? unbound(d);
     });
   }
   return out ?? node.attrs;

@@ -1,12 +1,24 @@
 import { apply, type TensorLike } from './apply.js';
 import type { DType } from './dtype.js';
 import type { Attrs } from './op-def.js';
-import type { Shape } from './shape.js';
+import { formatShape, type Shape } from './shape.js';
 
 /** Options of reductions: the axes to reduce (all when omitted) and whether to keep them as size 1. */
 export interface ReduceOptions {
   readonly axis?: number | readonly number[] | null;
   readonly keepdims?: boolean;
+}
+
+/** How nodes print: the syntax module, which imports this one, installs `formatExpr` when it loads. */
+let printer: (node: Node) => string = (node) => `Node(${node.op}#${node.id})`;
+
+/**
+ * Sets how `String(node)` and `console.log(node)` print a node. Called by the syntax module.
+ *
+ * @example setNodePrinter(formatExpr)
+ */
+export function setNodePrinter(print: (node: Node) => string): void {
+  printer = print;
 }
 
 /**
@@ -74,6 +86,39 @@ export class Node {
   tanh(): Node {
     return apply('tanh', [this]);
   }
+  abs(): Node {
+    return apply('abs', [this]);
+  }
+  relu(): Node {
+    return apply('relu', [this]);
+  }
+  softplus(): Node {
+    return apply('softplus', [this]);
+  }
+  log1p(): Node {
+    return apply('log1p', [this]);
+  }
+  expm1(): Node {
+    return apply('expm1', [this]);
+  }
+  sin(): Node {
+    return apply('sin', [this]);
+  }
+  cos(): Node {
+    return apply('cos', [this]);
+  }
+  sqr(): Node {
+    return apply('sqr', [this]);
+  }
+  reciprocal(): Node {
+    return apply('reciprocal', [this]);
+  }
+  maximum(other: TensorLike): Node {
+    return apply('maximum', [this, other]);
+  }
+  minimum(other: TensorLike): Node {
+    return apply('minimum', [this, other]);
+  }
   lt(other: TensorLike): Node {
     return apply('lt', [this, other]);
   }
@@ -92,6 +137,16 @@ export class Node {
   max(options: ReduceOptions = {}): Node {
     return apply('max', [this], { ...options });
   }
+  min(options: ReduceOptions = {}): Node {
+    return apply('min', [this], { ...options });
+  }
+  prod(options: ReduceOptions = {}): Node {
+    return apply('prod', [this], { ...options });
+  }
+  /** softmax along `axis` (default the last). */
+  softmax(options: { readonly axis?: number } = {}): Node {
+    return apply('softmax', [this], { axis: options.axis ?? -1 });
+  }
   dot(other: TensorLike): Node {
     return apply('dot', [this, other]);
   }
@@ -109,7 +164,25 @@ export class Node {
     return apply('cast', [this], { dtype });
   }
 
+  /**
+   * The expression in infix notation, as `formatExpr` prints it (shared subexpressions repeated), once
+   * the syntax module has loaded (importing `saturn` loads it); `Node(op#id)` before.
+   *
+   * @example String(T.exp(T.vector('x')).add(1)) // 'exp(x) + 1'
+   */
   toString(): string {
-    return `Node(${this.op}#${this.id})`;
+    return printer(this);
+  }
+
+  /**
+   * What `console.log` and `util.inspect` show in Node.js: dtype, shape and the expression, cut after
+   * 200 characters. A symbol from the global registry, so nothing Node-specific is imported.
+   *
+   * @example util.inspect(T.exp(T.vector('x', 'f64', 'n'))) // 'Node<f64[n]> exp(x)'
+   */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const text = printer(this);
+    const cut = text.length > 200 ? `${text.slice(0, 200)}… (${text.length} characters)` : text;
+    return `Node<${this.dtype}${this.shape.length ? formatShape(this.shape) : ''}> ${cut}`;
   }
 }

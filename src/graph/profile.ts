@@ -13,6 +13,14 @@ export interface ProfileRow {
   readonly percent: number;
 }
 
+/** A profile as data, for tools: `Profile.json()`; the runtime profiler's tables share this shape. */
+export interface ProfileJson<Row extends ProfileRow = ProfileRow> {
+  readonly totalMs: number;
+  readonly calls: number;
+  /** Most expensive first. */
+  readonly rows: readonly Row[];
+}
+
 /**
  * Collects timings.
  *
@@ -49,6 +57,12 @@ export class Profile {
         percent: this.totalMs > 0 ? (100 * r.ms) / this.totalMs : 0,
       }))
       .sort((a, b) => b.ms - a.ms);
+  }
+
+  /** The rows and totals as data. */
+  json(): ProfileJson {
+    const rows = this.rows();
+    return { totalMs: this.totalMs, calls: rows.reduce((n, r) => n + r.calls, 0), rows };
   }
 
   /** A readable table: op, calls, ms, percent. */

@@ -1,8 +1,11 @@
 /**
  * Graphviz export of a tensor e-graph: one cluster per e-class (dashed box), one box per e-node labelled
  * with its op and attributes, an edge from each e-node to the class of each child. The e-nodes an
- * extraction chose are filled, and the root classes are drawn bold.
+ * extraction chose are filled, and the root classes are drawn bold; a legend says so. Graphviz takes
+ * minutes on thousands of clusters, so a large e-graph is cut to the classes of the chosen term, and
+ * refused when even those are too many.
  */
+import { SaturnError } from '../graph/errors.js';
 import type { ENode } from '../egraph/egraph.js';
 import type { ClassId } from '../egraph/ids.js';
 import type { TensorEGraph } from '../egraph/tensor/index.js';
@@ -13,7 +16,10 @@ export interface DotOptions {
   readonly roots?: readonly ClassId[];
   /** The chosen e-node per class (an extraction's `choice`); those nodes are filled. */
   readonly chosen?: ReadonlyMap<ClassId, ENode>;
-  /** Classes beyond this many are left out, with a note (default 400). */
+  /**
+   * Most classes drawn (default 150). Above it only the classes of the chosen term are drawn (with a
+   * note); when there is no choice or those are too many, `egraphToDot` throws with the size and a hint.
+   */
   readonly maxClasses?: number;
 }
 
@@ -31,13 +37,21 @@ export function egraphToDot(t: TensorEGraph, options: DotOptions = {}): string {
   const eg = t.egraph;
   const roots = new Set((options.roots ?? []).map((r) => eg.find(r)));
   const classes = eg.classIds();
-  const limit = options.maxClasses ?? 400;
-  const shown = classes.slice(0, limit);
+  const limit = options.maxClasses ?? 150;
+  const shown = classes.length <= limit ? classes : chosenClasses(t, [...roots], options.chosen);
+  if (shown.length > limit)
+    throw new SaturnError(
+      `the e-graph has ${classes.length} classes${options.chosen ? ` and its chosen term ${shown.length}` : ''}, ` +
+        `more than ${limit} to draw (Graphviz would take minutes): try a smaller expression, fewer phases ` +
+        `(--mode fast_compile), or print it with --explain`,
+    );
   const lines = [
     'digraph egraph {',
     '  compound=true;',
     '  clusterrank=local;',
-    '  node [shape=box, style=rounded, fontname="Helvetica"];',
+    '  graph [fontname="Helvetica"];',
+    '  node [shape=box, style=rounded, fontname="Helvetica", fontsize=11, margin="0.15,0.06"];',
+    '  edge [fontname="Helvetica", fontsize=9, color="#555555"];',
   ];
   const firstNode = new Map<ClassId, string>();
   const edges: string[] = [];
@@ -65,8 +79,35 @@ export function egraphToDot(t: TensorEGraph, options: DotOptions = {}): string {
   }
   if (classes.length > shown.length)
     lines.push(
-      `  note [shape=plaintext, label=${quote(`${classes.length - shown.length} more classes left out`)}];`,
+      `  note [shape=plaintext, label=${quote(`${shown.length} of ${classes.length} classes: those of the chosen term`)}];`,
     );
-  lines.push('}');
+  lines.push(
+    '  subgraph cluster_legend {',
+    '    label="legend"; fontname="Helvetica"; fontsize=10; style=dashed; color="#999999";',
+    '    legend_class [label="dashed box: an e-class (eN),\\nits e-nodes inside", shape=plaintext];',
+    '    legend_chosen [label="chosen e-node", style="rounded,filled", fillcolor="#ffe08a"];',
+    '    legend_root [label="bold box: an output class", shape=plaintext];',
+    '    legend_edge [label="edge k: k-th argument,\\nto the argument\'s class", shape=plaintext];',
+    '  }',
+    '}',
+  );
   return lines.join('\n');
+}
+
+/** The classes of the chosen term: from the roots through the chosen e-node of each class. */
+function chosenClasses(
+  t: TensorEGraph,
+  roots: readonly ClassId[],
+  chosen: ReadonlyMap<ClassId, ENode> | undefined,
+): ClassId[] {
+  if (!chosen) return t.egraph.classIds();
+  const seen = new Set<ClassId>();
+  const stack = [...roots];
+  while (stack.length) {
+    const c = t.egraph.find(stack.pop()!);
+    if (seen.has(c)) continue;
+    seen.add(c);
+    for (const child of chosen.get(c)?.children ?? []) stack.push(child);
+  }
+  return [...seen];
 }

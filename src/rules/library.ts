@@ -3,6 +3,8 @@
  * optimization modes (schedules of phases over rulesets, each phase with its limits), and the checks
  * written in the files.
  */
+import { OpError } from '../graph/errors.js';
+import { editDistance } from '../graph/op-table.js';
 import type { CompiledRule } from './rule.js';
 
 /** Limits of one saturation phase; omitted limits take the runner's defaults. */
@@ -67,4 +69,39 @@ export function rulesForPhase(
   return library.rules.filter(
     (r) => r.def.tags.some((t) => wanted.has(t)) && !r.def.tags.some((t) => excluded.has(t)),
   );
+}
+
+/** Up to three names within two edits of `name`, as a ` (did you mean …?)` hint, or ''. */
+function didYouMean(name: string, known: Iterable<string>): string {
+  const close = [...known].filter((k) => editDistance(k, name) <= 2).slice(0, 3);
+  return close.length ? ` (did you mean ${close.map((c) => `'${c}'`).join(' or ')}?)` : '';
+}
+
+/**
+ * The message for a mode the library does not define, with the modes it does.
+ *
+ * @example unknownModeMessage(defaultLibrary(), 'fast') // "unknown mode 'fast' (did you mean …?; modes: none, fast_run, …)"
+ */
+export function unknownModeMessage(library: RuleLibrary, mode: string): string {
+  const modes = ['none', ...library.modes.keys()];
+  const hint = didYouMean(mode, modes);
+  return `unknown mode '${mode}'${hint} (modes: ${modes.join(', ')})`;
+}
+
+/**
+ * Throws an OpError for an `include` or `exclude` tag that no ruleset of the library declares: a
+ * misspelled `unsafee` would otherwise exclude nothing, silently.
+ *
+ * @example checkTags(defaultLibrary(), { exclude: ['unsafee'] }) // throws "exclude: unknown ruleset 'unsafee' (did you mean 'unsafe'?) …"
+ */
+export function checkTags(
+  library: RuleLibrary,
+  tags: { include?: readonly string[]; exclude?: readonly string[] },
+): void {
+  for (const which of ['include', 'exclude'] as const)
+    for (const tag of tags[which] ?? [])
+      if (!library.rulesets.has(tag))
+        throw new OpError(
+          `${which}: unknown ruleset '${tag}'${didYouMean(tag, library.rulesets.keys())} (rulesets: ${[...library.rulesets.keys()].join(', ')})`,
+        );
 }

@@ -16,7 +16,7 @@ import type { GuardExpr } from './guards.js';
 import type { CheckSpec, ModeSpec, PhaseLimits, RuleLibrary } from './library.js';
 import type { AttrPattern, RulePattern } from './pattern.js';
 import { CompiledRule, RuleCompileError } from './rule.js';
-import { type GuardAst, type Item, parseRuleFile, type RuleItem } from './syntax.js';
+import { type GuardAst, type Item, parseRuleFile, parseRuleFileRecovering, type RuleItem } from './syntax.js';
 
 /** A rule file's text and its name for messages. */
 export interface RuleSource {
@@ -89,7 +89,7 @@ export function compiledRuleFiles(sources: readonly RuleSource[]): string {
 /**
  * Reads the build step's parsed rule files (empty when there are none, as when running from source).
  *
- * @example loadLibrary(readRuleDir(dir), readCompiledRuleFiles())
+ * @example loadLibrary(readRuleDir(dir), undefined, readCompiledRuleFiles())
  */
 export function readCompiledRuleFiles(
   url: URL = new URL(`./${COMPILED_RULES_FILE}`, import.meta.url),
@@ -108,7 +108,11 @@ export function readCompiledRuleFiles(
  */
 export function defaultLibrary(): RuleLibrary {
   if (!shipped) {
-    const { library, errors } = loadLibrary(readRuleDir(SHIPPED_RULES_DIR), readCompiledRuleFiles());
+    const { library, errors } = loadLibrary(
+      readRuleDir(SHIPPED_RULES_DIR),
+      undefined,
+      readCompiledRuleFiles(),
+    );
     if (errors.length)
       throw new SaturnError(`the shipped rules have errors:\n${errors.map((e) => e.message).join('\n')}`);
     shipped = library;
@@ -116,31 +120,93 @@ export function defaultLibrary(): RuleLibrary {
   return shipped;
 }
 
+const withFiles = new Map<string, RuleLibrary>();
+
 /**
- * Loads rule files into one library. Rulesets, rules and modes of all files share one namespace.
- * `compiled` holds files parsed at build time, by the hash of their text (`readCompiledRuleFiles`).
+ * The shipped library with rule files of one's own loaded next to it, in one namespace: their rules may
+ * use the shipped rulesets (`[canonicalize]`) and modes, and their rules, rulesets and modes shadow
+ * shipped ones of the same name. Loaded once per set of file contents. Throws a `SaturnError` listing
+ * every error of the files (as `rules check` prints them).
+ *
+ * @example optimize(out, { library: libraryWithRules(['my.rules']) }) // what optimize(out, { rules: ['my.rules'] }) does
+ */
+export function libraryWithRules(files: readonly string[]): RuleLibrary {
+  const sources = files.map((file) => {
+    try {
+      return { text: readFileSync(file, 'utf8'), file };
+    } catch (e) {
+      throw new SaturnError(`cannot read rule file '${file}': ${(e as Error).message}`);
+    }
+  });
+  const key = JSON.stringify(sources);
+  let library = withFiles.get(key);
+  if (!library) {
+    const loaded = loadLibrary(sources, defaultLibrary());
+    if (loaded.errors.length)
+      throw new SaturnError(
+        `rule file errors (check them with 'saturn rules check ${files.join(' ')}'):\n${loaded.errors.map((e) => e.message).join('\n')}`,
+      );
+    library = loaded.library;
+    withFiles.set(key, library);
+  }
+  return library;
+}
+
+/**
+ * Loads rule files into one library. Rulesets, rules and modes of all files share one namespace; a
+ * ruleset declared twice keeps its first declaration, a rule or mode defined twice is an error.
+ *
+ * With a `base` library (the shipped one), the files are loaded on top of it: they may use its rulesets
+ * and modes, their rules, rulesets and modes shadow the base's of the same name, and the result holds
+ * both (the base's rules compiled once, not again). `compiled` holds files parsed at build time, by the
+ * hash of their text (`readCompiledRuleFiles`).
  *
  * @example const { library, errors } = loadLibrary([{ text: 'rule r [x]: exp(log(?x)) => ?x', file: 'a.rules' }])
  */
 export function loadLibrary(
   sources: readonly RuleSource[],
+  base?: RuleLibrary,
   compiled: ParsedRuleFiles = new Map(),
+): LoadResult {
+  const loaded = loadFiles(sources, base, compiled);
+  if (!base) return loaded;
+  const own = loaded.library;
+  const ownNames = new Set(own.rules.map((r) => r.def.name.replace(/~rev$/, '')));
+  const library: RuleLibrary = {
+    rules: [...own.rules, ...base.rules.filter((r) => !ownNames.has(r.def.name.replace(/~rev$/, '')))],
+    rulesets: new Map([...base.rulesets, ...own.rulesets]),
+    modes: new Map([...base.modes, ...own.modes]),
+    checks: [...base.checks, ...own.checks],
+  };
+  return { library, errors: loaded.errors };
+}
+
+function loadFiles(
+  sources: readonly RuleSource[],
+  base: RuleLibrary | undefined,
+  compiled: ParsedRuleFiles,
 ): LoadResult {
   const errors: SourceError[] = [];
   const parsed: { items: Item[]; source: RuleSource }[] = [];
   for (const source of sources) {
-    try {
-      const items = compiled.size > 0 ? compiled.get(sourceHash(source.text)) : undefined;
-      parsed.push({ items: items ?? parseRuleFile(source.text, source.file), source });
-    } catch (e) {
-      if (e instanceof SourceError) errors.push(e);
-      else throw e;
+    // A file parsed at build time loads without running the grammar (the hash says it is current).
+    const prebuilt = compiled.size > 0 ? compiled.get(sourceHash(source.text)) : undefined;
+    if (prebuilt) {
+      parsed.push({ items: prebuilt, source });
+      continue;
     }
+    const { items, errors: syntaxErrors } = parseRuleFileRecovering(source.text, source.file);
+    parsed.push({ items, source });
+    errors.push(...syntaxErrors);
   }
   const rulesets = new Map<string, { doc?: string; replacing: boolean }>();
+  const known = (name: string) => rulesets.has(name) || (base?.rulesets.has(name) ?? false);
+  const ruleset = (name: string) => rulesets.get(name) ?? base?.rulesets.get(name);
+  // The first declaration of a name wins, so files given first shadow those after them.
   for (const { items } of parsed)
     for (const item of items)
-      if (item.kind === 'ruleset') rulesets.set(item.name.name, { doc: item.doc, replacing: item.replacing });
+      if (item.kind === 'ruleset' && !rulesets.has(item.name.name))
+        rulesets.set(item.name.name, { doc: item.doc, replacing: item.replacing });
 
   const rules: CompiledRule[] = [];
   const modes = new Map<string, ModeSpec>();
@@ -155,16 +221,17 @@ export function loadLibrary(
             throw at(item.name.span, `duplicate rule name '${item.name.name}'`);
           ruleNames.add(item.name.name);
           for (const tag of item.tags)
-            if (!rulesets.has(tag.name))
+            if (!known(tag.name))
               throw at(tag.span, `unknown ruleset '${tag.name}' (declare it with 'ruleset ${tag.name}')`);
-          const replaces = item.tags.some((t) => rulesets.get(t.name)?.replacing);
+          const replaces = item.tags.some((t) => ruleset(t.name)?.replacing);
           rules.push(...compileItem(item, source, at, replaces));
         } else if (item.kind === 'mode') {
+          if (modes.has(item.name.name)) throw at(item.name.span, `duplicate mode name '${item.name.name}'`);
           modes.set(item.name.name, {
             name: item.name.name,
             phases: item.phases.map((p) => {
               for (const r of p.rulesets)
-                if (!rulesets.has(r.name))
+                if (!known(r.name))
                   throw at(r.span, `unknown ruleset '${r.name}' in mode '${item.name.name}'`);
               return {
                 name: p.rulesets.map((r) => r.name).join('+'),

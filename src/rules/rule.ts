@@ -152,8 +152,15 @@ export class CompiledRule {
   private makeRewrite(symbols: Parameters<CompiledLhs['build']>[0], attrs: AttrBindings): Rewrite {
     const pattern = this.lhs.build(symbols);
     const guards: Guard[] = this.lhs.literals.map((lit) => {
+      // The e-graph's range analysis, looked up once per e-graph (this runs inside the search).
+      let lastEg: EGraph | undefined;
+      let ranges: TensorEGraph['ranges'] | undefined;
       const classCheck = (eg: EGraph, cls: ClassId) => {
-        const r = eg.data(tensorOf(eg).ranges, cls);
+        if (eg !== lastEg) {
+          ranges = tensorOf(eg).ranges;
+          lastEg = eg;
+        }
+        const r = eg.data(ranges!, cls);
         return r.lo === lit.value && r.hi === lit.value;
       };
       return {

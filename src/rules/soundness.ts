@@ -166,8 +166,9 @@ function judge(
     return Number.isNaN(e)
       ? {}
       : { why: `the right side is NaN${at} where the left side is ${x} and the exact value ${e}` };
+  // A left side that is NaN where the exact value is not (an overflow's Inf - Inf) is as wrong as can be.
   if (!Number.isFinite(y))
-    return y === e
+    return y === e || (Number.isNaN(x) && !Number.isNaN(e))
       ? {}
       : { why: `the right side is ${y}${at} where the left side is ${x} and the exact value ${e}` };
   if (Number.isNaN(e)) {

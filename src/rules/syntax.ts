@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import * as ohm from 'ohm-js';
 import type { AttrArg, DeclAst, Expr, Span } from '../graph/syntax/ast.js';
+import { SourceError } from '../graph/errors.js';
 import { sourceError, syntaxError } from '../graph/syntax/errors.js';
 import { grammarFromRecipe } from '../graph/syntax/recipe.js';
 import { exprGrammar, exprSemantics } from '../graph/syntax/semantics.js';
@@ -198,18 +199,94 @@ const actions: ohm.ActionDict<unknown> = {
 const semantics = rulesGrammar.extendSemantics(exprSemantics).extendOperation('ast', actions);
 
 /**
- * Parses a rule file to its items; a syntax error is a `SourceError` with line, column and caret.
+ * Parses a rule file to its items; a syntax error is a `SourceError` with line, column and caret (the
+ * first error; {@link parseRuleFileRecovering} gives them all).
  *
  * @example parseRuleFile('rule log1p [stabilize]: log(1 + ?x) => log1p(?x)')[0].kind // 'rule'
  */
 export function parseRuleFile(source: string, file?: string): Item[] {
+  const { items, errors } = parseRuleFileRecovering(source, file);
+  if (errors.length) throw errors[0];
+  return items;
+}
+
+/** The items of a rule file that parsed, and a located error for each part that did not. */
+export interface ParsedRuleFile {
+  readonly items: Item[];
+  readonly errors: SourceError[];
+}
+
+/**
+ * Parses a rule file, recovering from syntax errors: when the file does not parse as a whole, each
+ * item (from a line starting with `rule`, `ruleset`, `mode`, `check` or `fail check` up to the next
+ * such line) is parsed on its own, so one mistake costs only its own item and every mistake is reported.
+ *
+ * @example
+ * const { items, errors } = parseRuleFileRecovering('rule a [x]: exp(?x => ?x\nrule b [x]: log(exp(?x)) => ?x');
+ * [items.length, errors[0].span.line]; // [1, 1]
+ */
+export function parseRuleFileRecovering(source: string, file?: string): ParsedRuleFile {
+  const whole = parseItems(source, file);
+  if (!(whole instanceof SourceError)) return { items: whole, errors: [] };
+  const items: Item[] = [];
+  const errors: SourceError[] = [];
+  for (const { start, end } of itemChunks(source)) {
+    // Each chunk parses on its own (parsing it padded to its place in the file made a mutated 300-line
+    // file quadratic); its spans are then moved to where the chunk starts.
+    const chunk = source.slice(start, end);
+    const parsed = parseItems(chunk, file);
+    if (parsed instanceof SourceError) {
+      const at = offsetSpan(chunk, parsed);
+      errors.push(sourceError(source, { start: at.start + start, end: at.end + start }, parsed.detail, file));
+    } else {
+      shiftSpans(parsed, start, new Set());
+      items.push(...parsed);
+    }
+  }
+  // A failure outside every chunk (text before the first item) is the whole parse's error.
+  if (errors.length === 0) errors.push(whole);
+  return { items, errors };
+}
+
+/** An item keyword at the start of a line, after indentation. */
+const ITEM_START = /^[ \t]*(?:rule|ruleset|mode|check|fail[ \t]+check)(?![A-Za-z0-9_])/gm;
+
+/** Offset ranges of the items of a file: from one item line to the next (the text before the first too). */
+function itemChunks(source: string): { start: number; end: number }[] {
+  const starts = [...source.matchAll(ITEM_START)].map((m) => m.index);
+  if (starts[0] !== 0) starts.unshift(0);
+  return starts.map((start, i) => ({ start, end: starts[i + 1] ?? source.length }));
+}
+
+/** Adds `delta` to every span (`{ start, end }`) inside parsed items. */
+function shiftSpans(value: unknown, delta: number, seen: Set<object>): void {
+  if (value === null || typeof value !== 'object' || seen.has(value)) return;
+  seen.add(value);
+  const span = value as { start?: unknown; end?: unknown };
+  if (typeof span.start === 'number' && typeof span.end === 'number' && Object.keys(value).length === 2) {
+    (value as { start: number }).start += delta;
+    (value as { end: number }).end += delta;
+    return;
+  }
+  for (const child of Object.values(value)) shiftSpans(child, delta, seen);
+}
+
+/** The offset span of a SourceError made on `source` (line and column back to offsets). */
+function offsetSpan(source: string, e: SourceError): Span {
+  let offset = 0;
+  for (let line = 1; line < e.span.line; line++) offset = source.indexOf('\n', offset) + 1;
+  const start = offset + e.span.column - 1;
+  return { start, end: start + e.span.length };
+}
+
+function parseItems(source: string, file?: string): Item[] | SourceError {
   // Ohm's matcher and semantics recurse once per nesting level: a few hundred levels overflow the stack.
   try {
     const match = rulesGrammar.match(source, 'File');
-    if (match.failed()) throw syntaxError(match, source, file);
+    if (match.failed()) return syntaxError(match, source, file);
     return semantics(match).ast() as Item[];
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
-    throw sourceError(source, { start: 0, end: 1 }, 'rule file is nested too deeply to parse', file);
+    return sourceError(source, { start: 0, end: 1 }, 'rule file is nested too deeply to parse', file);
   }
 }

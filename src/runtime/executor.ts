@@ -42,6 +42,11 @@ export interface PreparedProgram {
   /** Runs every kernel, then the updates. Timings are reported when `timings` is given. */
   run(timings?: KernelTiming[]): void | Promise<void>;
   dispose(): void;
+  /**
+   * An input's storage inside the executor's own memory, for executors that have one (cpu): `write`
+   * given this same array copies nothing. Valid until dispose; the memory never grows after prepare.
+   */
+  resident?(buffer: BufferId): TypedArray;
 }
 
 export interface Executor {

@@ -109,7 +109,9 @@ export interface ReduceKernel extends KernelBase {
 /**
  * out[b, i, j] = epilogue(acc = Σk a[b, i, k] * b[b, k, j], extra operands at [b, i, j]).
  * `operands[0]` and `operands[1]` are `a` ([batch, m, k]) and `b` ([batch, k, n]) with transposes in
- * their strides; further operands are read by the epilogue at the output point (bias, `beta * z`).
+ * their strides; further operands are read by the epilogue at the output point (bias, `beta * z`):
+ * their views have shape [batch, m, n], and the epilogue never reads operands 0 and 1. The output is
+ * row-major [batch, m, n] (the lowering sums in float64 with k ascending, as the reference does).
  */
 export interface MatmulKernel extends KernelBase {
   readonly kind: 'matmul';
@@ -120,7 +122,10 @@ export interface MatmulKernel extends KernelBase {
   readonly epilogue: ScalarExpr;
 }
 
-/** softmax / log_softmax / logsumexp along the last axis of `operands[0]` (max-shifted). */
+/**
+ * softmax / log_softmax / logsumexp along the last axis of `operands[0]` (max-shifted). The output is
+ * row-major [rows, length] for softmax and log_softmax, [rows] for logsumexp.
+ */
 export interface SoftmaxKernel extends KernelBase {
   readonly kind: 'softmax';
   readonly op: 'softmax' | 'log_softmax' | 'logsumexp';
@@ -135,7 +140,10 @@ export interface CopyKernel extends KernelBase {
   readonly shape: readonly number[];
 }
 
-/** Joins the operands along `axis` into the output. */
+/**
+ * Joins the operands along `axis` into the output. An operand may have a narrower dtype than the
+ * output (concat promotes: bool or i32 into f64, bool into f32); its values convert exactly.
+ */
 export interface ConcatKernel extends KernelBase {
   readonly kind: 'concat';
   readonly axis: number;
@@ -154,6 +162,11 @@ export interface MemoryPlan {
   readonly peakBytes: number;
   /** Bytes one slot per buffer would take. */
   readonly naiveBytes: number;
+  /**
+   * Bytes one buffer per graph node would take (no fusion, no reuse: the interpreter's footprint),
+   * the baseline the issue's memory target is stated against. Set by `lower`.
+   */
+  readonly perNodeBytes?: number;
 }
 
 /** A parameter written after the kernels ran: `param` takes the value of `value` (Theano's updates). */

@@ -14,6 +14,9 @@ import type { PhaseLimits, RuleLibrary } from '../rules/library.js';
 import { defaultLibrary } from '../rules/load.js';
 import { compareOutputs, evaluateWithScale, type Mismatch, showTensor } from './compare.js';
 import { randomInputs, valuesFor } from './inputs.js';
+import { stabilizedBy } from '../provenance.js';
+
+export { stabilizedBy };
 
 /** What a graph arbitrary for {@link checkOptimizer} yields; `RandomGraph` from `arbGraph` is one. */
 export interface GraphCase {
@@ -221,18 +224,6 @@ function checkLimits(
       return `phase ${phase.name} took ${phase.ms.toFixed(0)} ms (limit ${limits.timeMs} ms)`;
   }
   return undefined;
-}
-
-/**
- * Whether a rule of a replacing ruleset (a stabilization, which may turn Inf or NaN finite) applied.
- *
- * @example stabilizedBy(defaultLibrary(), optimize([T.log(T.add(1, T.exp(x)))], { library }).report) // true
- */
-export function stabilizedBy(library: RuleLibrary, report: OptimizeReport): boolean {
-  return Object.keys(report.rules).some((name) => {
-    const rule = library.rules.find((r) => r.def.name === name);
-    return rule?.def.tags.some((t) => library.rulesets.get(t)?.replacing) ?? false;
-  });
 }
 
 function describeMismatch(m: Mismatch): string {

@@ -24,10 +24,10 @@ import { evaluate, type InputValues } from '../graph/interpret.js';
 import type { Node } from '../graph/node.js';
 import { formatShape } from '../graph/shape.js';
 import { formatDecls, formatExpr } from '../graph/syntax/index.js';
-import type { Tensor } from '../graph/tensor.js';
+import { formatValue, type Tensor } from '../graph/tensor.js';
 import { graphInputs, topoSort } from '../graph/topo.js';
-import type { ValueDomain } from './arbitraries.js';
-import { randomInputs, valuesFor } from './inputs.js';
+import { optimizedBy, stabilizedBy, unsafeRulesFired } from '../provenance.js';
+import { type Domains, randomInputs, valuesFor } from './inputs.js';
 
 /** How two evaluations are compared. */
 export interface CompareOptions {
@@ -125,7 +125,10 @@ export function compareOutputs(
       if (!finiteX && options.finiteOnly) continue;
       if (!finiteX && finiteY) {
         if (options.allowStabilization) continue;
-        return { ...at, why: `the original gives ${x}, the other side ${y} (no stabilization allowed)` };
+        return {
+          ...at,
+          why: `the original gives ${x}, the other side ${y} (pass { allowStabilization: true } if the other side is a stabilized form; graphs from optimize get it when a stabilizing rule fired)`,
+        };
       }
       if (!finiteX || !finiteY) return { ...at, why: 'non-finite values differ' };
       if (Math.abs(x - y) > tolerance) return { ...at, why: `|difference| ${Math.abs(x - y)} > tolerance` };
@@ -142,6 +145,8 @@ export class EquivalenceError extends SaturnError {
     readonly mismatch: Mismatch,
     readonly inputs: Readonly<Record<string, Tensor>>,
     readonly seed: number,
+    /** When the other side came from `optimize`: the `unsafe` rules that fired there (may explain it). */
+    readonly unsafeRules: readonly string[] = [],
   ) {
     super(message);
   }
@@ -155,8 +160,16 @@ export interface EquivalenceOptions extends CompareOptions {
   readonly seed?: number;
   /** Fixed values for some or all inputs; the others are drawn at random (one run when all are fixed). */
   readonly inputs?: Readonly<Record<string, Tensor>>;
-  /** Domain of random inputs (default [-10, 10]). */
-  readonly domain?: ValueDomain;
+  /**
+   * Domain of random inputs (default [-10, 10]), for all inputs or per input name:
+   * `{ y: [0, 1], x: 'any', n: 'integer', mask: 'boolean' }` (see `InputDomain`); `'any'` for all.
+   */
+  readonly domain?: Domains;
+  /**
+   * Draw edge values on purpose besides random ones (default true): those of each input's domain among
+   * 0, -0, ±1, exact integers, tiny magnitudes and subnormals; with `'any'` also huge ones, NaN and ±Inf.
+   */
+  readonly edges?: boolean;
   /** Largest size of a symbolic dim (default 4). */
   readonly maxDim?: number;
   /** A float64 formulation of the same function that stabilized values must be close to. */
@@ -168,6 +181,10 @@ const asList = (x: Node | readonly Node[]): readonly Node[] => (Array.isArray(x)
 /**
  * Evaluates both graphs (or lists of outputs) on the same random inputs and throws an
  * {@link EquivalenceError} at the first disagreement beyond the tolerance rule of this module.
+ *
+ * Run k puts the k-th edge value of each input's domain first and mixes others in (`edges`). When the
+ * second graph is what `optimize` returned, stabilization is allowed if a stabilizing rule fired there
+ * (unless `allowStabilization` says otherwise), and a difference where an `unsafe` rule fired says so.
  *
  * @example
  * const x = T.vector('x', 'f64');
@@ -181,6 +198,16 @@ export function assertEquivalent(
 ): void {
   const left = asList(a);
   const right = asList(b);
+  const made = optimizedBy(right[0]);
+  const provenance = made && right.every((r) => optimizedBy(r) === made) ? made : undefined;
+  const unsafeRules = provenance ? unsafeRulesFired(provenance) : [];
+  options = {
+    ...options,
+    allowStabilization:
+      options.allowStabilization ??
+      (provenance !== undefined &&
+        (provenance.report.stabilized || stabilizedBy(provenance.library, provenance.report))),
+  };
   const reference = options.reference === undefined ? undefined : asList(options.reference);
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const all = [...left, ...right, ...(reference ?? [])];
@@ -206,9 +233,52 @@ export function assertEquivalent(
     if (mismatch) {
       const actual = other instanceof Error ? [] : other.outputs;
       const message = describeFailure(left, right, values, original.outputs, actual, mismatch, runSeed);
-      throw new EquivalenceError(message, mismatch, values, runSeed);
+      const unsafe = unsafeNote(unsafeRules, mismatch, values, original.outputs);
+      throw new EquivalenceError(
+        unsafe ? `${unsafe}\n${message}` : message,
+        mismatch,
+        values,
+        runSeed,
+        unsafeRules,
+      );
     }
   }
+}
+
+/**
+ * "equal on the reals; differs at x = 0 (NaN vs 1) because rule div-self-any [unsafe] fired; …" when
+ * unsafe rules fired and the difference is at an IEEE edge (a NaN, an infinity or a zero in the
+ * inputs at that element, or a non-finite value on either side); else undefined.
+ */
+function unsafeNote(
+  rules: readonly string[],
+  m: Mismatch,
+  inputs: Readonly<Record<string, Tensor>>,
+  expected: readonly Tensor[],
+): string | undefined {
+  if (rules.length === 0 || m.index < 0) return undefined;
+  const size = expected[m.output]?.size;
+  // Inputs with one value per output element show the element's own inputs; others all their edges.
+  const at = Object.entries(inputs).flatMap(([name, t]) => {
+    const values = t.size === size ? [t.data[m.index]] : Array.from(t.data);
+    const edges = values.filter((v) => v === 0 || !Number.isFinite(v));
+    return t.size === size
+      ? [`${name} = ${formatValue(values[0])}`]
+      : edges.length
+        ? [`${name} ∋ ${edges.map(formatValue).join(', ')}`]
+        : [];
+  });
+  const edge =
+    !Number.isFinite(m.expected) ||
+    !Number.isFinite(m.actual) ||
+    Object.values(inputs).some((t) => t.data.some((v) => v === 0 || !Number.isFinite(v)));
+  if (!edge) return undefined;
+  const which = rules.map((r) => `${r} [unsafe]`).join(', ');
+  return (
+    `equal on the reals; differs at ${at.join(', ') || 'these inputs'} (${formatValue(m.expected)} vs ${formatValue(m.actual)}) ` +
+    `because rule${rules.length > 1 ? 's' : ''} ${which} fired; exclude 'unsafe' to keep IEEE semantics ` +
+    `(optimize(g, { exclude: ['unsafe'] }), saturn … --exclude unsafe)`
+  );
 }
 
 const isInputProblem = (e: unknown) =>
@@ -227,7 +297,14 @@ function evaluateBoth(
   options: EquivalenceOptions,
 ): { values: Record<string, Tensor>; original: Evaluation; other: Evaluation | Error } {
   const draw = (dims: 'independent' | 'shared') =>
-    randomInputs(all, seed, { domain: options.domain, maxDim: options.maxDim, dims, fixed: options.inputs });
+    randomInputs(all, seed, {
+      domain: options.domain,
+      maxDim: options.maxDim,
+      dims,
+      fixed: options.inputs,
+      edges: options.edges ?? true,
+      run: seed,
+    });
   const evaluateOn = (values: Record<string, Tensor>) => ({
     values,
     original: evaluateWithScale(left, valuesFor(left, values)),
@@ -283,7 +360,7 @@ function compareStabilized(
  * @example showTensor(Tensor.from([1, NaN], [2], 'f64')) // 'f64[2] 1, NaN'
  */
 export function showTensor(t: Tensor): string {
-  const items = Array.from(t.data.subarray(0, 64), (v) => String(v));
+  const items = Array.from(t.data.subarray(0, 64), formatValue);
   const more = t.data.length > 64 ? `, … (${t.data.length} elements)` : '';
   return `${t.dtype}${formatShape(t.shape)} ${items.join(', ')}${more}`;
 }

@@ -1,15 +1,8 @@
 /** The command line, run in-process: output text, --json, and exit codes for bad input. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runCli } from './run-cli.js';
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  const code = await main(argv);
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = runCli;
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -101,11 +94,33 @@ describe('bad input exits 2 with a message, never a stack trace', () => {
     [['grad', 'sum(x)', '--var', 'x:f64[3]'], 'grad needs --wrt'],
     [['optimize', 'x', '--var', 'x:f32', '--mode', 'turbo'], "unknown mode 'turbo'"],
     [['frobnicate'], "unknown command 'frobnicate'"],
-    [['eval', '1', '--bogus'], 'Unknown option'],
+    [['eval', '1', '--bogus'], 'unknown option --bogus'],
+    [['eval', '1', '--jsn'], 'unknown option --jsn (did you mean --json?)'],
   ])('%j', async (argv, message) => {
     const r = await run(...argv);
     expect(r.code).toBe(2);
     expect(r.err).toContain(message);
     expect(r.err).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('files named by options', () => {
+  it('an unwritable --svg or --dot path is a usage error naming the option, not an internal error', async () => {
+    const svg = await run(
+      'rules',
+      'check',
+      '--expr',
+      'log(1 + exp(x))',
+      '--var',
+      'x:f32[n]',
+      '--svg',
+      '/nonexistent/dir/x.svg',
+    );
+    expect(svg.code).toBe(2);
+    expect(svg.err).toContain("cannot write --svg file '/nonexistent/dir/x.svg': its folder does not exist");
+    expect(svg.err).not.toContain('internal error');
+    const dot = await run('draw', 'exp(x)', '--var', 'x:f32[n]', '--dot', '/nonexistent/dir/x.dot');
+    expect(dot.code).toBe(2);
+    expect(dot.err).toContain("cannot write --dot file '/nonexistent/dir/x.dot'");
   });
 });

@@ -1,14 +1,17 @@
 /**
  * Very deep graphs: the graph layer walks them without recursion proportional to depth, so 100,000
- * nested ops print, evaluate, differentiate and optimize. Extraction switches from the DAG heuristic
+ * nested ops print, evaluate, differentiate and optimize (20,000 under `npm test`, which overflows a
+ * recursive walk just as well; 100,000 under `npm run test:long`). Extraction switches from the DAG heuristic
  * (quadratic in depth) to tree-cost greedy above a few thousand classes, so optimize stays near linear.
  */
 import { describe, expect, it } from 'vitest';
 import { evaluate, formatExpr, grad, type Node, T, topoSort } from '../../src/graph/index.js';
 import { optimize } from '../../src/optimize.js';
 import { defaultLibrary } from '../../src/rules/load.js';
+import { scale } from '../scale.js';
 
 const x = T.vector('x', 'f64');
+const DEPTH = scale(20_000, 100_000);
 
 /** sin(exp(sin(exp(… x)))) with `depth` ops: bounded (|sin| ≤ 1 keeps exp small), so values stay finite. */
 function chain(depth: number): Node {
@@ -17,14 +20,14 @@ function chain(depth: number): Node {
   return y;
 }
 
-describe('100,000 nested ops', () => {
-  const deep = chain(100_000);
+describe(`${DEPTH} nested ops`, () => {
+  const deep = chain(DEPTH);
 
   it('sorts, prints and evaluates', () => {
-    expect(topoSort([deep])).toHaveLength(100_001);
+    expect(topoSort([deep])).toHaveLength(DEPTH + 1);
     const text = formatExpr(deep);
     expect(text.startsWith('exp(sin(exp(')).toBe(true);
-    expect(text.length).toBe(100_000 * 5 + 1);
+    expect(text.length).toBe(DEPTH * 5 + 1);
     const value = evaluate(deep, { x: [0.1, 0.2] });
     expect(value.shape).toEqual([2]);
     expect(Array.from(value.data).every(Number.isFinite)).toBe(true);
@@ -36,11 +39,11 @@ describe('100,000 nested ops', () => {
     expect(Number.isFinite(value.item())).toBe(true);
   });
 
-  it('a 100,000-term sum evaluates and prints', () => {
+  it(`a ${DEPTH}-term sum evaluates and prints`, () => {
     let s = x;
-    for (let i = 0; i < 100_000; i++) s = T.add(s, 1);
-    expect(evaluate(s, { x: [0] }).item()).toBe(100_000);
-    expect(formatExpr(s).length).toBe(1 + 4 * 100_000);
+    for (let i = 0; i < DEPTH; i++) s = T.add(s, 1);
+    expect(evaluate(s, { x: [0] }).item()).toBe(DEPTH);
+    expect(formatExpr(s).length).toBe(1 + 4 * DEPTH);
   });
 });
 
@@ -60,12 +63,12 @@ describe('optimize on deep graphs', () => {
   });
 });
 
-describe('optimize on a 100,000-op graph', () => {
+describe(`optimize on a ${DEPTH}-op graph`, () => {
   it('completes under small limits without overflowing the stack, values kept', () => {
-    const y = chain(100_000);
-    const limits = { nodes: 300_000, iterations: 2, timeMs: 2_000 };
+    const y = chain(DEPTH);
+    const limits = { nodes: 3 * DEPTH, iterations: 2, timeMs: 2_000 };
     const { outputs, report } = optimize([y], { library: defaultLibrary(), limits });
-    expect(report.nodesBefore).toBe(100_000);
+    expect(report.nodesBefore).toBe(DEPTH);
     for (const phase of report.phases) expect(phase.iterations).toBeLessThanOrEqual(2);
     const before = evaluate(y, { x: [0.3] }).item();
     expect(evaluate(outputs[0], { x: [0.3] }).item()).toBeCloseTo(before, 9);

@@ -43,14 +43,16 @@ describe('pre-parsed rule files', () => {
     const dir = decode(compiledRuleFiles(sources));
     const compiled = readCompiledRuleFiles(pathToFileURL(join(dir, COMPILED_RULES_FILE)));
     expect(compiled.size).toBe(sources.length);
-    expect(summary(loadLibrary(sources, compiled).library)).toEqual(summary(loadLibrary(sources).library));
+    expect(summary(loadLibrary(sources, undefined, compiled).library)).toEqual(
+      summary(loadLibrary(sources).library),
+    );
   });
 
   it('keep NaN, infinities and -0 in literals', () => {
     const text = 'ruleset r\nrule a [r]: ?x * -0 => ?x * 0\nrule b [r]: ?x + 1e999 => ?x + -1e999\n';
     const dir = decode(compiledRuleFiles([{ text }]));
     const compiled = readCompiledRuleFiles(pathToFileURL(join(dir, COMPILED_RULES_FILE)));
-    expect(summary(loadLibrary([{ text }], compiled).library)).toEqual(
+    expect(summary(loadLibrary([{ text }], undefined, compiled).library)).toEqual(
       summary(loadLibrary([{ text }]).library),
     );
   });
@@ -60,7 +62,9 @@ describe('pre-parsed rule files', () => {
     const dir = decode(compiledRuleFiles([{ text: old }]));
     const compiled = readCompiledRuleFiles(pathToFileURL(join(dir, COMPILED_RULES_FILE)));
     const edited = 'ruleset r\nrule b [r]: log(exp(?x)) => ?x\n';
-    expect(loadLibrary([{ text: edited }], compiled).library.rules.map((r) => r.name)).toEqual(['b']);
+    expect(loadLibrary([{ text: edited }], undefined, compiled).library.rules.map((r) => r.name)).toEqual([
+      'b',
+    ]);
   });
 
   it('in the build (dist/) are current with rules/*.rules', () => {

@@ -112,8 +112,9 @@ describe('egraphToDot', () => {
     const [root] = addGraph(t.egraph, t.lang, [T.exp(T.vector('x'))]);
     const chosen = new Map(t.egraph.classIds().map((c) => [c, t.egraph.nodesOf(c)[0]] as const));
     const dot = egraphToDot(t, { roots: [root], chosen });
-    expect(dot.match(/subgraph cluster_/g)).toHaveLength(2);
-    expect(dot.match(/fillcolor/g)).toHaveLength(2);
+    expect(dot.match(/subgraph cluster_\d/g)).toHaveLength(2);
+    expect(dot.match(/ n\d+_\d+ \[.*fillcolor/g)).toHaveLength(2);
+    expect(dot).toContain('subgraph cluster_legend');
     expect(dot).toContain('style=bold');
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { scale } from '../scale.js';
 import { loadLibrary, readRuleDir, SHIPPED_RULES_DIR } from '../../src/rules/load.js';
 import { checkSoundness, formatCounterexample } from '../../src/rules/soundness.js';
 
@@ -60,7 +61,7 @@ describe('soundness by evaluation', () => {
     const { library, errors } = loadLibrary(readRuleDir(SHIPPED_RULES_DIR));
     expect(errors).toEqual([]);
     const unsound = library.rules
-      .map((r) => checkSoundness(r, { runs: 25, engineRuns: 3 }))
+      .map((r) => checkSoundness(r, { runs: scale(10, 25), engineRuns: 3 }))
       .filter((s) => s.status === 'unsound')
       .map((s) => `${s.rule}: ${s.counterexample ? formatCounterexample(s.counterexample) : s.note}`);
     expect(unsound).toEqual([]);

@@ -2,6 +2,9 @@
  * The expression notation: `parseExpr` / `formatExpr` and friends, the syntax tree, and the grammar
  * and semantics that the rule language extends.
  */
+import { setNodePrinter } from '../node.js';
+import { formatExpr } from './format.js';
+
 export type * from './ast.js';
 export { sourceError, sourceSpan, syntaxError } from './errors.js';
 export { formatDecls, formatExpr, formatNumber } from './format.js';
@@ -25,3 +28,6 @@ export {
   SEXPR_ALIASES,
   VARIADIC_SEXPR_OPS,
 } from './semantics.js';
+
+// Nodes print as infix expressions once the printer is loaded (node.ts cannot import it: a cycle).
+setNodePrinter(formatExpr);

@@ -1,0 +1,527 @@
+/**
+ * CPU benchmark (`npm run bench -- cpu`): Saturn's cpu executor (WebAssembly SIMD on workers) side by
+ * side, in this one process, with onnxruntime-node, tfjs-backend-wasm, Saturn's js executor and the
+ * machine's memory bandwidth (a triad over the same bytes). Contenders are interleaved rep by rep
+ * (rotating who goes first) so machine noise hits them alike; times are medians [min–max] and each
+ * ratio is the median of the per-rep ratios with its own [min–max]. Plain `saturn cpu` is end to end
+ * from JavaScript arrays: inputs in, outputs out.
+ *
+ * Workloads: W1 `exp(x)*y + sin(x)/(1+z*z)` over 4M f32; W2 a 1024² f32 matmul; W3 a 16M-element f32
+ * sum; a logistic-regression training step (10,000×100 f32) and an MLP step (batch 256, 784→256→10
+ * f32) against tfjs-backend-wasm with hand-written gradients. Variants: `f.alloc inputs` keeps the
+ * inputs in the executor's memory (no copy in, the output copied out; tfjs's inputs are resident
+ * tensors too), `resident` runs the bare kernel.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { type CompiledFunction, compile } from '../src/compile/index.js';
+import { T } from '../src/graph/builders.js';
+import { grad } from '../src/graph/grad.js';
+import { prng } from '../src/graph/random.js';
+import { wasmFeatures } from '../src/runtime/cpu/features.js';
+import { CpuExecutor, closeCpuPool } from '../src/runtime/cpu/executor.js';
+import type { BufferId, Kernel, Program, ScalarExpr, View } from '../src/runtime/program.js';
+import { encodeOnnx, type OnnxGraph } from './onnx-model.js';
+import { formatTable, registerSuite } from './registry.js';
+import { formatSpread as fmt, type Spread, spread } from './spread.js';
+
+type Contender = () => unknown;
+
+/** Per-call ms of each contender over `reps` rounds; each runs twice first (warm-up). */
+async function interleaved(
+  contenders: Readonly<Record<string, Contender>>,
+  reps: number,
+): Promise<Record<string, number[]>> {
+  const names = Object.keys(contenders);
+  const times: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (const name of names) for (let i = 0; i < 2; i++) await contenders[name]();
+  for (let r = 0; r < reps; r++)
+    for (let c = 0; c < names.length; c++) {
+      const name = names[(c + r) % names.length];
+      const start = performance.now();
+      await contenders[name]();
+      times[name].push(performance.now() - start);
+    }
+  return times;
+}
+
+const ratio = (a: readonly number[], b: readonly number[]): Spread => spread(a.map((v, i) => v / b[i]));
+
+function randomArray(n: number, seed: number, scale = 1): Float32Array {
+  const rand = prng(seed);
+  return Float32Array.from({ length: n }, () => (rand() * 2 - 1) * scale);
+}
+
+const require = createRequire(import.meta.url);
+
+// ---- onnxruntime-node --------------------------------------------------------------------------
+
+type Ort = typeof import('onnxruntime-node');
+
+async function ortSession(ort: Ort, graph: OnnxGraph, threads: number) {
+  const session = await ort.InferenceSession.create(encodeOnnx(graph), {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+    // onnxruntime's pool spins between runs by default, which starves every other thread in the process.
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  });
+  return (feeds: Record<string, { data: Float32Array; shape: number[] }>) => async () => {
+    const inputs = Object.fromEntries(
+      Object.entries(feeds).map(([k, v]) => [k, new ort.Tensor('float32', v.data, v.shape)]),
+    );
+    const out = await session.run(inputs);
+    return Object.values(out)[0].data;
+  };
+}
+
+// ---- tfjs-backend-wasm -------------------------------------------------------------------------
+
+type Tf = typeof import('@tensorflow/tfjs-core');
+
+async function loadTf(): Promise<Tf> {
+  const tf = require('@tensorflow/tfjs-core') as Tf;
+  const wasmBackend =
+    require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
+  const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+  wasmBackend.setWasmPaths(`${join(dist, '/')}`);
+  await tf.setBackend('wasm');
+  await tf.ready();
+  return tf;
+}
+
+// ---- Saturn ------------------------------------------------------------------------------------
+
+async function saturn(device: 'cpu' | 'js', threads: number, build: () => Parameters<typeof compile>[0]) {
+  return compile({ ...build(), device, executor: { threads } });
+}
+
+const call = (f: CompiledFunction, inputs: Record<string, Float32Array>) => () => f.runSync(inputs)[0].array;
+
+/**
+ * Like `call`, with every input filled once into `f.alloc` storage (the executor's own memory on cpu):
+ * each run then copies nothing in, only the output out. What a caller who keeps data in Saturn sees.
+ */
+function callAllocated(f: CompiledFunction, inputs: Record<string, { data: Float32Array; shape: number[] }>) {
+  const resident = Object.fromEntries(
+    Object.entries(inputs).map(([name, { data, shape }]) => {
+      const array = f.alloc(name, shape) as Float32Array;
+      array.set(data);
+      return [name, array];
+    }),
+  );
+  return () => f.runSync(resident)[0].array;
+}
+
+/**
+ * One kernel run straight on the cpu executor with its inputs already resident in its memory: what
+ * the kernel alone costs, without the compiled function and without copying the output out.
+ */
+async function residentKernel(
+  inputs: readonly { data: Float32Array; shape: number[] }[],
+  outShape: number[],
+  kernel: (ids: BufferId[], views: View[], out: BufferId) => Kernel,
+  threads: number,
+) {
+  const decls = [...inputs.map((i) => i.shape), outShape].map((shape, id) => ({
+    id: id as BufferId,
+    dtype: 'f32' as const,
+    shape,
+    size: shape.reduce((a, b) => a * b, 1),
+    role: id < inputs.length ? ('input' as const) : ('output' as const),
+  }));
+  const rowMajor = (shape: number[]) => shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+  const ids = decls.map((d) => d.id);
+  const views: View[] = decls.map((d) => ({
+    buffer: d.id,
+    dtype: 'f32',
+    shape: d.shape,
+    strides: rowMajor(d.shape),
+    offset: 0,
+  }));
+  const out = ids[ids.length - 1];
+  const bytes = decls.map((d) => Math.ceil((d.size * 4) / 16) * 16);
+  const program: Program = {
+    buffers: decls,
+    kernels: [kernel(ids.slice(0, -1), views.slice(0, -1), out)],
+    inputs: ids.slice(0, -1),
+    params: [],
+    outputs: [out],
+    updates: [],
+    memory: {
+      slotBytes: bytes,
+      slotOf: ids,
+      peakBytes: bytes.reduce((a, b) => a + b),
+      naiveBytes: bytes.reduce((a, b) => a + b),
+    },
+  };
+  const prepared = await new CpuExecutor({ threads }).prepare(program);
+  inputs.forEach((input, i) => prepared.write(ids[i], input.data));
+  return () => prepared.run();
+}
+
+const operand = (index: number): ScalarExpr => ({ kind: 'operand', index, dtype: 'f32' });
+const apply = (op: string, ...args: ScalarExpr[]): ScalarExpr => ({ kind: 'op', op, args, dtype: 'f32' });
+
+// ---- workloads ---------------------------------------------------------------------------------
+
+interface Row {
+  readonly workload: string;
+  readonly contender: string;
+  readonly ms: Spread;
+  readonly vs: string;
+  readonly ratio?: Spread;
+}
+
+async function w1(ort: Ort, tf: Tf, rows: Row[]) {
+  const n = 4 << 20;
+  const [xs, ys, zs] = [1, 2, 3].map((s) => randomArray(n, s, 3));
+  const graph = () => {
+    const [x, y, z] = ['x', 'y', 'z'].map((name) => T.vector(name, 'f32', n));
+    return {
+      inputs: [x, y, z],
+      outputs: [T.add(T.mul(T.exp(x), y), T.div(T.sin(x), T.add(1, T.mul(z, z))))],
+    };
+  };
+  const feeds = { x: { data: xs, shape: [n] }, y: { data: ys, shape: [n] }, z: { data: zs, shape: [n] } };
+  const onnx: OnnxGraph = {
+    nodes: [
+      { op: 'Exp', inputs: ['x'], outputs: ['a'] },
+      { op: 'Mul', inputs: ['a', 'y'], outputs: ['b'] },
+      { op: 'Sin', inputs: ['x'], outputs: ['c'] },
+      { op: 'Mul', inputs: ['z', 'z'], outputs: ['d'] },
+      { op: 'Add', inputs: ['one', 'd'], outputs: ['e'] },
+      { op: 'Div', inputs: ['c', 'e'], outputs: ['f'] },
+      { op: 'Add', inputs: ['b', 'f'], outputs: ['out'] },
+    ],
+    inputs: ['x', 'y', 'z'].map((name) => ({ name, shape: [n] })),
+    outputs: [{ name: 'out', shape: [n] }],
+    constants: [{ name: 'one', shape: [], values: [1] }],
+  };
+  const inputs = { x: xs, y: ys, z: zs };
+  const tx = tf.tensor1d(xs);
+  const ty = tf.tensor1d(ys);
+  const tz = tf.tensor1d(zs);
+  const triad = await saturn('cpu', 1, () => {
+    const [a, b, c] = ['x', 'y', 'z'].map((name) => T.vector(name, 'f32', n));
+    return { inputs: [a, b, c], outputs: [T.add(T.add(a, b), T.mul(c, 2))] };
+  });
+  for (const threads of [1, 2]) {
+    const contenders: Record<string, Contender> = {
+      ort: (await ortSession(ort, onnx, threads))(feeds),
+      'saturn cpu': call(await saturn('cpu', threads, graph), inputs),
+      'saturn cpu, f.alloc inputs': callAllocated(await saturn('cpu', threads, graph), feeds),
+      'saturn cpu, resident': await residentKernel(
+        [xs, ys, zs].map((data) => ({ data, shape: [n] })),
+        [n],
+        (_ids, views, output) => ({
+          kind: 'elementwise',
+          name: 'w1',
+          ops: [],
+          operands: views,
+          output,
+          shape: [n],
+          expr: apply(
+            'add',
+            apply('mul', apply('exp', operand(0)), operand(1)),
+            apply(
+              'div',
+              apply('sin', operand(0)),
+              apply('add', { kind: 'const', value: 1, dtype: 'f32' }, apply('mul', operand(2), operand(2))),
+            ),
+          ),
+        }),
+        threads,
+      ),
+    };
+    if (threads === 1) {
+      contenders['saturn js'] = call(await saturn('js', 1, graph), inputs);
+      contenders['tfjs-wasm'] = () =>
+        tf
+          .tidy(() => tf.add(tf.mul(tf.exp(tx), ty), tf.div(tf.sin(tx), tf.add(1, tf.mul(tz, tz)))))
+          .dataSync();
+      contenders['triad (bandwidth)'] = call(triad, inputs);
+    }
+    report(
+      rows,
+      `W1 4M f32, ${threads} thread${threads > 1 ? 's' : ''}`,
+      await interleaved(contenders, 9),
+      'ort',
+    );
+  }
+}
+
+async function w2(ort: Ort, tf: Tf, rows: Row[]) {
+  const n = 1024;
+  const as = randomArray(n * n, 4);
+  const bs = randomArray(n * n, 5);
+  const graph = () => {
+    const a = T.matrix('a', 'f32', [n, n]);
+    const b = T.matrix('b', 'f32', [n, n]);
+    return { inputs: [a, b], outputs: [T.dot(a, b)] };
+  };
+  const onnx: OnnxGraph = {
+    nodes: [{ op: 'MatMul', inputs: ['a', 'b'], outputs: ['c'] }],
+    inputs: [
+      { name: 'a', shape: [n, n] },
+      { name: 'b', shape: [n, n] },
+    ],
+    outputs: [{ name: 'c', shape: [n, n] }],
+  };
+  const feeds = { a: { data: as, shape: [n, n] }, b: { data: bs, shape: [n, n] } };
+  const ta = tf.tensor2d(as, [n, n]);
+  const tb = tf.tensor2d(bs, [n, n]);
+  for (const threads of [1, 2]) {
+    const cpu = await saturn('cpu', threads, graph);
+    const contenders: Record<string, Contender> = {
+      ort: (await ortSession(ort, onnx, threads))(feeds),
+      'saturn cpu': call(cpu, { a: as, b: bs }),
+      'saturn cpu, f.alloc inputs': callAllocated(await saturn('cpu', threads, graph), feeds),
+      'saturn cpu, resident': await residentKernel(
+        [
+          { data: as, shape: [1, n, n] },
+          { data: bs, shape: [1, n, n] },
+        ],
+        [1, n, n],
+        (_ids, views, output) => ({
+          kind: 'matmul',
+          name: 'mm',
+          ops: [],
+          operands: views,
+          output,
+          batch: 1,
+          m: n,
+          n,
+          k: n,
+          epilogue: { kind: 'acc', dtype: 'f64' },
+        }),
+        threads,
+      ),
+    };
+    if (threads === 1) contenders['tfjs-wasm'] = () => tf.tidy(() => tf.matMul(ta, tb)).dataSync();
+    const times = await interleaved(contenders, 7);
+    report(rows, `W2 1024² matmul, ${threads} thread${threads > 1 ? 's' : ''}`, times, 'ort');
+    const gflops = spread(times['saturn cpu, resident'].map((ms) => (2 * n ** 3) / ms / 1e6));
+    rows.push({ workload: '', contender: `  resident GFLOP/s`, ms: gflops, vs: '' });
+  }
+}
+
+async function w3(ort: Ort, tf: Tf, rows: Row[]) {
+  const n = 16 << 20;
+  const xs = randomArray(n, 6);
+  const graph = () => {
+    const x = T.vector('x', 'f32', n);
+    return { inputs: [x], outputs: [T.sum(x)] };
+  };
+  const onnx: OnnxGraph = {
+    nodes: [{ op: 'ReduceSum', inputs: ['x'], outputs: ['s'], ints: { keepdims: 0 } }],
+    inputs: [{ name: 'x', shape: [n] }],
+    outputs: [{ name: 's', shape: [] }],
+  };
+  const tx = tf.tensor1d(xs);
+  for (const threads of [1, 2]) {
+    const contenders: Record<string, Contender> = {
+      ort: (await ortSession(ort, onnx, threads))({ x: { data: xs, shape: [n] } }),
+      'saturn cpu': call(await saturn('cpu', threads, graph), { x: xs }),
+      'saturn cpu, f.alloc inputs': callAllocated(await saturn('cpu', threads, graph), {
+        x: { data: xs, shape: [n] },
+      }),
+      'saturn cpu, resident': await residentKernel(
+        [{ data: xs, shape: [n] }],
+        [],
+        (_ids, views, output) => ({
+          kind: 'reduce',
+          name: 'sum',
+          ops: [],
+          operands: views,
+          output,
+          op: 'sum',
+          shape: [n],
+          axes: [0],
+          producer: operand(0),
+          epilogue: {
+            kind: 'op',
+            op: 'cast',
+            args: [{ kind: 'acc', dtype: 'f64' }],
+            dtype: 'f32',
+            attrs: { dtype: 'f32' },
+          },
+          accDtype: 'f64',
+        }),
+        threads,
+      ),
+    };
+    if (threads === 1) contenders['tfjs-wasm'] = () => tf.tidy(() => tf.sum(tx)).dataSync();
+    report(
+      rows,
+      `W3 16M sum, ${threads} thread${threads > 1 ? 's' : ''}`,
+      await interleaved(contenders, 9),
+      'ort',
+    );
+  }
+}
+
+async function logistic(tf: Tf, rows: Row[], threads: number) {
+  const [n, k, rate] = [10_000, 100, 0.1];
+  const xs = randomArray(n * k, 7);
+  const rand = prng(8);
+  const ys = Float32Array.from({ length: n }, () => (rand() > 0.5 ? 1 : 0));
+  const w0 = randomArray(k, 9, 0.01);
+  const build = () => {
+    const x = T.matrix('x', 'f32', [n, k]);
+    const y = T.vector('y', 'f32', n);
+    const w = T.shared('w', w0);
+    const b = T.shared('b', 0, 'f32');
+    const p = T.sigmoid(T.add(T.dot(x, w), b));
+    const xent = T.sub(T.mul(T.neg(y), T.log(p)), T.mul(T.sub(1, y), T.log(T.sub(1, p))));
+    const cost = T.add(T.mean(xent), T.mul(0.01, T.sum(T.pow(w, 2))));
+    const [gw, gb] = grad(cost, [w, b]);
+    return {
+      inputs: [x, y],
+      outputs: [cost],
+      updates: [
+        [w, w.sub(gw.mul(rate))],
+        [b, b.sub(gb.mul(rate))],
+      ] as const,
+    };
+  };
+  const tx = tf.tensor2d(xs, [n, k]);
+  const ty = tf.tensor2d(ys, [n, 1]);
+  const tw = tf.variable(tf.tensor2d(w0, [k, 1]));
+  const tb = tf.variable(tf.scalar(0));
+  const tfStep = () => {
+    const cost = tf.tidy(() => {
+      const p = tf.sigmoid(tf.add(tf.matMul(tx, tw), tb));
+      const xent = tf.sub(tf.mul(tf.neg(ty), tf.log(p)), tf.mul(tf.sub(1, ty), tf.log(tf.sub(1, p))));
+      const c = tf.add(tf.mean(xent), tf.mul(0.01, tf.sum(tf.square(tw))));
+      const d = tf.div(tf.sub(p, ty), n);
+      const gw = tf.add(tf.matMul(tx, d, true, false), tf.mul(0.02, tw));
+      tw.assign(tf.sub(tw, tf.mul(rate, gw)));
+      tb.assign(tf.sub(tb, tf.mul(rate, tf.sum(d))));
+      return c;
+    });
+    const v = cost.dataSync();
+    cost.dispose();
+    return v;
+  };
+  const contenders: Record<string, Contender> = {
+    'tfjs-wasm': tfStep,
+    'saturn cpu': call(await saturn('cpu', threads, build), { x: xs, y: ys }),
+    'saturn cpu, f.alloc inputs': callAllocated(await saturn('cpu', threads, build), {
+      x: { data: xs, shape: [n, k] },
+      y: { data: ys, shape: [n] },
+    }),
+    'saturn js': call(await saturn('js', 1, build), { x: xs, y: ys }),
+  };
+  report(rows, `logreg step 10000×100 (cpu ${threads} thr)`, await interleaved(contenders, 15), 'tfjs-wasm');
+}
+
+async function mlpStep(tf: Tf, rows: Row[], threads: number) {
+  const [batch, inputs, hidden, classes, rate] = [256, 784, 256, 10, 0.1];
+  const xs = randomArray(batch * inputs, 10);
+  const rand = prng(11);
+  const labels = new Float32Array(batch * classes);
+  for (let i = 0; i < batch; i++) labels[i * classes + Math.floor(rand() * classes)] = 1;
+  const w1v = randomArray(inputs * hidden, 12, 0.05);
+  const w2v = randomArray(hidden * classes, 13, 0.05);
+  const build = () => {
+    const x = T.matrix('x', 'f32', [batch, inputs]);
+    const lab = T.matrix('labels', 'f32', [batch, classes]);
+    const w1 = T.shared('w1', { data: w1v, shape: [inputs, hidden] });
+    const b1 = T.shared('b1', new Float32Array(hidden));
+    const w2 = T.shared('w2', { data: w2v, shape: [hidden, classes] });
+    const b2 = T.shared('b2', new Float32Array(classes));
+    const h = T.relu(T.add(T.dot(x, w1), b1));
+    const probs = T.softmax(T.add(T.dot(h, w2), b2));
+    const cost = T.mean(T.neg(T.sum(T.mul(lab, T.log(probs)), { axis: 1 })));
+    const params = [w1, b1, w2, b2];
+    const grads = grad(cost, params);
+    return {
+      inputs: [x, lab],
+      outputs: [cost],
+      updates: params.map((p, i) => [p, p.sub(grads[i].mul(rate))] as const),
+    };
+  };
+  const tx = tf.tensor2d(xs, [batch, inputs]);
+  const tl = tf.tensor2d(labels, [batch, classes]);
+  const tw1 = tf.variable(tf.tensor2d(w1v, [inputs, hidden]));
+  const tb1 = tf.variable(tf.zeros([hidden]));
+  const tw2 = tf.variable(tf.tensor2d(w2v, [hidden, classes]));
+  const tb2 = tf.variable(tf.zeros([classes]));
+  const tfStep = () => {
+    const cost = tf.tidy(() => {
+      const pre = tf.add(tf.matMul(tx, tw1), tb1);
+      const h = tf.relu(pre);
+      const probs = tf.softmax(tf.add(tf.matMul(h, tw2), tb2));
+      const c = tf.mean(tf.neg(tf.sum(tf.mul(tl, tf.log(probs)), 1)));
+      const dl = tf.div(tf.sub(probs, tl), batch);
+      const gw2 = tf.matMul(h, dl, true, false);
+      const dh = tf.mul(tf.matMul(dl, tw2, false, true), tf.step(pre));
+      const gw1 = tf.matMul(tx, dh, true, false);
+      tw1.assign(tf.sub(tw1, tf.mul(rate, gw1)));
+      tb1.assign(tf.sub(tb1, tf.mul(rate, tf.sum(dh, 0))));
+      tw2.assign(tf.sub(tw2, tf.mul(rate, gw2)));
+      tb2.assign(tf.sub(tb2, tf.mul(rate, tf.sum(dl, 0))));
+      return c;
+    });
+    const v = cost.dataSync();
+    cost.dispose();
+    return v;
+  };
+  const contenders: Record<string, Contender> = {
+    'tfjs-wasm': tfStep,
+    'saturn cpu': call(await saturn('cpu', threads, build), { x: xs, labels }),
+    'saturn cpu, f.alloc inputs': callAllocated(await saturn('cpu', threads, build), {
+      x: { data: xs, shape: [batch, inputs] },
+      labels: { data: labels, shape: [batch, classes] },
+    }),
+    'saturn js': call(await saturn('js', 1, build), { x: xs, labels }),
+  };
+  report(
+    rows,
+    `MLP step 256, 784→256→10 (cpu ${threads} thr)`,
+    await interleaved(contenders, 9),
+    'tfjs-wasm',
+  );
+}
+
+function report(rows: Row[], workload: string, times: Record<string, number[]>, baseline: string) {
+  Object.entries(times).forEach(([name, t], i) =>
+    rows.push({
+      workload: i === 0 ? workload : '',
+      contender: name,
+      ms: spread(t),
+      vs: name === baseline ? '' : `÷ ${baseline}`,
+      ratio: name === baseline ? undefined : ratio(t, times[baseline]),
+    }),
+  );
+}
+
+registerSuite({
+  name: 'cpu',
+  description: 'cpu executor vs onnxruntime-node, tfjs-backend-wasm, the js executor and a bandwidth triad',
+  run: async (log) => {
+    const ort = require('onnxruntime-node') as Ort;
+    const tf = await loadTf();
+    log(
+      'The machine is shared with other jobs: read the ratios (interleaved, same process), not absolute times.',
+    );
+    const rows: Row[] = [];
+    const only = (process.env.SATURN_BENCH_CPU ?? 'w1,w2,w3,logreg,mlp').split(',');
+    if (only.includes('w1')) await w1(ort, tf, rows);
+    if (only.includes('w2')) await w2(ort, tf, rows);
+    if (only.includes('w3')) await w3(ort, tf, rows);
+    if (only.includes('logreg')) await logistic(tf, rows, 2);
+    if (only.includes('mlp')) await mlpStep(tf, rows, 2);
+    closeCpuPool();
+    log(`relaxed-SIMD FMA in Saturn's kernels: ${wasmFeatures().relaxedMadd ? 'yes' : 'no'}`);
+    log(
+      formatTable([
+        ['workload', 'contender', 'ms median [min–max]', 'ratio median [min–max]'],
+        ...rows.map((r) => [r.workload, r.contender, fmt(r.ms), r.ratio ? `${fmt(r.ratio)} ${r.vs}` : '']),
+      ]),
+    );
+    return rows;
+  },
+});

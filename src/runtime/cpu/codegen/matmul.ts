@@ -1,0 +1,362 @@
+/**
+ * float32 matmul `C[b] = A[b] · B[b]` (GotoBLAS structure, `gemm-4x8-kc256`): B is packed once into
+ * panels of 8 columns (zero-padded), each thread packs 4-row panels of A per 256-deep slice of k, and
+ * a 4×8 register tile (eight f32x4 accumulators, 11 live vectors: V8 spills beyond ~12) runs over the
+ * slice with a broadcast load of A and two loads of B per step. Transposes are only strides, read
+ * while packing. Threads take row panels, so every element is computed the same way for any split.
+ * Other dtypes take the scalar form (float64 accumulation, then rounding).
+ */
+import type { DType } from '../../../graph/dtype.js';
+import { type Expr, f32, f32x4, f64, get, i32, lane, load, type Local, op, select } from '../wasm/expr.js';
+import type { KernelContext } from './context.js';
+import { loadScalar, storeScalar } from './elementwise.js';
+import { BYTES, type StridedAccess, whileNot } from './iteration.js';
+import { fromF64, toF64 } from './scalar-ops.js';
+
+export const MR = 4;
+export const NR = 8;
+export const KC = 256;
+
+export interface MatmulSpec {
+  readonly batch: number;
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  /** [batch, m, k] */
+  readonly a: StridedAccess;
+  /** [batch, k, n] */
+  readonly b: StridedAccess;
+  /** contiguous [batch, m, n] */
+  readonly out: number;
+  readonly dtype: DType;
+}
+
+export interface MatmulPlan {
+  readonly rowPanels: number;
+  readonly colPanels: number;
+  /** Bytes of packed B (all batches) and of one thread's packed A slice. */
+  readonly packedBBytes: number;
+  readonly packedABytes: number;
+}
+
+export function planMatmul(spec: MatmulSpec): MatmulPlan {
+  const colPanels = Math.ceil(spec.n / NR);
+  return {
+    rowPanels: spec.batch * Math.ceil(spec.m / MR),
+    colPanels,
+    packedBBytes: spec.batch * colPanels * spec.k * NR * 4,
+    packedABytes: Math.min(KC, spec.k) * MR * 4,
+  };
+}
+
+const add = (a: Expr, b: Expr) => op('i32.add', a, b);
+const mul = (a: Expr, b: Expr) => op('i32.mul', a, b);
+
+/** `packB(wStart, wEnd)`: work item w = batch · colPanels + panel; writes k × 8 floats per panel. */
+export function generatePackB(ctx: KernelContext, spec: MatmulSpec, plan: MatmulPlan, packed: number): void {
+  const { fn } = ctx;
+  const [start, end] = fn.params;
+  const w = fn.local('i32');
+  const kk = fn.local('i32');
+  const src = fn.local('i32');
+  const dst = fn.local('i32');
+  const [sb, sk, sn] = spec.b.strides;
+  fn.set(w, get(start));
+  whileNot(
+    fn,
+    () => op('i32.ge_s', get(w), get(end)),
+    () => {
+      const bi = fn.let(op('i32.div_u', get(w), i32(plan.colPanels)));
+      const col0 = fn.let(mul(op('i32.rem_u', get(w), i32(plan.colPanels)), i32(NR)));
+      fn.set(
+        src,
+        add(i32(spec.b.address + spec.b.offset * 4), mul(add(mul(bi, i32(sb)), mul(col0, i32(sn))), i32(4))),
+      );
+      fn.set(dst, add(i32(packed), mul(get(w), i32(spec.k * NR * 4))));
+      fn.set(kk, i32(spec.k));
+      whileNot(
+        fn,
+        () => op('i32.eqz', get(kk)),
+        () => {
+          for (let c = 0; c < NR; c++) {
+            const inside = op('i32.lt_s', add(col0, i32(c)), i32(spec.n));
+            const v = load('f32.load', select(add(get(src), i32(c * sn * 4)), get(src), inside));
+            fn.store('f32.store', get(dst), select(v, f32(0), inside), c * 4);
+          }
+          fn.set(src, add(get(src), i32(sk * 4)));
+          fn.set(dst, add(get(dst), i32(NR * 4)));
+          fn.set(kk, op('i32.sub', get(kk), i32(1)));
+        },
+      );
+      fn.set(w, add(get(w), i32(1)));
+    },
+  );
+}
+
+/** `compute(wStart, wEnd, thread)`: row panels w = batch · rowPanelsPerBatch + panel. */
+export function generateMatmulCompute(
+  ctx: KernelContext,
+  spec: MatmulSpec,
+  plan: MatmulPlan,
+  packedB: number,
+  packedA: number,
+): void {
+  const { fn } = ctx;
+  const [start, end, thread] = fn.params;
+  const perBatch = Math.ceil(spec.m / MR);
+  const [sab, sam, sak] = spec.a.strides;
+  const apack = fn.let(add(i32(packedA), mul(get(thread), i32(plan.packedABytes))));
+  const k0 = fn.local('i32');
+  const w = fn.local('i32');
+  const jp = fn.local('i32');
+  const kk = fn.local('i32');
+  const pa = fn.local('i32');
+  const pb = fn.local('i32');
+  const src = fn.local('i32');
+  const kc = fn.local('i32');
+  const acc = Array.from({ length: MR * 2 }, () => fn.local('v128'));
+  fn.set(k0, i32(0));
+  whileNot(
+    fn,
+    () => op('i32.ge_s', get(k0), i32(spec.k)),
+    () => {
+      const left = op('i32.sub', i32(spec.k), get(k0));
+      fn.set(kc, select(i32(KC), left, op('i32.lt_s', i32(KC), left)));
+      fn.set(w, get(start));
+      whileNot(
+        fn,
+        () => op('i32.ge_s', get(w), get(end)),
+        () => {
+          const bi = fn.let(op('i32.div_u', get(w), i32(perBatch)));
+          const row0 = fn.let(mul(op('i32.rem_u', get(w), i32(perBatch)), i32(MR)));
+          // Pack A[bi, row0 .. row0+4, k0 .. k0+kc] as kc groups of 4 (rows past m read row 0, stored as 0).
+          for (let r = 0; r < MR; r++) {
+            const inside = op('i32.lt_s', add(row0, i32(r)), i32(spec.m));
+            const rowOff = mul(select(add(row0, i32(r)), i32(0), inside), i32(sam));
+            fn.set(
+              src,
+              add(
+                i32(spec.a.address + spec.a.offset * 4),
+                mul(add(add(mul(bi, i32(sab)), rowOff), mul(get(k0), i32(sak))), i32(4)),
+              ),
+            );
+            fn.set(pa, add(apack, i32(r * 4)));
+            fn.set(kk, get(kc));
+            const keep = fn.let(inside);
+            whileNot(
+              fn,
+              () => op('i32.eqz', get(kk)),
+              () => {
+                fn.store('f32.store', get(pa), select(load('f32.load', get(src)), f32(0), keep));
+                fn.set(src, add(get(src), i32(sak * 4)));
+                fn.set(pa, add(get(pa), i32(MR * 4)));
+                fn.set(kk, op('i32.sub', get(kk), i32(1)));
+              },
+            );
+          }
+          fn.set(jp, i32(0));
+          whileNot(
+            fn,
+            () => op('i32.ge_s', get(jp), i32(plan.colPanels)),
+            () => {
+              const col0 = fn.let(mul(get(jp), i32(NR)));
+              const cBase = fn.let(
+                add(i32(spec.out), mul(add(mul(add(mul(bi, i32(spec.m)), row0), i32(spec.n)), col0), i32(4))),
+              );
+              const full = fn.let(
+                op(
+                  'i32.and',
+                  op('i32.le_s', add(row0, i32(MR)), i32(spec.m)),
+                  op('i32.le_s', add(col0, i32(NR)), i32(spec.n)),
+                ),
+              );
+              loadTile(ctx, spec, acc, cBase, full, row0, col0, get(k0));
+              fn.set(pa, apack);
+              fn.set(
+                pb,
+                add(
+                  i32(packedB),
+                  mul(
+                    add(mul(add(mul(bi, i32(plan.colPanels)), get(jp)), i32(spec.k)), get(k0)),
+                    i32(NR * 4),
+                  ),
+                ),
+              );
+              fn.set(kk, get(kc));
+              whileNot(
+                fn,
+                () => op('i32.eqz', get(kk)),
+                () => {
+                  const b0 = fn.let(load('v128.load', get(pb)));
+                  const b1 = fn.let(load('v128.load', get(pb), 16));
+                  for (let r = 0; r < MR; r++) {
+                    const a = fn.let(load('v128.load32_splat', get(pa), r * 4));
+                    fn.set(acc[2 * r], ctx.math.madd(a, b0, get(acc[2 * r])));
+                    fn.set(acc[2 * r + 1], ctx.math.madd(a, b1, get(acc[2 * r + 1])));
+                  }
+                  fn.set(pa, add(get(pa), i32(MR * 4)));
+                  fn.set(pb, add(get(pb), i32(NR * 4)));
+                  fn.set(kk, op('i32.sub', get(kk), i32(1)));
+                },
+              );
+              storeTile(ctx, spec, acc, cBase, full, row0, col0);
+              fn.set(jp, add(get(jp), i32(1)));
+            },
+          );
+          fn.set(w, add(get(w), i32(1)));
+        },
+      );
+      fn.set(k0, add(get(k0), i32(KC)));
+    },
+  );
+}
+
+/** Accumulators start at 0 on the first k slice, else at C's current values. */
+function loadTile(
+  ctx: KernelContext,
+  spec: MatmulSpec,
+  acc: Local[],
+  cBase: Expr,
+  full: Expr,
+  row0: Expr,
+  col0: Expr,
+  k0: Expr,
+): void {
+  const { fn } = ctx;
+  fn.if(
+    op('i32.eqz', k0),
+    () => acc.forEach((a) => fn.set(a, f32x4(0))),
+    () =>
+      fn.if(
+        full,
+        () => {
+          for (let r = 0; r < MR; r++)
+            for (let h = 0; h < 2; h++)
+              fn.set(acc[2 * r + h], load('v128.load', cBase, (r * spec.n + h * 4) * 4));
+        },
+        () => {
+          for (let r = 0; r < MR; r++)
+            for (let h = 0; h < 2; h++) {
+              let v = f32x4(0);
+              for (let l = 0; l < 4; l++) {
+                const ok = op(
+                  'i32.and',
+                  op('i32.lt_s', add(row0, i32(r)), i32(spec.m)),
+                  op('i32.lt_s', add(col0, i32(h * 4 + l)), i32(spec.n)),
+                );
+                const addr = select(add(cBase, i32((r * spec.n + h * 4 + l) * 4)), cBase, ok);
+                v = lane('f32x4.replace_lane', l, v, select(load('f32.load', addr), f32(0), ok));
+              }
+              fn.set(acc[2 * r + h], v);
+            }
+        },
+      ),
+  );
+}
+
+function storeTile(
+  ctx: KernelContext,
+  spec: MatmulSpec,
+  acc: Local[],
+  cBase: Expr,
+  full: Expr,
+  row0: Expr,
+  col0: Expr,
+): void {
+  const { fn } = ctx;
+  fn.if(
+    full,
+    () => {
+      for (let r = 0; r < MR; r++)
+        for (let h = 0; h < 2; h++)
+          fn.store('v128.store', cBase, get(acc[2 * r + h]), (r * spec.n + h * 4) * 4);
+    },
+    () => {
+      for (let r = 0; r < MR; r++)
+        for (let h = 0; h < 2; h++)
+          for (let l = 0; l < 4; l++) {
+            const ok = op(
+              'i32.and',
+              op('i32.lt_s', add(row0, i32(r)), i32(spec.m)),
+              op('i32.lt_s', add(col0, i32(h * 4 + l)), i32(spec.n)),
+            );
+            fn.if(ok, () =>
+              fn.store(
+                'f32.store',
+                cBase,
+                lane('f32x4.extract_lane', l, get(acc[2 * r + h])),
+                (r * spec.n + h * 4 + l) * 4,
+              ),
+            );
+          }
+    },
+  );
+}
+
+/** `rows(wStart, wEnd)` for non-float32 dtypes: output rows w = batch · m + i, float64 accumulation. */
+export function generateMatmulScalar(ctx: KernelContext, spec: MatmulSpec): void {
+  const { fn } = ctx;
+  const [start, end] = fn.params;
+  const size = BYTES[spec.dtype];
+  const [sab, sam, sak] = spec.a.strides;
+  const [sbb, sbk, sbn] = spec.b.strides;
+  const w = fn.local('i32');
+  const j = fn.local('i32');
+  const kk = fn.local('i32');
+  const acc = fn.local('f64');
+  fn.set(w, get(start));
+  whileNot(
+    fn,
+    () => op('i32.ge_s', get(w), get(end)),
+    () => {
+      const bi = fn.let(op('i32.div_u', get(w), i32(spec.m)));
+      const row = fn.let(op('i32.rem_u', get(w), i32(spec.m)));
+      fn.set(j, i32(0));
+      whileNot(
+        fn,
+        () => op('i32.ge_s', get(j), i32(spec.n)),
+        () => {
+          fn.set(acc, f64(0));
+          fn.set(kk, i32(0));
+          whileNot(
+            fn,
+            () => op('i32.ge_s', get(kk), i32(spec.k)),
+            () => {
+              const aAddr = add(
+                i32(spec.a.address),
+                mul(
+                  add(
+                    i32(spec.a.offset),
+                    add(add(mul(bi, i32(sab)), mul(row, i32(sam))), mul(get(kk), i32(sak))),
+                  ),
+                  i32(size),
+                ),
+              );
+              const bAddr = add(
+                i32(spec.b.address),
+                mul(
+                  add(
+                    i32(spec.b.offset),
+                    add(add(mul(bi, i32(sbb)), mul(get(kk), i32(sbk))), mul(get(j), i32(sbn))),
+                  ),
+                  i32(size),
+                ),
+              );
+              const prod = op(
+                'f64.mul',
+                toF64(loadScalar(spec.dtype, aAddr), spec.dtype),
+                toF64(loadScalar(spec.dtype, bAddr), spec.dtype),
+              );
+              fn.set(acc, op('f64.add', get(acc), prod));
+              fn.set(kk, add(get(kk), i32(1)));
+            },
+          );
+          const outAddr = add(i32(spec.out), mul(add(mul(get(w), i32(spec.n)), get(j)), i32(size)));
+          storeScalar(ctx, spec.dtype, outAddr, fromF64(ctx, get(acc), spec.dtype));
+          fn.set(j, add(get(j), i32(1)));
+        },
+      );
+      fn.set(w, add(get(w), i32(1)));
+    },
+  );
+}

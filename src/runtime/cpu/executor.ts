@@ -1,0 +1,263 @@
+/**
+ * The cpu executor (`device: 'cpu'`): each program becomes one WebAssembly module of SIMD kernels
+ * over one memory holding every buffer at a fixed address. Inputs are copied in once per write,
+ * parameters stay resident between runs, outputs are copied out on read. With `threads > 1` the
+ * memory is shared and a lazily started pool of workers (unref'd) takes parts of each large step;
+ * which steps are split is decided at prepare time by timing a warm-up run, and results are the same
+ * bits for any split (the generators guarantee it).
+ */
+import type { DType } from '../../graph/dtype.js';
+import type { TypedArray } from '../../graph/tensor.js';
+import type {
+  Executor,
+  ExecutorCapabilities,
+  KernelTiming,
+  PreparedProgram,
+  PrepareOptions,
+} from '../executor.js';
+import type { BufferId, Program } from '../program.js';
+import { debugEnabled } from './env.js';
+import { wasmFeatures } from './features.js';
+import { MemoryLayout } from './layout.js';
+import { scalarImportObject } from './math/scalar-imports.js';
+import { type Platform, WorkerPool } from './pool.js';
+import { buildProgramModule, type Step } from './program-module.js';
+import { wasm, type WasmMemory } from './wasm/api.js';
+
+/** A step worth splitting takes longer than this on one thread (a worker round trip is ~10–25 µs). */
+export const SPLIT_THRESHOLD_MS = 0.15;
+
+type NumericArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+/**
+ * i64 is held as float64 (exact to 2^53), as the interpreter and the js executor hold it: lowered
+ * programs use it inside (integer sums), though, like the js executor, the capabilities do not offer it.
+ */
+const ARRAY: Record<DType, new (buffer: ArrayBufferLike, offset: number, length: number) => NumericArray> = {
+  f32: Float32Array,
+  f64: Float64Array,
+  i64: Float64Array,
+  i32: Int32Array,
+  bool: Uint8Array,
+};
+
+export interface CpuExecutorOptions {
+  /** Threads to use (default: the machine's cores; 1 runs everything on the calling thread). */
+  readonly threads?: number;
+  /**
+   * Steps that take longer than this on one thread (measured at prepare) are split across threads;
+   * default {@link SPLIT_THRESHOLD_MS}. 0 splits every step (tests use it to exercise the workers).
+   */
+  readonly splitThresholdMs?: number;
+}
+
+let platformPromise: Promise<Platform | null> | undefined;
+/** Set once the platform has loaded: from then on `prepare` is synchronous. */
+let loadedPlatform: Platform | null | undefined;
+
+/**
+ * Loads the Node platform where there is one (else null: single thread). The device table calls it
+ * when probing, so `prepare` (needed synchronously by `runSync` on new sizes) never waits.
+ */
+export function loadCpuPlatform(): Promise<Platform | null> {
+  const isNode =
+    typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node ===
+    'string';
+  platformPromise ??= (
+    isNode ? import('./platform-node.js').then((m) => m.nodePlatform) : Promise.resolve(null)
+  ).then((p) => (loadedPlatform = p));
+  return platformPromise;
+}
+
+let sharedPool: WorkerPool | undefined;
+
+function poolFor(platform: Platform, workers: number): WorkerPool {
+  if (!sharedPool || sharedPool.capacity < workers) {
+    sharedPool?.close();
+    sharedPool = new WorkerPool(platform, Math.max(workers, platform.cores - 1));
+  }
+  sharedPool.ensure(workers);
+  return sharedPool;
+}
+
+/** Stops the shared worker pool (idle workers never keep a process alive; this is for tests and hosts). */
+export function closeCpuPool(): void {
+  sharedPool?.close();
+  sharedPool = undefined;
+}
+
+let nextProgramId = 1;
+
+/** Why the cpu executor cannot run here, or undefined when it can (it needs 128-bit WebAssembly SIMD). */
+export function cpuAvailability(): string | undefined {
+  if (typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === 'undefined') return 'no WebAssembly';
+  return wasmFeatures().simd ? undefined : 'this WebAssembly engine lacks 128-bit SIMD';
+}
+
+export class CpuExecutor implements Executor {
+  readonly name = 'cpu' as const;
+  readonly capabilities: ExecutorCapabilities = {
+    dtypes: ['f32', 'f64', 'i32', 'bool'],
+    maxOperands: 16,
+    sync: true,
+  };
+
+  constructor(private readonly options: CpuExecutorOptions = {}) {}
+
+  /** Synchronous once the platform has loaded (see {@link loadCpuPlatform}), else a Promise. */
+  prepare(program: Program, options: PrepareOptions = {}): PreparedProgram | Promise<PreparedProgram> {
+    // The platform first: it may enable relaxed SIMD before features are detected.
+    if (loadedPlatform === undefined)
+      return loadCpuPlatform().then((p) => this.prepareOn(p, program, options));
+    return this.prepareOn(loadedPlatform, program, options);
+  }
+
+  private prepareOn(platform: Platform | null, program: Program, options: PrepareOptions): PreparedProgram {
+    const features = wasmFeatures();
+    const fma = features.relaxedMadd;
+    if (!features.simd) throw new Error('cpu executor: this WebAssembly engine lacks 128-bit SIMD');
+    const wanted = options.threads ?? this.options.threads ?? platform?.cores ?? 1;
+    const threads =
+      platform && typeof SharedArrayBuffer !== 'undefined' ? Math.max(1, Math.floor(wanted)) : 1;
+    const layout = new MemoryLayout(program);
+    const built = buildProgramModule(program, layout, { shared: threads > 1, fma, maxThreads: threads });
+    if (options.debug || debugEnabled('wasm')) console.log(built.text());
+    const memory = new wasm.Memory({ initial: layout.pages, maximum: layout.pages, shared: threads > 1 });
+    const module = new wasm.Module(built.bytes);
+    const instance = new wasm.Instance(module, { env: { memory }, math: scalarImportObject() });
+    const fns = built.steps.map((s) => instance.exports[s.fn] as (a: number, b: number, c?: number) => void);
+    let pool: WorkerPool | undefined;
+    let id = 0;
+    if (threads > 1 && platform) {
+      pool = poolFor(platform, threads - 1);
+      id = nextProgramId++;
+      pool.load({ id, module, memory, names: built.steps.map((s) => s.fn) }, threads - 1);
+    }
+    const prepared = new CpuProgram(program, layout, memory, built.steps, fns, threads, pool, id);
+    prepared.warmUp(this.options.splitThresholdMs ?? SPLIT_THRESHOLD_MS);
+    return prepared;
+  }
+}
+
+export class CpuProgram implements PreparedProgram {
+  /** Per step: how many threads take part (1 = calling thread only). */
+  private readonly split: number[];
+  private disposed = false;
+
+  constructor(
+    private readonly program: Program,
+    private readonly layout: MemoryLayout,
+    private readonly memory: WasmMemory,
+    private readonly steps: readonly Step[],
+    private readonly fns: readonly ((a: number, b: number, c?: number) => void)[],
+    private readonly threads: number,
+    private readonly pool: WorkerPool | undefined,
+    private readonly id: number,
+  ) {
+    this.split = steps.map(() => 1);
+  }
+
+  /**
+   * Runs the program twice on the zeroed memory (so V8 tiers the kernels up before the first real
+   * run), timing each step the second time to decide which are worth splitting; then writes the
+   * constants.
+   */
+  warmUp(thresholdMs: number): void {
+    const times = this.steps.map(() => 0);
+    for (let round = 0; round < 2; round++) {
+      this.steps.forEach((step, s) => {
+        const t0 = performance.now();
+        this.fns[s](0, step.total, 0);
+        times[s] = performance.now() - t0;
+      });
+    }
+    this.steps.forEach((step, s) => {
+      if (this.pool && step.threadSafe && !step.serial && times[s] >= thresholdMs)
+        this.split[s] = Math.min(this.threads, step.total);
+    });
+    new Uint8Array(this.memory.buffer).fill(0);
+    for (const decl of this.program.buffers) {
+      if (decl.role === 'constant' && decl.value) this.view(decl.id).set(decl.value);
+    }
+  }
+
+  write(buffer: BufferId, data: TypedArray): void {
+    const decl = this.program.buffers[buffer];
+    if (data.length !== decl.size)
+      throw new Error(
+        `cpu executor: ${decl.name ?? `buffer ${buffer}`} needs ${decl.size} elements, got ${data.length}`,
+      );
+    const target = this.view(buffer);
+    // Filled in place through `resident()`: nothing to copy.
+    if (data.buffer === target.buffer && data.byteOffset === target.byteOffset) return;
+    if (data instanceof BigInt64Array) target.set(Array.from(data, Number));
+    else target.set(data);
+  }
+
+  /**
+   * The buffer's storage inside the WebAssembly memory (valid until dispose): a caller that fills an
+   * input here and passes the same array to `write` skips the copy (the basis for `f.alloc`).
+   */
+  resident(buffer: BufferId): TypedArray {
+    return this.view(buffer);
+  }
+
+  read(buffer: BufferId): TypedArray {
+    const values = this.view(buffer).slice();
+    if (this.program.buffers[buffer].dtype === 'i64') return BigInt64Array.from(values, (v) => BigInt(v));
+    return values;
+  }
+
+  run(timings?: KernelTiming[]): void {
+    if (this.disposed) throw new Error('cpu executor: run after dispose');
+    let kernel = -1;
+    let t0 = 0;
+    this.steps.forEach((step, s) => {
+      if (timings && step.kernel !== kernel) {
+        if (kernel >= 0) timings.push({ kernel, ms: performance.now() - t0 });
+        kernel = step.kernel;
+        t0 = performance.now();
+      }
+      this.runStep(s);
+    });
+    if (timings && kernel >= 0) timings.push({ kernel, ms: performance.now() - t0 });
+    for (const u of this.program.updates) {
+      const bytes = new Uint8Array(this.memory.buffer);
+      const size = this.view(u.value).byteLength;
+      bytes.copyWithin(
+        this.layout.address(u.param),
+        this.layout.address(u.value),
+        this.layout.address(u.value) + size,
+      );
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.pool) this.pool.unload(this.id, this.threads - 1);
+  }
+
+  private runStep(s: number): void {
+    const step = this.steps[s];
+    const parts = this.split[s];
+    if (parts <= 1 || !this.pool) {
+      this.fns[s](0, step.total, 0);
+      return;
+    }
+    // Even ranges, the calling thread taking the first; the split depends on sizes only.
+    const bound = (p: number) => Math.floor((step.total * p) / parts);
+    const jobs = Array.from({ length: parts - 1 }, (_, w) => ({
+      fn: s,
+      start: bound(w + 1),
+      end: bound(w + 2),
+      thread: w + 1,
+    }));
+    this.pool.run(this.id, jobs, () => this.fns[s](0, bound(1), 0));
+  }
+
+  private view(buffer: BufferId): NumericArray {
+    const decl = this.program.buffers[buffer];
+    return new ARRAY[decl.dtype](this.memory.buffer, this.layout.address(buffer), decl.size);
+  }
+}

@@ -1,0 +1,330 @@
+/**
+ * Turns a Program into one WebAssembly module: one or more exported functions per kernel, each
+ * taking a range of work items, and the schedule of steps that runs them in order. A step's range can
+ * be split across threads; its results never depend on the split (see the generators).
+ */
+import type { Kernel, MatmulKernel, Program, ScalarExpr, View } from '../program.js';
+import { KernelContext } from './codegen/context.js';
+import { generateElementwise } from './codegen/elementwise.js';
+import { BYTES, type StridedAccess } from './codegen/iteration.js';
+import {
+  generateMatmulCompute,
+  generateMatmulScalar,
+  generatePackB,
+  planMatmul,
+  type MatmulSpec,
+} from './codegen/matmul.js';
+import {
+  generateReduceFinish,
+  generateReducePartial,
+  generateReducePerOutput,
+  planReduce,
+  type ReduceSpec,
+} from './codegen/reduce.js';
+import { generateSoftmax } from './codegen/softmax.js';
+import { gemvOf, generateGemv } from './codegen/gemv.js';
+import type { MemoryLayout } from './layout.js';
+import { ImportTable } from './math/imports.js';
+import { ModuleBuilder } from './wasm/module.js';
+import type { ValType } from './wasm/opcodes.js';
+
+/** One call pattern of one generated function over `[0, total)`. */
+export interface Step {
+  readonly kernel: number;
+  /** Export name. */
+  readonly fn: string;
+  readonly total: number;
+  /** The function takes a third argument, the thread's index (its scratch). */
+  readonly threadArg: boolean;
+  /** False when it calls an import only the calling thread has. */
+  readonly threadSafe: boolean;
+  /** Never split (e.g. folding partials in order). */
+  readonly serial: boolean;
+}
+
+export interface ProgramModule {
+  readonly bytes: Uint8Array<ArrayBuffer>;
+  readonly steps: readonly Step[];
+  readonly text: () => string;
+  /** Byte address of the per-thread matmul scratch, by thread; sized for `maxThreads`. */
+  readonly maxThreads: number;
+}
+
+const rowMajor = (shape: readonly number[]): number[] => {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i];
+  }
+  return s;
+};
+
+/** Replaces `acc` by operand 0 and shifts operand k ≥ 2 of a matmul epilogue to k − 1. */
+function epilogueAsElementwise(e: ScalarExpr, accDtype: ScalarExpr['dtype'] & string): ScalarExpr {
+  switch (e.kind) {
+    case 'acc':
+      return { kind: 'operand', index: 0, dtype: accDtype };
+    case 'operand':
+      return { ...e, index: e.index - 1 };
+    case 'const':
+      return e;
+    case 'op':
+      return { ...e, args: e.args.map((a) => epilogueAsElementwise(a, accDtype)) };
+  }
+}
+
+export function buildProgramModule(
+  program: Program,
+  layout: MemoryLayout,
+  options: { shared: boolean; fma: boolean; maxThreads: number },
+): ProgramModule {
+  const access = (v: View): StridedAccess => ({
+    address: layout.address(v.buffer),
+    dtype: v.dtype,
+    strides: v.strides,
+    offset: v.offset,
+  });
+  const contiguous = (buffer: Kernel['output'], shape: readonly number[]): StridedAccess => ({
+    address: layout.address(buffer),
+    dtype: program.buffers[buffer].dtype,
+    strides: rowMajor(shape),
+    offset: 0,
+  });
+  // Scratch is reserved before the module's size is known: plan everything first.
+  const plans = program.kernels.map((k) => planKernel(k, layout, contiguous, access, options.maxThreads));
+  const module = new ModuleBuilder({ pages: layout.pages, shared: options.shared });
+  const imports = new ImportTable(module);
+  const steps: Step[] = [];
+  const add = (
+    kernel: number,
+    name: string,
+    total: number,
+    params: ValType[],
+    build: (ctx: KernelContext) => void,
+    serial = false,
+  ) => {
+    imports.takeThreadSafety();
+    module.addFunction(name, params, [], (fn) => build(new KernelContext(fn, imports, options.fma)));
+    steps.push({
+      kernel,
+      fn: name,
+      total,
+      threadArg: params.length === 3,
+      threadSafe: imports.takeThreadSafety(),
+      serial,
+    });
+  };
+  const range: ValType[] = ['i32', 'i32'];
+  program.kernels.forEach((kernel, i) => {
+    const base = `k${i}_${kernel.kind}`;
+    const plan = plans[i];
+    switch (plan.kind) {
+      case 'elementwise':
+        plan.parts.forEach((spec, p) => {
+          const total = spec.shape.reduce((a, b) => a * b, 1);
+          if (total > 0)
+            add(i, plan.parts.length > 1 ? `${base}${p}` : base, total, range, (ctx) =>
+              generateElementwise(ctx, spec),
+            );
+        });
+        break;
+      case 'reduce': {
+        const rp = plan.plan;
+        if (rp.kind === 'chunked') {
+          add(i, `${base}_partial`, rp.outputs * rp.chunks, range, (ctx) =>
+            generateReducePartial(ctx, plan.spec, rp),
+          );
+          add(
+            i,
+            `${base}_finish`,
+            rp.outputs,
+            range,
+            (ctx) => generateReduceFinish(ctx, plan.spec, rp),
+            true,
+          );
+        } else if (rp.outputs > 0) {
+          add(i, base, rp.outputs, range, (ctx) => generateReducePerOutput(ctx, plan.spec));
+        }
+        break;
+      }
+      case 'matmul': {
+        const { spec } = plan;
+        if (spec.m * spec.n * spec.batch === 0) break;
+        const gemv = gemvOf(spec);
+        if (gemv) {
+          add(i, `${base}_gemv_${gemv.kind}`, gemv.batch * gemv.rows, range, (ctx) =>
+            generateGemv(ctx, gemv),
+          );
+        } else if (plan.packedB !== undefined) {
+          const mp = planMatmul(spec);
+          add(i, `${base}_packB`, spec.batch * mp.colPanels, range, (ctx) =>
+            generatePackB(ctx, spec, mp, plan.packedB!),
+          );
+          add(i, `${base}_gemm`, mp.rowPanels, ['i32', 'i32', 'i32'], (ctx) =>
+            generateMatmulCompute(ctx, spec, mp, plan.packedB!, plan.packedA!),
+          );
+        } else {
+          add(i, base, spec.batch * spec.m, range, (ctx) => generateMatmulScalar(ctx, spec));
+        }
+        if (plan.epilogue) {
+          const e = plan.epilogue;
+          add(i, `${base}_epilogue`, spec.batch * spec.m * spec.n, range, (ctx) =>
+            generateElementwise(ctx, e),
+          );
+        }
+        break;
+      }
+      case 'softmax':
+        if (plan.spec.rows > 0) add(i, base, plan.spec.rows, range, (ctx) => generateSoftmax(ctx, plan.spec));
+        break;
+    }
+  });
+  return { bytes: module.encode(), steps, text: () => module.text(), maxThreads: options.maxThreads };
+}
+
+type KernelPlan =
+  | { kind: 'elementwise'; parts: Parameters<typeof generateElementwise>[1][] }
+  | { kind: 'reduce'; spec: ReduceSpec; plan: ReturnType<typeof planReduce> }
+  | {
+      kind: 'matmul';
+      spec: MatmulSpec;
+      packedB?: number;
+      packedA?: number;
+      epilogue?: Parameters<typeof generateElementwise>[1];
+    }
+  | { kind: 'softmax'; spec: Parameters<typeof generateSoftmax>[1] };
+
+function planKernel(
+  kernel: Kernel,
+  layout: MemoryLayout,
+  contiguous: (b: Kernel['output'], shape: readonly number[]) => StridedAccess,
+  access: (v: View) => StridedAccess,
+  maxThreads: number,
+): KernelPlan {
+  switch (kernel.kind) {
+    case 'elementwise':
+      return {
+        kind: 'elementwise',
+        parts: [
+          {
+            shape: kernel.shape,
+            operands: kernel.operands.map(access),
+            output: contiguous(kernel.output, kernel.shape),
+            expr: kernel.expr,
+          },
+        ],
+      };
+    case 'copy': {
+      const out = contiguous(kernel.output, kernel.shape);
+      const v = kernel.operands[0];
+      const read: ScalarExpr = { kind: 'operand', index: 0, dtype: v.dtype };
+      const expr: ScalarExpr =
+        v.dtype === out.dtype
+          ? read
+          : { kind: 'op', op: 'cast', args: [read], dtype: out.dtype, attrs: { dtype: out.dtype } };
+      return {
+        kind: 'elementwise',
+        parts: [{ shape: kernel.shape, operands: [access(v)], output: out, expr }],
+      };
+    }
+    case 'concat': {
+      const out = contiguous(kernel.output, kernel.shape);
+      let at = 0;
+      const parts = kernel.operands.map((v) => {
+        const part = {
+          shape: v.shape,
+          operands: [access(v)],
+          output: { ...out, offset: at * out.strides[kernel.axis] },
+          expr: { kind: 'operand', index: 0, dtype: v.dtype } as ScalarExpr,
+        };
+        at += v.shape[kernel.axis];
+        return part;
+      });
+      return { kind: 'elementwise', parts };
+    }
+    case 'reduce': {
+      const keptShape = kernel.shape.filter((_, i) => !kernel.axes.includes(i));
+      const spec: ReduceSpec = {
+        op: kernel.op,
+        shape: kernel.shape,
+        axes: kernel.axes,
+        operands: kernel.operands.map(access),
+        output: contiguous(kernel.output, keptShape),
+        producer: kernel.producer,
+        epilogue: kernel.epilogue,
+      };
+      const probe = planReduce(spec, 0);
+      const plan =
+        probe.kind === 'chunked' ? planReduce(spec, layout.reserve(probe.outputs * probe.chunks * 8)) : probe;
+      return { kind: 'reduce', spec, plan };
+    }
+    case 'matmul':
+      return planMatmulKernel(kernel, layout, contiguous, access, maxThreads);
+    case 'softmax': {
+      const v = kernel.operands[0];
+      return {
+        kind: 'softmax',
+        spec: {
+          op: kernel.op,
+          rows: kernel.rows,
+          length: kernel.length,
+          x: access(v),
+          out: layout.address(kernel.output),
+          outDtype: contiguous(kernel.output, [1]).dtype,
+        },
+      };
+    }
+  }
+}
+
+function planMatmulKernel(
+  kernel: MatmulKernel,
+  layout: MemoryLayout,
+  contiguous: (b: Kernel['output'], shape: readonly number[]) => StridedAccess,
+  access: (v: View) => StridedAccess,
+  maxThreads: number,
+): KernelPlan {
+  const out = contiguous(kernel.output, [kernel.batch, kernel.m, kernel.n]);
+  const [a, b] = kernel.operands;
+  const hasEpilogue = kernel.epilogue.kind !== 'acc';
+  // The product lands in the output and the epilogue rewrites it in place, unless the epilogue changes
+  // the dtype (`dot(a, b) > 0` is bool): then the product needs a scratch area of the operands' dtype,
+  // or it would be truncated to the output's before the epilogue reads it.
+  const product: StridedAccess =
+    hasEpilogue && out.dtype !== a.dtype
+      ? {
+          ...out,
+          address: layout.reserve(kernel.batch * kernel.m * kernel.n * BYTES[a.dtype]),
+          dtype: a.dtype,
+          offset: 0,
+        }
+      : out;
+  const spec: MatmulSpec = {
+    batch: kernel.batch,
+    m: kernel.m,
+    n: kernel.n,
+    k: kernel.k,
+    a: access(a),
+    b: access(b),
+    out: product.address,
+    dtype: product.dtype,
+  };
+  const fast = product.dtype === 'f32' && a.dtype === 'f32' && b.dtype === 'f32';
+  let packedB: number | undefined;
+  let packedA: number | undefined;
+  if (fast && !gemvOf(spec)) {
+    const mp = planMatmul(spec);
+    packedB = layout.reserve(mp.packedBBytes);
+    packedA = layout.reserve(mp.packedABytes * maxThreads);
+  }
+  const epilogue = hasEpilogue
+    ? {
+        shape: [kernel.batch, kernel.m, kernel.n],
+        operands: [product, ...kernel.operands.slice(2).map(access)],
+        output: out,
+        expr: epilogueAsElementwise(kernel.epilogue, product.dtype),
+      }
+    : undefined;
+  return { kind: 'matmul', spec, packedB, packedA, epilogue };
+}
