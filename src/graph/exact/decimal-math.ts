@@ -65,6 +65,25 @@ function log1pSeries(x: Exact): Exact {
 export const expm1 = (x: Exact): Exact => (isSmall(x) ? expm1Series(x) : Exact.exp(x).minus(1));
 export const log1p = (x: Exact): Exact => (isSmall(x) ? log1pSeries(x) : Exact.ln(x.plus(1)));
 
+// decimal.js's sinh, cosh and tanh sum series whose length grows with |x| (2·sinh(1e10) ran for
+// minutes): away from 0 they come from one exponential.
+const sinh = (x: Exact): Exact => {
+  if (x.abs().lt(1)) return Exact.sinh(x);
+  const e = Exact.exp(x);
+  return e.minus(ONE.div(e)).div(2);
+};
+const cosh = (x: Exact): Exact => {
+  if (x.abs().lt(1)) return Exact.cosh(x);
+  const e = Exact.exp(x.abs());
+  return e.plus(ONE.div(e)).div(2);
+};
+const tanh = (x: Exact): Exact => {
+  if (x.abs().lt(1)) return Exact.tanh(x);
+  // 1 - 2/(e^(2|x|) + 1), with the sign of x.
+  const t = ONE.minus(new Exact(2).div(Exact.exp(x.abs().times(2)).plus(1)));
+  return x.isNeg() ? t.neg() : t;
+};
+
 const sigmoid = (x: Exact): Exact => ONE.div(ONE.plus(Exact.exp(x.neg())));
 // Above 50 the correction log1p(e^-x) is below 1e-21 of x: x + log1p(e^-x) stays finite for x = 1e308.
 const softplus = (x: Exact): Exact => (x.gt(50) ? x.plus(log1p(Exact.exp(x.neg()))) : log1p(Exact.exp(x)));
@@ -99,9 +118,9 @@ export const EXACT_SCALAR: Readonly<Record<string, (...xs: Exact[]) => Exact>> =
   sin: (x) => Exact.sin(x),
   cos: (x) => Exact.cos(x),
   tan: (x) => Exact.tan(x),
-  tanh: (x) => Exact.tanh(x),
-  sinh: (x) => Exact.sinh(x),
-  cosh: (x) => Exact.cosh(x),
+  tanh,
+  sinh,
+  cosh,
   arcsinh: (x) => Exact.asinh(x),
   sigmoid,
   softplus,

@@ -19,6 +19,7 @@ import { sizeOf, stridesOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { topoSort } from '../topo.js';
 import { EXACT_SCALAR, Exact, fromDouble } from './decimal-math.js';
+import { fastExactValue } from './fast.js';
 
 /** A tensor of exact values: the shape and dtype of the float tensor it stands for. */
 export interface ExactTensor {
@@ -339,7 +340,9 @@ export interface ExactValue {
 }
 
 /**
- * The exact value of `forms[0]` rounded to float64, by {@link evaluateExact} at 30 and 60 digits, and
+ * The exact value of `forms[0]` rounded to float64: for an elementwise float graph by double-double
+ * arithmetic where its error bound settles the rounding (`fast.ts`), elsewhere (and for the elements
+ * it leaves unsettled) by {@link evaluateExact} at 30 and 60 digits, and
  * where they disagree or a sum cancelled to 0, again with the digits the inputs' spread needs on top.
  * Where the decimal range overflowed on the way, NaN and ±Inf are not the exact value: each such element
  * is taken from the first other form (equal on the reals, say the optimized one) that is finite there,
@@ -348,6 +351,13 @@ export interface ExactValue {
  * @example exactValue([T.log1p(T.constant(1e-300))]).value.item() // 1e-300
  */
 export function exactValue(forms: readonly Node[], inputs: InputValues = {}): ExactValue {
+  return (
+    fastExactValue(forms, inputs, (scalars) => decimalExactValue(scalars)) ?? decimalExactValue(forms, inputs)
+  );
+}
+
+/** {@link exactValue} by decimals alone. */
+export function decimalExactValue(forms: readonly Node[], inputs: InputValues = {}): ExactValue {
   const base = baseDigits(forms, inputs);
   const first = converged(forms[0], inputs, base);
   const zeroSignUnknown = first.underflowed || first.signLost;
