@@ -96,9 +96,19 @@ registerSuite({
     };
     for (const ex of [...EXAMPLES, ...ML, twenty]) {
       const input = parseExpr(ex.expr);
-      const t0 = performance.now();
-      const { outputs, report } = optimize(input, { mode: 'accuracy', domain: ex.domain, library });
-      const ms = performance.now() - t0;
+      // The 20-op case has a time goal: its figure is the median of 5 runs, with their spread.
+      const times: number[] = [];
+      let result: ReturnType<typeof optimize> | undefined;
+      for (let run = 0; run < (ex === twenty ? 5 : 1); run++) {
+        const t0 = performance.now();
+        result = optimize(input, { mode: 'accuracy', domain: ex.domain, library });
+        times.push(performance.now() - t0);
+      }
+      const { outputs, report } = result!;
+      times.sort((a, b) => a - b);
+      const ms = times[Math.floor(times.length / 2)];
+      const spread =
+        times.length > 1 ? ` [${times[0].toFixed(0)}-${times[times.length - 1].toFixed(0)}]` : '';
       const a = report.accuracy!.outputs[0];
       const ratio = report.costAfter / report.costBefore;
       results.push({
@@ -114,7 +124,7 @@ registerSuite({
         ex.source,
         a.bitsBefore.toFixed(2),
         a.bitsAfter.toFixed(2),
-        ms.toFixed(0),
+        `${ms.toFixed(0)}${spread}`,
         ratio.toFixed(2),
         outputs[0] === input ? '(input kept)' : formatExpr(outputs[0]),
       ]);
