@@ -7,6 +7,7 @@ import './runtime.js';
 import './cpu.js';
 import './webgpu.js';
 import './accuracy.js';
+import './fpbench.js';
 import { registeredSuites } from './registry.js';
 
 async function main(argv: readonly string[]): Promise<void> {

@@ -8,7 +8,7 @@ import { addGraph, createTensorEGraph, type TensorEGraph } from '../egraph/tenso
 import type { Node } from '../graph/node.js';
 import { errorsOf, termValues, type Measurements } from './extract.js';
 import { exactAtPoint, planReference, type ReferencePlan } from './reference.js';
-import type { Point } from './sample.js';
+import { type Domain, type Point, pointSampler } from './sample.js';
 import { scalarClasses } from './scalar-node.js';
 
 /** A tensor e-graph prepared for measuring: measurable nodes per class and each class's dtype. */
@@ -90,3 +90,26 @@ export function graphErrors(
 
 /** The mean of a vector (0 for none). */
 export const mean = (v: Float64Array): number => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : 0);
+
+/**
+ * Mean bits of error of each of `forms` (graphs equal on the reals to `input`, such as its optimized
+ * versions) on `n` points drawn as Herbie draws them (`domain` narrows variables; the rest range over
+ * every finite float64), against the input's exact value: how a benchmark compares optimizers.
+ *
+ * @example bitsOfForms(x.add(1).sub(x), [T.constant(1)], ['x'], {}, 64, 1).bits // [~30, 0]
+ */
+export function bitsOfForms(
+  input: Node,
+  forms: readonly Node[],
+  names: readonly string[],
+  domain: Domain,
+  n: number,
+  seed: number,
+): { points: number; bits: number[] } {
+  const t = createTensorEGraph();
+  const roots = addGraph(t.egraph, t.lang, [input]).map((r) => t.egraph.find(r));
+  const variables = Object.fromEntries(names.map((name) => [name, 'f64' as const]));
+  const { points, exact } = drawPoints(prepare(t), roots, pointSampler(variables, domain, seed), n, 0);
+  const e = [Float64Array.from(exact, (v) => v.get(roots[0])!)];
+  return { points: points.length, bits: forms.map((f) => mean(graphErrors([f], points, names, e)[0])) };
+}

@@ -125,12 +125,17 @@ describe('accuracy rules', () => {
   const { library: lib } = loadLibrary(readRuleDir(SHIPPED_RULES_DIR));
   const rules = lib.rules.filter((r) => r.def.tags.includes('accuracy'));
 
+  // 4 f64 draws per rule, edges included (rules:check runs 100 of every dtype): the double-double
+  // reference makes a draw cost ~30 ms; with decimal.js alone this test ran past 10 minutes.
   it('are each sound on the reals (checked against the exact reference)', () => {
     expect(rules.length).toBeGreaterThan(30);
-    const unsound = rules
-      .map((r) => checkSoundness(r, { runs: 8, engineRuns: 1, dtypes: ['f64'] }))
-      .filter((s) => s.status === 'unsound')
-      .map((s) => `${s.rule}: ${s.counterexample ? formatCounterexample(s.counterexample) : s.note}`);
-    expect(unsound).toEqual([]);
-  }, 400_000);
+    const results = rules.map((r) => checkSoundness(r, { runs: 4, engineRuns: 1, dtypes: ['f64'] }));
+    const failed = results
+      .filter((s) => s.status !== 'ok')
+      .map(
+        (s) =>
+          `${s.rule} (${s.status}): ${s.counterexample ? formatCounterexample(s.counterexample) : s.note}`,
+      );
+    expect(failed).toEqual([]);
+  }, 120_000);
 });
