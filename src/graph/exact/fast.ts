@@ -2,8 +2,8 @@
  * The fast path of the exact reference: an elementwise float graph is evaluated one element at a time
  * in double-double with error bounds (`dd-scalar.ts`), and only the elements whose bound leaves the
  * rounding to float64 in doubt (a cancellation deeper than 40 bits, a value near the ends of the
- * double range, an op without a double-double form) go to the decimal reference, as scalar graphs of
- * that element alone (so the digits a decimal needs follow that element's values, not the whole draw's).
+ * double range, an op without a double-double form) go to the decimal reference, in one evaluation of
+ * graphs holding only those elements.
  */
 import { apply, constant } from '../apply.js';
 import { isFloat } from '../dtype.js';
@@ -50,12 +50,12 @@ function broadcastIndex(shape: readonly number[], out: readonly number[], i: num
   return index;
 }
 
-/** One element of every form, as scalar graphs of constants (for the decimal reference). */
-function scalarForms(
+/** Some elements of every form, as graphs of constants holding just those elements (for the decimal reference). */
+function gatheredForms(
   forms: readonly Node[],
   leaves: ReadonlyMap<number, Tensor>,
   out: readonly number[],
-  i: number,
+  elements: readonly number[],
 ): Node[] {
   const memo = new Map<number, Node>();
   for (const node of topoSort(forms)) {
@@ -63,7 +63,13 @@ function scalarForms(
     memo.set(
       node.id,
       leaf
-        ? constant(Tensor.from([leaf.data[broadcastIndex(leaf.shape, out, i)]], [], leaf.dtype))
+        ? constant(
+            Tensor.from(
+              elements.map((i) => leaf.data[broadcastIndex(leaf.shape, out, i)]),
+              [elements.length],
+              leaf.dtype,
+            ),
+          )
         : apply(
             node.op,
             node.args.map((a) => memo.get(a.id)!),
@@ -76,7 +82,7 @@ function scalarForms(
 
 /**
  * The exact value of `forms[0]` rounded to float64, by double-double where that settles it, else by
- * `decimal` (the decimal reference) on the element's scalar graphs; undefined where the graph is not
+ * `decimal` (the decimal reference) on the unsettled elements; undefined where the graph is not
  * an elementwise float graph (the caller uses the decimal reference for all of it).
  *
  * @example fastExactValue([T.sub(T.add(x, 1), x)], { x: 1e300 }, decimal)?.value.item() // 1
@@ -92,7 +98,7 @@ export function fastExactValue(
   if (!leaves || !isConcrete(out)) return undefined;
   const size = out.reduce((n, d) => n * d, 1);
   const data = new Float64Array(size);
-  let zeroSignUnknown = false;
+  const unsettled: number[] = [];
   const values = new Map<number, Tracked | undefined>();
   for (let i = 0; i < size; i++) {
     values.clear();
@@ -116,9 +122,15 @@ export function fastExactValue(
       data[i] = settled;
       continue;
     }
-    const exact = decimal(scalarForms(forms, leaves, out, i));
-    data[i] = exact.value.data[0];
-    zeroSignUnknown ||= exact.zeroSignUnknown && data[i] === 0;
+    unsettled.push(i);
+  }
+  // One decimal evaluation for all the elements left in doubt, over just those elements (the digits a
+  // decimal needs follow their values, not the whole tensor's).
+  let zeroSignUnknown = false;
+  if (unsettled.length > 0) {
+    const exact = decimal(gatheredForms(forms, leaves, out, unsettled));
+    unsettled.forEach((i, k) => (data[i] = exact.value.data[k]));
+    zeroSignUnknown = exact.zeroSignUnknown;
   }
   return { value: Tensor.from(data, out, 'f64'), zeroSignUnknown };
 }
