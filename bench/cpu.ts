@@ -10,11 +10,12 @@
  * sum; a logistic-regression training step (10,000×100 f32) and an MLP step (batch 256, 784→256→10
  * f32) against tfjs-backend-wasm with hand-written gradients. Variants: `f.alloc inputs` keeps the
  * inputs in the executor's memory (no copy in, the output copied out; tfjs's inputs are resident
- * tensors too), `resident` runs the bare kernel.
+ * tensors too), `f.alloc in, view out` also returns the output as a view (`outputs: 'view'`, no copy
+ * at all), `resident` runs the bare kernel.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { type CompiledFunction, compile } from '../src/compile/index.js';
+import { type CompiledFunction, compile, type RunOptions } from '../src/compile/index.js';
 import { T } from '../src/graph/builders.js';
 import { grad } from '../src/graph/grad.js';
 import { prng } from '../src/graph/random.js';
@@ -101,9 +102,14 @@ const call = (f: CompiledFunction, inputs: Record<string, Float32Array>) => () =
 
 /**
  * Like `call`, with every input filled once into `f.alloc` storage (the executor's own memory on cpu):
- * each run then copies nothing in, only the output out. What a caller who keeps data in Saturn sees.
+ * each run then copies nothing in, only the output out (or nothing at all with `outputs: 'view'`).
+ * What a caller who keeps data in Saturn sees.
  */
-function callAllocated(f: CompiledFunction, inputs: Record<string, { data: Float32Array; shape: number[] }>) {
+function callAllocated(
+  f: CompiledFunction,
+  inputs: Record<string, { data: Float32Array; shape: number[] }>,
+  options: RunOptions = {},
+) {
   const resident = Object.fromEntries(
     Object.entries(inputs).map(([name, { data, shape }]) => {
       const array = f.alloc(name, shape) as Float32Array;
@@ -111,7 +117,7 @@ function callAllocated(f: CompiledFunction, inputs: Record<string, { data: Float
       return [name, array];
     }),
   );
-  return () => f.runSync(resident)[0].array;
+  return () => f.runSync(resident, options)[0].array;
 }
 
 /**
@@ -212,6 +218,9 @@ async function w1(ort: Ort, tf: Tf, rows: Row[]) {
       ort: (await ortSession(ort, onnx, threads))(feeds),
       'saturn cpu': call(await saturn('cpu', threads, graph), inputs),
       'saturn cpu, f.alloc inputs': callAllocated(await saturn('cpu', threads, graph), feeds),
+      'saturn cpu, f.alloc in, view out': callAllocated(await saturn('cpu', threads, graph), feeds, {
+        outputs: 'view',
+      }),
       'saturn cpu, resident': await residentKernel(
         [xs, ys, zs].map((data) => ({ data, shape: [n] })),
         [n],
@@ -278,6 +287,9 @@ async function w2(ort: Ort, tf: Tf, rows: Row[]) {
       ort: (await ortSession(ort, onnx, threads))(feeds),
       'saturn cpu': call(cpu, { a: as, b: bs }),
       'saturn cpu, f.alloc inputs': callAllocated(await saturn('cpu', threads, graph), feeds),
+      'saturn cpu, f.alloc in, view out': callAllocated(await saturn('cpu', threads, graph), feeds, {
+        outputs: 'view',
+      }),
       'saturn cpu, resident': await residentKernel(
         [
           { data: as, shape: [1, n, n] },

@@ -1,7 +1,7 @@
 /**
  * The cpu executor (`device: 'cpu'`): each program becomes one WebAssembly module of SIMD kernels
  * over one memory holding every buffer at a fixed address. Inputs are copied in once per write,
- * parameters stay resident between runs, outputs are copied out on read. With `threads > 1` the
+ * parameters stay resident between runs, outputs are copied out on read (or viewed in place). With `threads > 1` the
  * memory is shared and a lazily started pool of workers (unref'd) takes parts of each large step;
  * which steps are split is decided at prepare time by timing a warm-up run, and results are the same
  * bits for any split (the generators guarantee it).
@@ -177,7 +177,7 @@ export class CpuProgram implements PreparedProgram {
     });
     new Uint8Array(this.memory.buffer).fill(0);
     for (const decl of this.program.buffers) {
-      if (decl.role === 'constant' && decl.value) this.view(decl.id).set(decl.value);
+      if (decl.role === 'constant' && decl.value) this.stored(decl.id).set(decl.value);
     }
   }
 
@@ -187,7 +187,7 @@ export class CpuProgram implements PreparedProgram {
       throw new Error(
         `cpu executor: ${decl.name ?? `buffer ${buffer}`} needs ${decl.size} elements, got ${data.length}`,
       );
-    const target = this.view(buffer);
+    const target = this.stored(buffer);
     // Filled in place through `resident()`: nothing to copy.
     if (data.buffer === target.buffer && data.byteOffset === target.byteOffset) return;
     if (data instanceof BigInt64Array) target.set(Array.from(data, Number));
@@ -199,11 +199,16 @@ export class CpuProgram implements PreparedProgram {
    * input here and passes the same array to `write` skips the copy (the basis for `f.alloc`).
    */
   resident(buffer: BufferId): TypedArray {
-    return this.view(buffer);
+    return this.stored(buffer);
+  }
+
+  /** The buffer in place (valid until the next run or write overwrites it); i64 is converted, a copy. */
+  view(buffer: BufferId): TypedArray {
+    return this.program.buffers[buffer].dtype === 'i64' ? this.read(buffer) : this.stored(buffer);
   }
 
   read(buffer: BufferId): TypedArray {
-    const values = this.view(buffer).slice();
+    const values = this.stored(buffer).slice();
     if (this.program.buffers[buffer].dtype === 'i64') return BigInt64Array.from(values, (v) => BigInt(v));
     return values;
   }
@@ -223,7 +228,7 @@ export class CpuProgram implements PreparedProgram {
     if (timings && kernel >= 0) timings.push({ kernel, ms: performance.now() - t0 });
     for (const u of this.program.updates) {
       const bytes = new Uint8Array(this.memory.buffer);
-      const size = this.view(u.value).byteLength;
+      const size = this.stored(u.value).byteLength;
       bytes.copyWithin(
         this.layout.address(u.param),
         this.layout.address(u.value),
@@ -256,7 +261,7 @@ export class CpuProgram implements PreparedProgram {
     this.pool.run(this.id, jobs, () => this.fns[s](0, bound(1), 0));
   }
 
-  private view(buffer: BufferId): NumericArray {
+  private stored(buffer: BufferId): NumericArray {
     const decl = this.program.buffers[buffer];
     return new ARRAY[decl.dtype](this.memory.buffer, this.layout.address(buffer), decl.size);
   }
