@@ -87,6 +87,12 @@ function geometry(spec: ReduceSpec): Geometry {
   };
 }
 
+/** True when every operand walks the innermost reduced axis contiguously (or broadcasts it). */
+export function innerContiguous(spec: ReduceSpec): boolean {
+  const g = geometry(spec);
+  return g.redStrides.every((s) => s[s.length - 1] <= 1 && s[s.length - 1] >= 0);
+}
+
 /** Chooses the plan from sizes alone; `scratch` is where chunked partials may go. */
 export function planReduce(spec: ReduceSpec, scratch: number): ReducePlan {
   const g = geometry(spec);
