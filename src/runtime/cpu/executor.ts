@@ -87,6 +87,12 @@ export function closeCpuPool(): void {
 
 let nextProgramId = 1;
 
+/**
+ * A split step is cut into this many chunks per thread: enough that a thread the machine delays
+ * leaves its share to the others, few enough that claiming (one atomic add each) costs nothing.
+ */
+const CHUNKS_PER_THREAD = 8;
+
 /** Why the cpu executor cannot run here, or undefined when it can (it needs 128-bit WebAssembly SIMD). */
 export function cpuAvailability(): string | undefined {
   if (typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === 'undefined') return 'no WebAssembly';
@@ -248,15 +254,13 @@ export class CpuProgram implements PreparedProgram {
       this.fns[s](0, step.total, 0);
       return;
     }
-    // Even ranges, the calling thread taking the first; the split depends on sizes only.
-    const bound = (p: number) => Math.floor((step.total * p) / parts);
-    const jobs = Array.from({ length: parts - 1 }, (_, w) => ({
-      fn: s,
-      start: bound(w + 1),
-      end: bound(w + 2),
-      thread: w + 1,
-    }));
-    this.pool.run(this.id, jobs, () => this.fns[s](0, bound(1), 0));
+    // CHUNKS_PER_THREAD chunks per thread, claimed by whichever thread is free (see pool.ts).
+    const even = Math.ceil(step.total / (parts * CHUNKS_PER_THREAD));
+    // Long ranges (elements) in whole cache lines of float32.
+    const chunk = even >= 64 ? Math.ceil(even / 16) * 16 : even;
+    this.pool.run(this.id, { fn: s, total: step.total, chunk }, parts - 1, (start, end) =>
+      this.fns[s](start, end, 0),
+    );
   }
 
   private stored(buffer: BufferId): NumericArray {

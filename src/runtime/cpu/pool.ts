@@ -1,9 +1,15 @@
 /**
  * The worker pool's protocol, independent of the platform: one shared Int32Array of control words,
- * 16 per worker. The calling thread writes a job and bumps the worker's sequence word (notify); the
- * worker runs it and echoes the sequence into its done word (notify). No message passing on the hot
- * path: a round trip is two Atomics notifications. Programs are loaded once per worker (a message
- * with the compiled module and the shared memory), then jobs name a program and a function by index.
+ * 16 per worker, then one claim counter. The calling thread writes a job and bumps the worker's
+ * sequence word (notify); the worker runs it and echoes the sequence into its done word (notify). No
+ * message passing on the hot path: a round trip is two Atomics notifications. Programs are loaded
+ * once per worker (a message with the compiled module and the shared memory), then jobs name a
+ * program and a function by index.
+ *
+ * A step's range is cut into fixed chunks that every thread, the calling one included, claims from
+ * the shared counter until none are left: on a loaded machine a descheduled worker does less and
+ * the others more, instead of everyone waiting for its fixed share. Which thread computes a chunk
+ * never changes its bits (the generators guarantee it; per-thread scratch is indexed by thread).
  */
 import type { WasmMemory, WasmModule } from './wasm/api.js';
 
@@ -13,7 +19,7 @@ export const enum Word {
   Command = 1,
   Program = 2,
   Fn = 3,
-  Start = 4,
+  Chunk = 4,
   End = 5,
   Thread = 6,
   Done = 8,
@@ -47,12 +53,11 @@ export interface Platform {
   startWorker(control: SharedArrayBuffer, index: number): WorkerHandle;
 }
 
-/** A job for one thread: function `fn` of program `program` over `[start, end)`. */
+/** A step shared by the threads: function `fn` over `[0, total)`, claimed `chunk` items at a time. */
 export interface Job {
   readonly fn: number;
-  readonly start: number;
-  readonly end: number;
-  readonly thread: number;
+  readonly total: number;
+  readonly chunk: number;
 }
 
 export class WorkerPool {
@@ -64,7 +69,7 @@ export class WorkerPool {
     private readonly platform: Platform,
     readonly capacity: number,
   ) {
-    this.control = new SharedArrayBuffer(capacity * WORDS * 4);
+    this.control = new SharedArrayBuffer((capacity + 1) * WORDS * 4);
     this.words = new Int32Array(this.control);
   }
 
@@ -92,23 +97,32 @@ export class WorkerPool {
     for (let w = 0; w < workers; w++) this.wait(w);
   }
 
-  /** Runs `jobs[w]` on worker w while `own()` runs here; returns when all are done. */
-  run(program: number, jobs: readonly Job[], own: () => void): void {
-    jobs.forEach((job, w) => {
+  /**
+   * Runs `job` on `workers` workers and here, each claiming chunks (`own(start, end)` runs one here,
+   * as thread 0); returns when all are done.
+   */
+  run(program: number, job: Job, workers: number, own: (start: number, end: number) => void): void {
+    const claim = this.capacity * WORDS;
+    Atomics.store(this.words, claim, 0);
+    for (let w = 0; w < workers; w++) {
       const base = w * WORDS;
       this.words[base + Word.Fn] = job.fn;
-      this.words[base + Word.Start] = job.start;
-      this.words[base + Word.End] = job.end;
-      this.words[base + Word.Thread] = job.thread;
+      this.words[base + Word.Chunk] = job.chunk;
+      this.words[base + Word.End] = job.total;
+      this.words[base + Word.Thread] = w + 1;
       this.command(w, Command.Run, program);
-    });
+    }
     let error: unknown;
     try {
-      own();
+      for (;;) {
+        const start = Atomics.add(this.words, claim, 1) * job.chunk;
+        if (start >= job.total) break;
+        own(start, Math.min(job.total, start + job.chunk));
+      }
     } catch (e) {
       error = e;
     }
-    jobs.forEach((_, w) => this.wait(w));
+    for (let w = 0; w < workers; w++) this.wait(w);
     if (error) throw error;
   }
 
@@ -150,6 +164,7 @@ export function workerLoopSource(importsSource: string): string {
 const imports = ${importsSource};
 function serve(words, index, receive) {
   const base = index * ${WORDS};
+  const claim = words.length - ${WORDS};
   const programs = new Map();
   let seen = 0;
   for (;;) {
@@ -165,8 +180,15 @@ function serve(words, index, receive) {
       } else if (command === ${Command.Unload}) {
         programs.delete(words[base + ${Word.Program}]);
       } else if (command === ${Command.Run}) {
-        const fns = programs.get(words[base + ${Word.Program}]);
-        fns[words[base + ${Word.Fn}]](words[base + ${Word.Start}], words[base + ${Word.End}], words[base + ${Word.Thread}]);
+        const fn = programs.get(words[base + ${Word.Program}])[words[base + ${Word.Fn}]];
+        const chunk = words[base + ${Word.Chunk}];
+        const total = words[base + ${Word.End}];
+        const thread = words[base + ${Word.Thread}];
+        for (;;) {
+          const start = Atomics.add(words, claim, 1) * chunk;
+          if (start >= total) break;
+          fn(start, Math.min(total, start + chunk), thread);
+        }
       }
     } catch (e) {
       console.error('saturn cpu worker:', e);

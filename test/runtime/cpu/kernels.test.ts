@@ -176,6 +176,8 @@ describe('cpu matmul', () => {
     [2, 13, 17, 29],
     [1, 64, 40, 300],
     [1, 33, 9, 513],
+    // n = 1030: B's k slices are 112 deep (512 KiB of packed B each), the last 76.
+    [2, 9, 1030, 300],
   ])('batch %i, %i×%i by k = %i, plain, transposed B and with a bias epilogue', async (batch, m, n, k) => {
     for (const [t, bias] of [
       [false, false],
