@@ -7,9 +7,14 @@
  * program and a function by index.
  *
  * A step's range is cut into fixed chunks that every thread, the calling one included, claims from
- * the shared counter until none are left: on a loaded machine a descheduled worker does less and
- * the others more, instead of everyone waiting for its fixed share. Which thread computes a chunk
- * never changes its bits (the generators guarantee it; per-thread scratch is indexed by thread).
+ * the shared counter until none are left, and the calling thread returns once every chunk has
+ * finished: on a loaded machine a descheduled worker does less and the others more, and nobody waits
+ * for a worker that has not woken up yet. Which thread computes a chunk never changes its bits (the
+ * generators guarantee it; per-thread scratch is indexed by thread).
+ *
+ * The claim and finished counters carry the job's generation in their high 16 bits, so a worker that
+ * wakes late for a job already done claims nothing of the next one. A worker's own words are written
+ * only while it is idle (its done word echoes its sequence): a busy one is left out of the next job.
  */
 import type { WasmMemory, WasmModule } from './wasm/api.js';
 
@@ -22,6 +27,7 @@ export const enum Word {
   Chunk = 4,
   End = 5,
   Thread = 6,
+  Gen = 7,
   Done = 8,
   Failed = 9,
 }
@@ -60,10 +66,19 @@ export interface Job {
   readonly chunk: number;
 }
 
+/** Words after the workers' blocks: the chunk claim counter and the finished-chunk counter. */
+const CLAIM = 0;
+const FINISHED = 1;
+/** Chunks of one job are counted in the low 16 bits; the generation takes the rest. */
+const COUNT_BITS = 16;
+const COUNT_MASK = (1 << COUNT_BITS) - 1;
+export const MAX_CHUNKS = COUNT_MASK;
+
 export class WorkerPool {
   private readonly control: SharedArrayBuffer;
   private readonly words: Int32Array;
   private readonly workers: WorkerHandle[] = [];
+  private generation = 0;
 
   constructor(
     private readonly platform: Platform,
@@ -86,6 +101,7 @@ export class WorkerPool {
 
   load(message: LoadMessage, workers: number): void {
     for (let w = 0; w < workers; w++) {
+      this.wait(w);
       this.workers[w].post(message);
       this.command(w, Command.Load, message.id);
     }
@@ -93,42 +109,67 @@ export class WorkerPool {
   }
 
   unload(id: number, workers: number): void {
-    for (let w = 0; w < workers; w++) this.command(w, Command.Unload, id);
+    for (let w = 0; w < workers; w++) {
+      this.wait(w);
+      this.command(w, Command.Unload, id);
+    }
     for (let w = 0; w < workers; w++) this.wait(w);
   }
 
   /**
-   * Runs `job` on `workers` workers and here, each claiming chunks (`own(start, end)` runs one here,
-   * as thread 0); returns when all are done.
+   * Runs `job` on up to `workers` idle workers and here, each claiming chunks (`own(start, end)`
+   * runs one here, as thread 0); returns when every chunk has finished.
    */
   run(program: number, job: Job, workers: number, own: (start: number, end: number) => void): void {
-    const claim = this.capacity * WORDS;
-    Atomics.store(this.words, claim, 0);
+    const chunks = Math.ceil(job.total / job.chunk);
+    if (chunks > MAX_CHUNKS) throw new Error(`cpu executor: ${chunks} chunks, above ${MAX_CHUNKS}`);
+    this.generation = (this.generation + 1) & 0x7fff;
+    const tag = this.generation << COUNT_BITS;
+    const shared = this.capacity * WORDS;
+    Atomics.store(this.words, shared + FINISHED, tag);
+    Atomics.store(this.words, shared + CLAIM, tag);
+    const commanded: number[] = [];
     for (let w = 0; w < workers; w++) {
       const base = w * WORDS;
-      this.words[base + Word.Fn] = job.fn;
-      this.words[base + Word.Chunk] = job.chunk;
-      this.words[base + Word.End] = job.total;
-      this.words[base + Word.Thread] = w + 1;
+      if (Atomics.load(this.words, base + Word.Done) !== Atomics.load(this.words, base + Word.Seq)) continue;
+      Atomics.store(this.words, base + Word.Fn, job.fn);
+      Atomics.store(this.words, base + Word.Chunk, job.chunk);
+      Atomics.store(this.words, base + Word.End, job.total);
+      Atomics.store(this.words, base + Word.Thread, w + 1);
+      Atomics.store(this.words, base + Word.Gen, this.generation);
       this.command(w, Command.Run, program);
+      commanded.push(w);
     }
     let error: unknown;
-    try {
-      for (;;) {
-        const start = Atomics.add(this.words, claim, 1) * job.chunk;
-        if (start >= job.total) break;
-        own(start, Math.min(job.total, start + job.chunk));
+    for (;;) {
+      const cur = Atomics.load(this.words, shared + CLAIM);
+      if ((cur & COUNT_MASK) >= chunks) break;
+      if (Atomics.compareExchange(this.words, shared + CLAIM, cur, cur + 1) !== cur) continue;
+      const start = (cur & COUNT_MASK) * job.chunk;
+      try {
+        if (!error) own(start, Math.min(job.total, start + job.chunk));
+      } catch (e) {
+        error = e;
       }
-    } catch (e) {
-      error = e;
+      Atomics.add(this.words, shared + FINISHED, 1);
     }
-    for (let w = 0; w < workers; w++) this.wait(w);
+    for (;;) {
+      const finished = Atomics.load(this.words, shared + FINISHED);
+      if ((finished & COUNT_MASK) >= chunks) break;
+      Atomics.wait(this.words, shared + FINISHED, finished);
+    }
     if (error) throw error;
+    for (const w of commanded)
+      if (Atomics.exchange(this.words, w * WORDS + Word.Failed, 0) !== 0)
+        throw new Error(`cpu executor: worker ${w} failed (see its stderr)`);
   }
 
   /** Stops every worker. */
   close(): void {
-    this.workers.forEach((_, w) => this.command(w, Command.Exit, 0));
+    this.workers.forEach((_, w) => {
+      this.waitIdle(w);
+      this.command(w, Command.Exit, 0);
+    });
     this.workers.forEach((h) => h.terminate());
     this.workers.length = 0;
   }
@@ -141,7 +182,14 @@ export class WorkerPool {
     Atomics.notify(this.words, base + Word.Seq);
   }
 
+  /** Waits until worker `w` has finished its last command; throws if it failed. */
   private wait(w: number): void {
+    this.waitIdle(w);
+    if (Atomics.exchange(this.words, w * WORDS + Word.Failed, 0) !== 0)
+      throw new Error(`cpu executor: worker ${w} failed (see its stderr)`);
+  }
+
+  private waitIdle(w: number): void {
     const base = w * WORDS;
     const seq = Atomics.load(this.words, base + Word.Seq);
     for (;;) {
@@ -149,8 +197,6 @@ export class WorkerPool {
       if (done === seq) break;
       Atomics.wait(this.words, base + Word.Done, done);
     }
-    if (Atomics.exchange(this.words, base + Word.Failed, 0) !== 0)
-      throw new Error(`cpu executor: worker ${w} failed (see its stderr)`);
   }
 }
 
@@ -164,7 +210,8 @@ export function workerLoopSource(importsSource: string): string {
 const imports = ${importsSource};
 function serve(words, index, receive) {
   const base = index * ${WORDS};
-  const claim = words.length - ${WORDS};
+  const claim = words.length - ${WORDS} + ${CLAIM};
+  const finished = words.length - ${WORDS} + ${FINISHED};
   const programs = new Map();
   let seen = 0;
   for (;;) {
@@ -180,14 +227,24 @@ function serve(words, index, receive) {
       } else if (command === ${Command.Unload}) {
         programs.delete(words[base + ${Word.Program}]);
       } else if (command === ${Command.Run}) {
-        const fn = programs.get(words[base + ${Word.Program}])[words[base + ${Word.Fn}]];
-        const chunk = words[base + ${Word.Chunk}];
-        const total = words[base + ${Word.End}];
-        const thread = words[base + ${Word.Thread}];
+        const fn = programs.get(Atomics.load(words, base + ${Word.Program}))[Atomics.load(words, base + ${Word.Fn})];
+        const chunk = Atomics.load(words, base + ${Word.Chunk});
+        const total = Atomics.load(words, base + ${Word.End});
+        const thread = Atomics.load(words, base + ${Word.Thread});
+        const tag = Atomics.load(words, base + ${Word.Gen}) << ${COUNT_BITS};
+        const chunks = Math.ceil(total / chunk);
         for (;;) {
-          const start = Atomics.add(words, claim, 1) * chunk;
-          if (start >= total) break;
-          fn(start, Math.min(total, start + chunk), thread);
+          const cur = Atomics.load(words, claim);
+          if ((cur & ~${COUNT_MASK}) !== tag || (cur & ${COUNT_MASK}) >= chunks) break;
+          if (Atomics.compareExchange(words, claim, cur, cur + 1) !== cur) continue;
+          const start = (cur & ${COUNT_MASK}) * chunk;
+          try {
+            fn(start, Math.min(total, start + chunk), thread);
+          } catch (e) {
+            console.error('saturn cpu worker:', e);
+            Atomics.store(words, base + ${Word.Failed}, 1);
+          }
+          if (((Atomics.add(words, finished, 1) + 1) & ${COUNT_MASK}) >= chunks) Atomics.notify(words, finished);
         }
       }
     } catch (e) {
