@@ -55,7 +55,11 @@ export function storeScalar(ctx: KernelContext, dtype: DType, addr: Expr, value:
   ctx.fn.store(STORE[dtype], addr, value);
 }
 
-/** True when the kernel runs four float32 lanes at a time (else the float64 scalar form). */
+/**
+ * True when the kernel runs four float32 lanes at a time (else the float64 scalar form).
+ *
+ * @example vectorKernel({ shape: [8], operands: [f32View], output: f32Out, expr: exp(x) }) // true
+ */
 export const vectorKernel = (spec: ElementwiseSpec): boolean =>
   spec.output.dtype === 'f32' && dtypeOf(spec.expr) === 'f32' && vectorizable(spec.expr);
 

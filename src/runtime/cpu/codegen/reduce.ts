@@ -90,7 +90,11 @@ function geometry(spec: ReduceSpec): Geometry {
   };
 }
 
-/** True when every operand walks the innermost reduced axis contiguously (or broadcasts it). */
+/**
+ * True when every operand walks the innermost reduced axis contiguously (or broadcasts it).
+ *
+ * @example innerContiguous(sum of a row-major [37, 53] over axis 1) // true; over axis 0: false
+ */
 export function innerContiguous(spec: ReduceSpec): boolean {
   const g = geometry(spec);
   return g.redStrides.every((s) => s[s.length - 1] <= 1 && s[s.length - 1] >= 0);
