@@ -28,6 +28,7 @@ import { type ColumnsPlan, columnsPlan, generateReduceColumns } from './codegen/
 import { vectorizable } from './codegen/vector-ops.js';
 import {
   expressionNs,
+  NS_PER_COLUMN_REDUCE_ELEMENT,
   NS_PER_GEMM_FLOP,
   NS_PER_GEMV_FLOP,
   NS_PER_PACKED_ELEMENT,
@@ -174,8 +175,7 @@ export function buildProgramModule(
         } else if (plan.columns) {
           const columns = plan.columns;
           const total = columns.rows * columns.groups;
-          const perElement = expressionNs(plan.spec.producer, plan.spec.operands.length, true);
-          add(i, `${base}_columns`, total, rp.work * perElement, range, (ctx) =>
+          add(i, `${base}_columns`, total, rp.work * NS_PER_COLUMN_REDUCE_ELEMENT, range, (ctx) =>
             generateReduceColumns(ctx, plan.spec, columns),
           );
         } else if (rp.outputs > 0) {
