@@ -236,7 +236,7 @@ export function parseRuleFileRecovering(source: string, file?: string): ParsedRu
       const at = offsetSpan(chunk, parsed);
       errors.push(sourceError(source, { start: at.start + start, end: at.end + start }, parsed.detail, file));
     } else {
-      shiftSpans(parsed, start, new Set());
+      shiftSpans(parsed, start);
       items.push(...parsed);
     }
   }
@@ -255,17 +255,20 @@ function itemChunks(source: string): { start: number; end: number }[] {
   return starts.map((start, i) => ({ start, end: starts[i + 1] ?? source.length }));
 }
 
-/** Adds `delta` to every span (`{ start, end }`) inside parsed items. */
-function shiftSpans(value: unknown, delta: number, seen: Set<object>): void {
-  if (value === null || typeof value !== 'object' || seen.has(value)) return;
-  seen.add(value);
-  const span = value as { start?: unknown; end?: unknown };
-  if (typeof span.start === 'number' && typeof span.end === 'number' && Object.keys(value).length === 2) {
-    (value as { start: number }).start += delta;
-    (value as { end: number }).end += delta;
-    return;
+/** Adds `delta` to every span (`{ start, end }`) inside parsed items (a work list: items nest deeply). */
+function shiftSpans(items: unknown, delta: number): void {
+  const seen = new Set<object>();
+  const stack: unknown[] = [items];
+  while (stack.length) {
+    const value = stack.pop();
+    if (value === null || typeof value !== 'object' || seen.has(value)) continue;
+    seen.add(value);
+    const span = value as { start?: unknown; end?: unknown };
+    if (typeof span.start === 'number' && typeof span.end === 'number' && Object.keys(value).length === 2) {
+      (value as { start: number }).start += delta;
+      (value as { end: number }).end += delta;
+    } else for (const child of Object.values(value)) stack.push(child);
   }
-  for (const child of Object.values(value)) shiftSpans(child, delta, seen);
 }
 
 /** The offset span of a SourceError made on `source` (line and column back to offsets). */
