@@ -49,6 +49,13 @@ export class LhsError extends Error {
 }
 
 /**
+ * The most ops a left side may hold. The matcher compiles a left side to one nested loop per op, and
+ * JavaScript engines refuse code nested about a thousand deep; real left sides hold a handful of ops.
+ * Right sides have no such limit.
+ */
+export const MAX_LHS_OPS = 256;
+
+/**
  * Compiles a left side. Omitted attributes must equal the op's default; required ones must be given.
  *
  * @example compileLhs(parseRulePattern('log(1 + ?x)')).literals // [{ name: '?#1', value: 1 }]
@@ -71,6 +78,11 @@ export function compileLhs(p: RulePattern): CompiledLhs {
         literals.push({ name, value: q.value });
         return { kind: 'var', name };
       }
+      if (slots.length === MAX_LHS_OPS)
+        throw new LhsError(
+          `a left side may hold at most ${MAX_LHS_OPS} ops (the matcher nests one loop per op): this ${q.op} is op ${MAX_LHS_OPS + 1}`,
+          q.span,
+        );
       slots.push(opSlot(q.op, q.args.length, q.attrs, q.span));
       return slots.length - 1;
     },

@@ -279,13 +279,48 @@ function offsetSpan(source: string, e: SourceError): Span {
   return { start, end: start + e.span.length };
 }
 
+/**
+ * How deeply brackets may nest in a rule file. Ohm's matcher and semantics recurse about a dozen frames
+ * per level, so a few hundred levels overflow the stack (where exactly depends on how deep the caller's
+ * stack already is); a file nested deeper is refused before parsing, at the bracket that goes too deep.
+ * Long sums and products do not nest (`a + b + …` is one flat run of operands).
+ */
+export const MAX_NESTING = 100;
+
+/** The offset of the first `(` or `[` nested deeper than {@link MAX_NESTING}, outside comments and strings. */
+function tooDeep(source: string): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '#' || c === '"') {
+      // A comment runs to the end of the line; a string to its closing quote, and never past the line.
+      const end = c === '#' ? -1 : source.indexOf('"', i + 1);
+      const newline = source.indexOf('\n', i + 1);
+      const stop = end >= 0 && (newline < 0 || end < newline) ? end : newline;
+      if (stop < 0) return undefined;
+      i = stop;
+    } else if (c === '(' || c === '[') {
+      if (++depth > MAX_NESTING) return i;
+    } else if ((c === ')' || c === ']') && depth > 0) depth--;
+  }
+  return undefined;
+}
+
 function parseItems(source: string, file?: string): Item[] | SourceError {
-  // Ohm's matcher and semantics recurse once per nesting level: a few hundred levels overflow the stack.
+  const deep = tooDeep(source);
+  if (deep !== undefined)
+    return sourceError(
+      source,
+      { start: deep, end: deep + 1 },
+      `brackets nest more than ${MAX_NESTING} deep here (the rule grammar's limit)`,
+      file,
+    );
   try {
     const match = rulesGrammar.match(source, 'File');
     if (match.failed()) return syntaxError(match, source, file);
     return semantics(match).ast() as Item[];
   } catch (e) {
+    // Within the nesting limit this is not expected; still a located error, not a crash.
     if (!(e instanceof RangeError)) throw e;
     return sourceError(source, { start: 0, end: 1 }, 'rule file is nested too deeply to parse', file);
   }
