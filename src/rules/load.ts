@@ -97,9 +97,13 @@ export function readCompiledRuleFiles(
 ): ParsedRuleFiles {
   const path = fileURLToPath(url);
   if (!existsSync(path)) return new Map();
-  return new Map(
-    Object.entries(JSON.parse(readFileSync(path, 'utf8'), decodeNumber) as Record<string, Item[]>),
-  );
+  const text = readFileSync(path, 'utf8');
+  // A reviver makes JSON.parse 4x slower (80 ms instead of 20 here); only a file with such numbers needs it.
+  const parsed = JSON.parse(text, text.includes('"$number"') ? decodeNumber : undefined) as Record<
+    string,
+    Item[]
+  >;
+  return new Map(Object.entries(parsed));
 }
 
 /**
