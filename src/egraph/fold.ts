@@ -22,51 +22,57 @@ export function foldTree<N, R, E = undefined>(
   combine: (node: N, kids: R[], entered: E) => R,
   enter?: (node: N) => E,
 ): R {
-  // One frame per node on the path from the root: the node, its children, their results so far.
-  const nodes: N[] = [];
-  const kidsOf: (readonly N[])[] = [];
-  const results: R[][] = [];
-  const entered: E[] = [];
-  const push = (node: N) => {
-    entered.push(enter ? enter(node) : (undefined as E));
-    nodes.push(node);
-    kidsOf.push(children(node));
-    results.push([]);
-  };
-  push(root);
+  const visit = (node: N): E => (enter ? enter(node) : (undefined as E));
+  // One frame per inner node on the path from the root: the node, what `enter` gave, its children, and
+  // their results so far.
+  const nodes: N[] = [root];
+  const entered: E[] = [visit(root)];
+  const kidsOf: (readonly N[])[] = [children(root)];
+  const results: R[][] = [[]];
   for (;;) {
     const top = nodes.length - 1;
     const done = results[top];
     const kids = kidsOf[top];
     if (done.length < kids.length) {
-      push(kids[done.length]);
+      const kid = kids[done.length];
+      const grandkids = children(kid);
+      // A leaf is folded at once, without a frame: about half the nodes of a tree are leaves.
+      if (grandkids.length === 0) done.push(combine(kid, [], visit(kid)));
+      else {
+        nodes.push(kid);
+        entered.push(visit(kid));
+        kidsOf.push(grandkids);
+        results.push([]);
+      }
       continue;
     }
     const value = combine(nodes[top], done, entered[top]);
+    if (top === 0) return value;
     nodes.pop();
+    entered.pop();
     kidsOf.pop();
     results.pop();
-    entered.pop();
-    if (top === 0) return value;
     results[top - 1].push(value);
   }
 }
 
 /**
  * The nodes of a tree in pre-order (a node, then its children left to right, each subtree in turn), as a
- * recursive walk visits them, lazily: a search can stop at the first hit.
+ * recursive walk visits them.
  *
  * @example
  * ```ts
- * for (const p of preorder(pattern, (q) => (q.kind === 'node' ? q.children : []))) if (p.kind === 'var') …
+ * preorder(pattern, (q) => (q.kind === 'node' ? q.children : [])).filter((p) => p.kind === 'var')
  * ```
  */
-export function* preorder<N>(root: N, children: (node: N) => readonly N[]): Generator<N> {
+export function preorder<N>(root: N, children: (node: N) => readonly N[]): N[] {
+  const out: N[] = [];
   const stack: N[] = [root];
   while (stack.length) {
     const node = stack.pop()!;
-    yield node;
+    out.push(node);
     const kids = children(node);
     for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
   }
+  return out;
 }

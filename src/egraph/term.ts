@@ -47,9 +47,7 @@ export function formatTerm(lang: Language, t: Term): string {
 
 /** Number of nodes in a term's tree. @example `termSize(parseTerm(lang, '(+ x 1)')) === 3` */
 export function termSize(t: Term): number {
-  let n = 0;
-  for (const _ of preorder(t, termChildren)) n++;
-  return n;
+  return preorder(t, termChildren).length;
 }
 
 /** Structural equality of terms. @example `termEquals(a, b)` */

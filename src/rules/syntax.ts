@@ -3,10 +3,11 @@
  * semantics that turn a file into items — rulesets, rules, modes and checks — with source spans.
  */
 import { readFileSync } from 'node:fs';
-import * as ohm from 'ohm-js';
+import type * as ohm from 'ohm-js';
 import type { AttrArg, DeclAst, Expr, Span } from '../graph/syntax/ast.js';
 import { SourceError } from '../graph/errors.js';
 import { sourceError, syntaxError } from '../graph/syntax/errors.js';
+import { ohm as ohmLib } from '../graph/syntax/ohm.js';
 import { grammarFromRecipe } from '../graph/syntax/recipe.js';
 import { exprGrammar, exprSemantics } from '../graph/syntax/semantics.js';
 import type { CompareOp } from './guards.js';
@@ -14,13 +15,18 @@ import type { CompareOp } from './guards.js';
 /** The Ohm source of the `Rules` grammar. */
 export const rulesGrammarSource: string = readFileSync(new URL('./rules.ohm', import.meta.url), 'utf8');
 
-/** The `Rules` grammar, a sub-grammar of the expression grammar. */
-export const rulesGrammar: ohm.Grammar = grammarFromRecipe(
-  rulesGrammarSource,
-  new URL('./rules.recipe.json', import.meta.url),
-  () => ohm.grammars(rulesGrammarSource, { Expr: exprGrammar }).Rules,
-  exprGrammar,
-);
+let grammar: ohm.Grammar | undefined;
+
+/** The `Rules` grammar, a sub-grammar of the expression grammar, built on first use (see `graph/syntax/ohm.ts`). */
+export function rulesGrammar(): ohm.Grammar {
+  grammar ??= grammarFromRecipe(
+    rulesGrammarSource,
+    new URL('./rules.recipe.json', import.meta.url),
+    () => ohmLib().grammars(rulesGrammarSource, { Expr: exprGrammar() }).Rules,
+    exprGrammar(),
+  );
+  return grammar;
+}
 
 /** A name with where it is written. */
 export interface Named {
@@ -193,7 +199,11 @@ const actions: ohm.ActionDict<unknown> = {
   },
 };
 
-const semantics = rulesGrammar.extendSemantics(exprSemantics).extendOperation('ast', actions);
+let semantics: ohm.Semantics | undefined;
+const rulesSemantics = (): ohm.Semantics => {
+  semantics ??= rulesGrammar().extendSemantics(exprSemantics()).extendOperation('ast', actions);
+  return semantics;
+};
 
 /**
  * Parses a rule file to its items; a syntax error is a `SourceError` with line, column and caret (the
@@ -316,9 +326,9 @@ function parseItems(source: string, file?: string): Item[] | SourceError {
       file,
     );
   try {
-    const match = rulesGrammar.match(source, 'File');
+    const match = rulesGrammar().match(source, 'File');
     if (match.failed()) return syntaxError(match, source, file);
-    return semantics(match).ast() as Item[];
+    return rulesSemantics()(match).ast() as Item[];
   } catch (e) {
     // Within the nesting limit this is not expected; still a located error, not a crash.
     if (!(e instanceof RangeError)) throw e;

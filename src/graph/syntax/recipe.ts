@@ -8,10 +8,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath, type URL } from 'node:url';
-import * as ohm from 'ohm-js';
+import type * as ohm from 'ohm-js';
+import { ohm as ohmLib } from './ohm.js';
 
 // Ohm's recipe API (what `ohm generateBundles` emits and loads) is exported but not in its typings.
-const recipes = ohm as unknown as { makeRecipe(recipe: unknown[]): ohm.Grammar };
+const recipes = () => ohmLib() as unknown as { makeRecipe(recipe: unknown[]): ohm.Grammar };
 type WithRecipe = ohm.Grammar & { toRecipe(superGrammarExpr: string): string };
 
 /** A recipe file: the hash of the grammar text it was made from, and Ohm's recipe. */
@@ -34,7 +35,7 @@ export function sourceHash(text: string): string {
  * `superGrammar`, the recipe's own copy of it is replaced by that grammar, so semantics of the
  * supergrammar extend to the result.
  *
- * @example const g = grammarFromRecipe(text, new URL('./expr.recipe.json', import.meta.url), () => ohm.grammar(text));
+ * @example const g = grammarFromRecipe(text, new URL('./expr.recipe.json', import.meta.url), () => ohm().grammar(text));
  */
 export function grammarFromRecipe(
   source: string,
@@ -49,7 +50,7 @@ export function grammarFromRecipe(
   const recipe = [...file.recipe];
   // Ohm's recipe layout: ['grammar', metaInfo, name, superGrammar, defaultStartRule, rules].
   if (superGrammar) recipe[3] = superGrammar;
-  return recipes.makeRecipe(recipe);
+  return recipes().makeRecipe(recipe);
 }
 
 /**
