@@ -330,8 +330,15 @@ function parseItems(source: string, file?: string): Item[] | SourceError {
     if (match.failed()) return syntaxError(match, source, file);
     return rulesSemantics()(match).ast() as Item[];
   } catch (e) {
-    // Within the nesting limit this is not expected; still a located error, not a crash.
+    // Brackets within the limit can still nest deeply without them: `**` is right-associative and
+    // prefix `-` applies to what follows, so a run of thousands of either is a chain as deep as it is
+    // long, which the infix resolver climbs by recursion. Still a located error (the item's start).
     if (!(e instanceof RangeError)) throw e;
-    return sourceError(source, { start: 0, end: 1 }, 'rule file is nested too deeply to parse', file);
+    return sourceError(
+      source,
+      { start: 0, end: 1 },
+      'nested too deeply to parse (a run of thousands of ** or of prefix - nests like brackets)',
+      file,
+    );
   }
 }

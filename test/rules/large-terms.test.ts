@@ -49,6 +49,10 @@ describe('rules as large as their terms', () => {
       `rule 'big': a left side may hold at most ${MAX_LHS_OPS} ops (the matcher nests one loop per op): this add is op ${MAX_LHS_OPS + 1}`,
     );
     expect(errors[0].span.line).toBe(2);
+    // The 10,000-character line is shown around the caret, which sits under the op at fault.
+    const [, shown, caret] = errors[0].message.split('\n');
+    expect(shown.length).toBeLessThan(200);
+    expect(shown[caret.indexOf('^')]).toBe('+');
     // A <=> rule whose right side is that long has such a left side backwards.
     const both = load(`ruleset big\nrule big [big]: exp(?x) <=> ${longSum(2000)}\n`);
     expect(both.errors[0].message).toContain(`at most ${MAX_LHS_OPS} ops`);
@@ -73,6 +77,16 @@ describe('rules as large as their terms', () => {
       `ruleset big "${'('.repeat(500)}"\n# ${'['.repeat(500)}\nrule r [big]: log(?x) => ?x\n`,
     );
     expect(quoted.errors).toEqual([]);
+  });
+
+  it('refuses a 20,000-long run of ** (right-associative: it nests) with a located error', () => {
+    const pow = Array.from({ length: 20_000 }, () => '?x').join(' ** ');
+    const { errors } = load(`ruleset big\nrule ok [big]: log(?x) => ?x\nrule big [big]: exp(?x) => ${pow}\n`);
+    expect(errors).toHaveLength(1);
+    expect(errors[0].message).toContain(
+      'nested too deeply to parse (a run of thousands of ** or of prefix -',
+    );
+    expect(errors[0].span).toMatchObject({ line: 3, column: 1 });
   });
 
   it('parses, prints and compares s-expressions, terms and patterns 20,000 deep', () => {
