@@ -4,7 +4,9 @@
  * folding of what extraction chose → a new graph. Returns the graph and a report of what changed.
  */
 
+import { productRewrites } from './egraph/ac-products.js';
 import type { ClassId } from './egraph/ids.js';
+import type { Rewrite } from './egraph/rewrite.js';
 import type { StopReason } from './egraph/run.js';
 import { checkLimit, LimitError, Runner } from './egraph/run.js';
 import { addGraph, buildGraph, createTensorEGraph, type TensorEGraph } from './egraph/tensor/index.js';
@@ -324,6 +326,7 @@ export function saturate(
       roots = added;
     }
     const rules = rulesForPhase(library, phase, options);
+    const native = nativeRewrites(phase.rulesets, options);
     const iterations = options.limits?.iterations ?? phase.limits.iterations;
     const nodes = options.limits?.nodes ?? phase.limits.nodes ?? DEFAULT_NODE_BUDGET;
     const before = performance.now();
@@ -336,7 +339,7 @@ export function saturate(
       nodeLimit,
       timeLimitMs: phase.limits.timeMs ?? Number.POSITIVE_INFINITY,
       deadline,
-    }).run(new RuleSet(rules).source(t));
+    }).run(withNative(native, new RuleSet(rules).source(t)));
     for (const it of run.iterations)
       for (const r of it.rules)
         if (r.applied > 0) applied.set(r.rule, (applied.get(r.rule) ?? 0) + r.applied);
@@ -362,6 +365,41 @@ export function saturate(
     replacedNodes,
     buildMs,
     skipped,
+  };
+}
+
+/**
+ * Rewrites written in code rather than in rule files, with the ruleset tags that select them as a rule
+ * file's tags do: the AC-aware product canonizer (see `ac-products.ts`) runs with `algebra` and, like
+ * every float regrouping, is `unsafe`.
+ */
+const NATIVE_RULES: readonly { tags: readonly string[]; rewrites: () => readonly Rewrite[] }[] = [
+  { tags: ['algebra', 'unsafe'], rewrites: productRewrites },
+];
+
+function nativeRewrites(
+  rulesets: readonly string[],
+  options: { include?: readonly string[]; exclude?: readonly string[] },
+): Rewrite[] {
+  const wanted = new Set([...rulesets, ...(options.include ?? [])]);
+  const excluded = new Set(options.exclude ?? []);
+  return NATIVE_RULES.filter(
+    (r) => r.tags.some((tag) => wanted.has(tag)) && !r.tags.some((tag) => excluded.has(tag)),
+  ).flatMap((r) => r.rewrites());
+}
+
+/** The native rewrites first, then the rule files' (same objects each iteration, for the scheduler). */
+function withNative(native: readonly Rewrite[], source: () => readonly Rewrite[]): () => readonly Rewrite[] {
+  if (native.length === 0) return source;
+  let last: readonly Rewrite[] | undefined;
+  let list: readonly Rewrite[] = [];
+  return () => {
+    const rules = source();
+    if (rules !== last) {
+      last = rules;
+      list = [...native, ...rules];
+    }
+    return list;
   };
 }
 
