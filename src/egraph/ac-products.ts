@@ -62,7 +62,7 @@ function productsOf(eg: EGraph): Products {
 const MUL_CANON = new Rewrite(
   'mul-canon',
   { kind: 'var', name: '?x' },
-  new ComputeApplier([], (eg, cls) => productsOf(eg).rewrite(cls)),
+  new ComputeApplier([], (eg, cls) => productsOf(eg).rewrite(cls), true),
 );
 
 /**

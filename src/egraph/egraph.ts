@@ -71,6 +71,14 @@ export class EGraph {
   private nodeTotal = 0;
   /** Bumped on every change, so derived indexes (the op index) know when to refresh. */
   version = 0;
+  /**
+   * A clock of analysis-data changes, and per canonical class the clock value of its last change: a
+   * match a guard turned down is tried again only once one of its classes' data has moved past the
+   * time it was refused (see `Rewrite.apply`). @internal
+   */
+  dataClock = 0;
+  /** @internal */
+  readonly dataStamp: number[] = [];
 
   constructor(
     readonly lang: Language,
@@ -271,7 +279,10 @@ export class EGraph {
     for (let k = 0; k < analyses.length; k++) {
       const data = this.analysisData[k];
       const m = merged[k];
-      if (!analyses[k].same(m, data[ra])) for (const p of parentsA) this.analysisPending.push(p);
+      if (!analyses[k].same(m, data[ra])) {
+        this.dataStamp[ra] = ++this.dataClock;
+        for (const p of parentsA) this.analysisPending.push(p);
+      }
       if (!analyses[k].same(m, data[rb])) for (const p of parentsB) this.analysisPending.push(p);
       data[ra] = m;
       data[rb] = undefined;
@@ -360,6 +371,7 @@ export class EGraph {
       const m = an.merge(old, an.make(this, sym, kids));
       if (an.same(m, old)) continue;
       data[cls] = m;
+      this.dataStamp[cls] = ++this.dataClock;
       for (const p of this.classParents[cls]) this.analysisPending.push(p);
       an.modify?.(this, cls);
     }

@@ -43,6 +43,44 @@ describe('rewrites', () => {
   });
 });
 
+describe('refused matches', () => {
+  it('are tried again only once the analysis data of one of their classes has changed', () => {
+    const { lang } = smallLanguage();
+    const constants = eggConstants();
+    const eg = new EGraph(lang, { analyses: [constants] });
+    const a = eg.addTerm(parseTerm(lang, 'a'));
+    const b = eg.addTerm(parseTerm(lang, 'b'));
+    eg.addTerm(parseTerm(lang, '(sin a)'));
+    eg.addTerm(parseTerm(lang, '(sin b)'));
+    const checked = new Map<number, number>();
+    const guarded = new Rewrite(
+      'sin-const',
+      parsePattern(lang, '(sin ?x)'),
+      parsePattern(lang, '(sin (+ ?x 0))'),
+      [
+        {
+          name: 'is_const(?x)',
+          vars: ['?x'],
+          check: (g, s) => {
+            const x = g.find(s.get('?x'));
+            checked.set(x, (checked.get(x) ?? 0) + 1);
+            return g.data(constants, x) !== undefined;
+          },
+        },
+      ],
+    );
+    // `a` becomes the constant 2 in the first iteration, after `sin-const` turned `(sin a)` down.
+    const known = parseRewrite(lang, 'a-is-2', 'a', '2');
+    new Runner(eg, { iterLimit: 4, scheduler: new SimpleScheduler() }).run([guarded, known]);
+    expect(eg.lookupTerm(parseTerm(lang, '(sin (+ a 0))'))).toBe(
+      eg.find(eg.lookupTerm(parseTerm(lang, '(sin a)'))!),
+    );
+    expect(checked.get(eg.find(a))).toBeGreaterThanOrEqual(2);
+    // Nothing about `b` changed: four iterations, one check.
+    expect(checked.get(eg.find(b))).toBe(1);
+  });
+});
+
 describe('runner limits', () => {
   it('stops at the node limit with ?x => (+ ?x 0) and comm-add', () => {
     // These two rules alone saturate (every new node joins an existing class), at about four times the
