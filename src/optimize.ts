@@ -339,6 +339,7 @@ export function saturate(
       nodeLimit,
       timeLimitMs: phase.limits.timeMs ?? Number.POSITIVE_INFINITY,
       deadline,
+      incremental: true,
     }).run(withNative(native, new RuleSet(rules).source(t)));
     for (const it of run.iterations)
       for (const r of it.rules)
