@@ -209,8 +209,8 @@ export function optimize(outputs: Node | readonly Node[], options: OptimizeOptio
   const mode = options.mode ?? 'fast_run';
   const nodesBefore = countOps(list);
   const cost = options.cost ?? 'cpu';
-  const costBefore = graphCost(list, cost);
   if (mode === 'none') {
+    const costBefore = graphCost(list, cost);
     const total = performance.now() - t0;
     return {
       outputs: list,
@@ -231,7 +231,7 @@ export function optimize(outputs: Node | readonly Node[], options: OptimizeOptio
   }
   const saturated = saturate(list, { ...options, library, mode }, deadline);
   const tSaturated = performance.now();
-  const { t, roots, phases, applied } = saturated;
+  const { t, roots, phases, applied, costBefore } = saturated;
 
   // Past the deadline only the linear extractor runs, so the whole call stays near its time limit.
   const late = performance.now() > deadline;
@@ -279,6 +279,8 @@ export interface Saturated {
   /** How many e-nodes replacing (stabilizing) rules marked, over all phases. */
   readonly replacedNodes: number;
   readonly buildMs: number;
+  /** The DAG cost of the outputs as given (`graphCost`), taken from the e-graph before saturation. */
+  readonly costBefore: number;
   /** Phases not run because the time limit had passed. */
   readonly skipped: readonly string[];
 }
@@ -305,6 +307,9 @@ export function saturate(
   let t = createTensorEGraph({ explanations: options.explain });
   let added = addGraph(t.egraph, t.lang, outputs);
   let roots = added;
+  // The input's cost from this e-graph, as `graphCost` would build it again (a full pass on big graphs).
+  t.egraph.rebuild();
+  const costBefore = firstNodeCost(t, roots, cost);
   const buildMs = performance.now() - t0;
   const phases: PhaseReport[] = [];
   const applied = new Map<string, number>();
@@ -365,6 +370,7 @@ export function saturate(
     applied,
     replacedNodes,
     buildMs,
+    costBefore,
     skipped,
   };
 }
@@ -471,6 +477,16 @@ export function graphCost(outputs: readonly Node[], cost: CostModel = 'cpu'): nu
   const t = createTensorEGraph();
   const roots = addGraph(t.egraph, t.lang, outputs);
   t.egraph.rebuild();
+  return firstNodeCost(t, roots, cost);
+}
+
+/** The DAG cost of a freshly loaded graph: each class holds the one node it was built from. */
+function firstNodeCost(t: TensorEGraph, roots: readonly ClassId[], cost: CostModel): number {
   const choice = new Map(t.egraph.classIds().map((c) => [c, t.egraph.nodesOf(c)[0]] as const));
-  return dagCost(t.egraph, roots, choice, nodeCostFor(t, cost));
+  return dagCost(
+    t.egraph,
+    roots.map((r) => t.egraph.find(r)),
+    choice,
+    nodeCostFor(t, cost),
+  );
 }
