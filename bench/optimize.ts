@@ -18,6 +18,7 @@ import { extractTree } from '../src/extract/tree.js';
 import { logisticRegression, mlp } from '../src/models.js';
 import { countOps, nodeCostFor, optimize, saturate } from '../src/optimize.js';
 import { defaultLibrary } from '../src/rules/load.js';
+import { cliCold } from './cli-cold.js';
 import { formatTable, registerSuite } from './registry.js';
 import { tanhMlp } from './tanh-mlp.js';
 
@@ -266,6 +267,7 @@ registerSuite({
   description: 'optimize() on model graphs (warm, cold, phases, vs PyTensor) and random graphs (scale)',
   run(log) {
     const models = modelGraphs(log);
+    const cli = cliCold(log);
     const random = scale(log);
     const extraction = [
       compareExtractors('logreg+grad', [...logisticRegression().outputs]),
@@ -290,6 +292,6 @@ registerSuite({
         ]),
       ]),
     );
-    return { suite: 'optimize', models, random, extraction };
+    return { suite: 'optimize', models, cli, random, extraction };
   },
 });
