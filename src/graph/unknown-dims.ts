@@ -24,7 +24,7 @@ import { topoSort } from './topo.js';
  *
  * @example
  * const x = T.matrix('x'), w = T.vector('w');
- * impliedDimRenaming([T.dot(x, w)]) // Map { '?w0' => '?x1' }
+ * impliedDimRenaming([T.dot(x, w)]) // Map { '?x1' => '?w0' }
  */
 export function impliedDimRenaming(outputs: readonly Node[]): Map<string, Dim> {
   const nodes = topoSort(outputs);
