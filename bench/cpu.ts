@@ -3,18 +3,21 @@
  * side, in this one process, with onnxruntime-node, tfjs-backend-wasm, Saturn's js executor and the
  * machine's memory bandwidth (a triad over the same bytes). Contenders are interleaved rep by rep
  * (rotating who goes first) so machine noise hits them alike; times are medians [min–max] and each
- * ratio is the median of the per-rep ratios with its own [min–max]. Plain `saturn cpu` is end to end
+ * ratio is the median of the per-rep ratios with its own [min–max]. On one thread the ratio is also
+ * given in process CPU time, which leaves out the time a contender spent descheduled: on a shared,
+ * loaded machine it is the steadier figure of the work each does. Plain `saturn cpu` is end to end
  * from JavaScript arrays: inputs in, outputs out.
  *
  * Workloads: W1 `exp(x)*y + sin(x)/(1+z*z)` over 4M f32; W2 a 1024² f32 matmul; W3 a 16M-element f32
  * sum; a logistic-regression training step (10,000×100 f32) and an MLP step (batch 256, 784→256→10
  * f32) against tfjs-backend-wasm with hand-written gradients. Variants: `f.alloc inputs` keeps the
  * inputs in the executor's memory (no copy in, the output copied out; tfjs's inputs are resident
- * tensors too), `resident` runs the bare kernel.
+ * tensors too), `f.alloc in, view out` also returns the output as a view (`outputs: 'view'`, no copy
+ * at all), `resident` runs the bare kernel.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { type CompiledFunction, compile } from '../src/compile/index.js';
+import { type CompiledFunction, compile, type RunOptions } from '../src/compile/index.js';
 import { T } from '../src/graph/builders.js';
 import { grad } from '../src/graph/grad.js';
 import { prng } from '../src/graph/random.js';
@@ -27,22 +30,29 @@ import { formatSpread as fmt, type Spread, spread } from './spread.js';
 
 type Contender = () => unknown;
 
-/** Per-call ms of each contender over `reps` rounds; each runs twice first (warm-up). */
-async function interleaved(
-  contenders: Readonly<Record<string, Contender>>,
-  reps: number,
-): Promise<Record<string, number[]>> {
+/** Per-call wall-clock ms and process CPU ms (every thread of the process) of each contender. */
+interface Times {
+  readonly wall: Record<string, number[]>;
+  readonly cpu: Record<string, number[]>;
+}
+
+/** Times each contender over `reps` rounds; each runs twice first (warm-up). */
+async function interleaved(contenders: Readonly<Record<string, Contender>>, reps: number): Promise<Times> {
   const names = Object.keys(contenders);
-  const times: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  const wall: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  const cpu: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   for (const name of names) for (let i = 0; i < 2; i++) await contenders[name]();
   for (let r = 0; r < reps; r++)
     for (let c = 0; c < names.length; c++) {
       const name = names[(c + r) % names.length];
+      const cpu0 = process.cpuUsage();
       const start = performance.now();
       await contenders[name]();
-      times[name].push(performance.now() - start);
+      wall[name].push(performance.now() - start);
+      const used = process.cpuUsage(cpu0);
+      cpu[name].push((used.user + used.system) / 1000);
     }
-  return times;
+  return { wall, cpu };
 }
 
 const ratio = (a: readonly number[], b: readonly number[]): Spread => spread(a.map((v, i) => v / b[i]));
@@ -101,9 +111,14 @@ const call = (f: CompiledFunction, inputs: Record<string, Float32Array>) => () =
 
 /**
  * Like `call`, with every input filled once into `f.alloc` storage (the executor's own memory on cpu):
- * each run then copies nothing in, only the output out. What a caller who keeps data in Saturn sees.
+ * each run then copies nothing in, only the output out (or nothing at all with `outputs: 'view'`).
+ * What a caller who keeps data in Saturn sees.
  */
-function callAllocated(f: CompiledFunction, inputs: Record<string, { data: Float32Array; shape: number[] }>) {
+function callAllocated(
+  f: CompiledFunction,
+  inputs: Record<string, { data: Float32Array; shape: number[] }>,
+  options: RunOptions = {},
+) {
   const resident = Object.fromEntries(
     Object.entries(inputs).map(([name, { data, shape }]) => {
       const array = f.alloc(name, shape) as Float32Array;
@@ -111,7 +126,7 @@ function callAllocated(f: CompiledFunction, inputs: Record<string, { data: Float
       return [name, array];
     }),
   );
-  return () => f.runSync(resident)[0].array;
+  return () => f.runSync(resident, options)[0].array;
 }
 
 /**
@@ -172,6 +187,8 @@ interface Row {
   readonly ms: Spread;
   readonly vs: string;
   readonly ratio?: Spread;
+  /** The same ratio in process CPU time: work done, whatever the machine's load (1 thread only). */
+  readonly cpuRatio?: Spread;
 }
 
 async function w1(ort: Ort, tf: Tf, rows: Row[]) {
@@ -212,6 +229,9 @@ async function w1(ort: Ort, tf: Tf, rows: Row[]) {
       ort: (await ortSession(ort, onnx, threads))(feeds),
       'saturn cpu': call(await saturn('cpu', threads, graph), inputs),
       'saturn cpu, f.alloc inputs': callAllocated(await saturn('cpu', threads, graph), feeds),
+      'saturn cpu, f.alloc in, view out': callAllocated(await saturn('cpu', threads, graph), feeds, {
+        outputs: 'view',
+      }),
       'saturn cpu, resident': await residentKernel(
         [xs, ys, zs].map((data) => ({ data, shape: [n] })),
         [n],
@@ -248,6 +268,7 @@ async function w1(ort: Ort, tf: Tf, rows: Row[]) {
       `W1 4M f32, ${threads} thread${threads > 1 ? 's' : ''}`,
       await interleaved(contenders, 9),
       'ort',
+      threads === 1,
     );
   }
 }
@@ -278,6 +299,9 @@ async function w2(ort: Ort, tf: Tf, rows: Row[]) {
       ort: (await ortSession(ort, onnx, threads))(feeds),
       'saturn cpu': call(cpu, { a: as, b: bs }),
       'saturn cpu, f.alloc inputs': callAllocated(await saturn('cpu', threads, graph), feeds),
+      'saturn cpu, f.alloc in, view out': callAllocated(await saturn('cpu', threads, graph), feeds, {
+        outputs: 'view',
+      }),
       'saturn cpu, resident': await residentKernel(
         [
           { data: as, shape: [1, n, n] },
@@ -301,8 +325,8 @@ async function w2(ort: Ort, tf: Tf, rows: Row[]) {
     };
     if (threads === 1) contenders['tfjs-wasm'] = () => tf.tidy(() => tf.matMul(ta, tb)).dataSync();
     const times = await interleaved(contenders, 7);
-    report(rows, `W2 1024² matmul, ${threads} thread${threads > 1 ? 's' : ''}`, times, 'ort');
-    const gflops = spread(times['saturn cpu, resident'].map((ms) => (2 * n ** 3) / ms / 1e6));
+    report(rows, `W2 1024² matmul, ${threads} thread${threads > 1 ? 's' : ''}`, times, 'ort', threads === 1);
+    const gflops = spread(times.wall['saturn cpu, resident'].map((ms) => (2 * n ** 3) / ms / 1e6));
     rows.push({ workload: '', contender: `  resident GFLOP/s`, ms: gflops, vs: '' });
   }
 }
@@ -358,6 +382,7 @@ async function w3(ort: Ort, tf: Tf, rows: Row[]) {
       `W3 16M sum, ${threads} thread${threads > 1 ? 's' : ''}`,
       await interleaved(contenders, 9),
       'ort',
+      threads === 1,
     );
   }
 }
@@ -486,14 +511,15 @@ async function mlpStep(tf: Tf, rows: Row[], threads: number) {
   );
 }
 
-function report(rows: Row[], workload: string, times: Record<string, number[]>, baseline: string) {
-  Object.entries(times).forEach(([name, t], i) =>
+function report(rows: Row[], workload: string, times: Times, baseline: string, oneThread = false) {
+  Object.entries(times.wall).forEach(([name, t], i) =>
     rows.push({
       workload: i === 0 ? workload : '',
       contender: name,
       ms: spread(t),
       vs: name === baseline ? '' : `÷ ${baseline}`,
-      ratio: name === baseline ? undefined : ratio(t, times[baseline]),
+      ratio: name === baseline ? undefined : ratio(t, times.wall[baseline]),
+      cpuRatio: name === baseline || !oneThread ? undefined : ratio(times.cpu[name], times.cpu[baseline]),
     }),
   );
 }
@@ -518,8 +544,14 @@ registerSuite({
     log(`relaxed-SIMD FMA in Saturn's kernels: ${wasmFeatures().relaxedMadd ? 'yes' : 'no'}`);
     log(
       formatTable([
-        ['workload', 'contender', 'ms median [min–max]', 'ratio median [min–max]'],
-        ...rows.map((r) => [r.workload, r.contender, fmt(r.ms), r.ratio ? `${fmt(r.ratio)} ${r.vs}` : '']),
+        ['workload', 'contender', 'ms median [min–max]', 'ratio median [min–max]', 'CPU-time ratio'],
+        ...rows.map((r) => [
+          r.workload,
+          r.contender,
+          fmt(r.ms),
+          r.ratio ? `${fmt(r.ratio)} ${r.vs}` : '',
+          r.cpuRatio ? fmt(r.cpuRatio) : '',
+        ]),
       ]),
     );
     return rows;

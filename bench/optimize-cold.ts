@@ -32,5 +32,7 @@ console.log(
     totalMs: c3 - c0,
     wallMs: performance.now() - t0,
     nodesAfter: report.nodesAfter,
+    // Parsing text needs Ohm; importing, loading the build's rule library and optimizing must not.
+    ohmLoaded: (await import('../src/graph/syntax/ohm.js')).ohmLoaded(),
   }),
 );

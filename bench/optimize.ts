@@ -25,6 +25,7 @@ import {
 } from '../src/models.js';
 import { countOps, nodeCostFor, optimize, saturate } from '../src/optimize.js';
 import { defaultLibrary } from '../src/rules/load.js';
+import { cliCold } from './cli-cold.js';
 import { formatTable, registerSuite } from './registry.js';
 import { tanhMlp } from './tanh-mlp.js';
 
@@ -329,6 +330,7 @@ registerSuite({
   run(log) {
     const models = modelGraphs(log);
     const reachRows = reach(log);
+    const cli = cliCold(log);
     const random = scale(log);
     const extraction = [
       compareExtractors('logreg+grad', [...logisticRegression().outputs]),
@@ -353,6 +355,6 @@ registerSuite({
         ]),
       ]),
     );
-    return { suite: 'optimize', models, reach: reachRows, random, extraction };
+    return { suite: 'optimize', models, reach: reachRows, cli, random, extraction };
   },
 });

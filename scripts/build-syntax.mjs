@@ -16,11 +16,11 @@ for (const outDir of process.argv.slice(2).length ? process.argv.slice(2) : ['di
     await mod('rules/load.js');
   writeFileSync(
     join(outDir, 'graph/syntax/expr.recipe.json'),
-    JSON.stringify(recipeFile(exprGrammarSource, exprGrammar)),
+    JSON.stringify(recipeFile(exprGrammarSource, exprGrammar())),
   );
   writeFileSync(
     join(outDir, 'rules/rules.recipe.json'),
-    JSON.stringify(recipeFile(rulesGrammarSource, rulesGrammar)),
+    JSON.stringify(recipeFile(rulesGrammarSource, rulesGrammar())),
   );
   writeFileSync(
     join(outDir, 'rules', COMPILED_RULES_FILE),

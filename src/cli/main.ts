@@ -4,32 +4,35 @@
  */
 
 import { SaturnError } from '../graph/errors.js';
-import { checkEquivalenceCommand } from './check-equivalence.js';
-import { drawCommand } from './draw.js';
-import { evalCommand } from './eval.js';
-import { gradCommand } from './grad.js';
-import { optimizeCommand } from './optimize.js';
-import { rulesCommand } from './rules.js';
-import { runCommand } from './run.js';
-import { type Command, UsageError } from './usage.js';
 import { formatOptions } from './args.js';
+import { type Command, UsageError } from './usage.js';
 
-const COMMANDS: readonly Command[] = [
-  evalCommand,
-  runCommand,
-  gradCommand,
-  optimizeCommand,
-  checkEquivalenceCommand,
-  rulesCommand,
-  drawCommand,
+/**
+ * The commands, each loaded only when run (or for help): a command's module pulls in what it needs, and
+ * `saturn optimize` should not pay for the runtime's executors, fast-check or Graphviz.
+ */
+const COMMANDS: readonly { readonly name: string; readonly load: () => Promise<Command> }[] = [
+  { name: 'eval', load: async () => (await import('./eval.js')).evalCommand },
+  { name: 'run', load: async () => (await import('./run.js')).runCommand },
+  { name: 'grad', load: async () => (await import('./grad.js')).gradCommand },
+  { name: 'optimize', load: async () => (await import('./optimize.js')).optimizeCommand },
+  {
+    name: 'check-equivalence',
+    load: async () => (await import('./check-equivalence.js')).checkEquivalenceCommand,
+  },
+  { name: 'rules', load: async () => (await import('./rules.js')).rulesCommand },
+  { name: 'draw', load: async () => (await import('./draw.js')).drawCommand },
 ];
 
-function help(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+const commandNamed = (name: string) => COMMANDS.find((c) => c.name === name)?.load();
+
+async function help(): Promise<string> {
+  const commands = await Promise.all(COMMANDS.map((c) => c.load()));
+  const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'usage: saturn <command> [options]     (saturn <command> --help, saturn help <command>: its options)',
     '',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}\n  ${' '.repeat(width)}  ${c.usage}`),
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}\n  ${' '.repeat(width)}  ${c.usage}`),
   ].join('\n');
 }
 
@@ -49,19 +52,19 @@ function commandHelp(c: Command): string {
 export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h') {
-    console.log(help());
+    console.log(await help());
     return name ? 0 : 2;
   }
   if (name === 'help') {
-    const topic = rest[0] === undefined ? undefined : COMMANDS.find((c) => c.name === rest[0]);
+    const topic = rest[0] === undefined ? undefined : await commandNamed(rest[0]);
     if (rest[0] !== undefined && !topic) {
-      console.error(`saturn help: unknown command '${rest[0]}'\n\n${help()}`);
+      console.error(`saturn help: unknown command '${rest[0]}'\n\n${await help()}`);
       return 2;
     }
-    console.log(topic ? commandHelp(topic) : help());
+    console.log(topic ? commandHelp(topic) : await help());
     return 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
+  const command = await commandNamed(name);
   // Options anywhere among the arguments, except the one argument after a `--` (a positional).
   const flags = rest.filter((a, i) => rest[i - 1] !== '--');
   if (command?.options && (flags.includes('--help') || flags.includes('-h'))) {
@@ -70,7 +73,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const json = flags.includes('--json');
   try {
-    if (!command) throw new UsageError(`unknown command '${name}'\n\n${help()}`);
+    if (!command) throw new UsageError(`unknown command '${name}'\n\n${await help()}`);
     const result = await command.run(rest);
     console.log(json ? JSON.stringify(result.json, null, 2) : result.text);
     return result.exitCode ?? 0;

@@ -3,7 +3,7 @@ import { grad } from '../graph/grad.js';
 import type { Node } from '../graph/node.js';
 import { formatExpr, parseExpr } from '../graph/syntax/index.js';
 import { optimize } from '../optimize.js';
-import { playground } from '../playground.js';
+import { playground } from '../rules/playground.js';
 import { formatReport } from '../report.js';
 import { defaultLibrary, libraryWithRules } from '../rules/load.js';
 import { parseCommandArgs } from './args.js';

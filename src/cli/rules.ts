@@ -8,8 +8,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseDType } from '../graph/dtype.js';
 import { parseExpr } from '../graph/syntax/index.js';
-import { formatPlayground, playground } from '../playground.js';
-import { checkRules, formatRulesCheck } from '../rules-check.js';
+import { formatPlayground, playground } from '../rules/playground.js';
+import { checkRules, formatRulesCheck } from '../rules/check.js';
 import type { RuleLibrary } from '../rules/library.js';
 import {
   defaultLibrary,

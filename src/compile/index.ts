@@ -11,7 +11,7 @@ export {
   UnsupportedDTypeError,
   UpdateError,
 } from './errors.js';
-export { type CompiledGraph, CompiledFunction } from './function.js';
+export { type CompiledGraph, CompiledFunction, type RunOptions } from './function.js';
 export {
   type CompiledReport,
   formatKernelSummary,

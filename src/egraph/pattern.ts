@@ -1,3 +1,4 @@
+import { foldTree, preorder } from './fold.js';
 import type { SymbolId } from './ids.js';
 import type { Language } from './language.js';
 import { parseSExp, type SExp } from './sexp.js';
@@ -22,49 +23,47 @@ export function parsePattern(lang: Language, text: string): Pattern {
   return fromSExp(lang, parseSExp(text));
 }
 
-function fromSExp(lang: Language, s: SExp): Pattern {
-  if (typeof s === 'string') {
-    if (s.startsWith('?')) return { kind: 'var', name: s };
-    return { kind: 'node', symbol: lang.resolve(s, 0), children: [] };
-  }
-  const [head, ...rest] = s;
-  if (typeof head !== 'string' || head.startsWith('?')) {
-    throw new Error(`a pattern list must start with an op, got ${JSON.stringify(head)}`);
-  }
-  return {
-    kind: 'node',
-    symbol: lang.resolve(head, rest.length),
-    children: rest.map((c) => fromSExp(lang, c)),
-  };
+const sexpItems = (s: SExp): readonly SExp[] => (typeof s === 'string' ? [] : s.slice(1));
+const patternChildren = (p: Pattern): readonly Pattern[] => (p.kind === 'node' ? p.children : []);
+
+// Heads resolve top-down (a list's head before its items), as a recursive walk would intern them.
+function fromSExp(lang: Language, sexp: SExp): Pattern {
+  return foldTree<SExp, Pattern, SymbolId | undefined>(
+    sexp,
+    sexpItems,
+    (s, children, symbol) =>
+      symbol === undefined ? { kind: 'var', name: s as string } : { kind: 'node', symbol, children },
+    (s) => {
+      if (typeof s === 'string') return s.startsWith('?') ? undefined : lang.resolve(s, 0);
+      const head = s[0];
+      if (typeof head !== 'string' || head.startsWith('?'))
+        throw new Error(`a pattern list must start with an op, got ${JSON.stringify(head)}`);
+      return lang.resolve(head, s.length - 1);
+    },
+  );
 }
 
 /** Variables of a pattern in order of first occurrence. @example `patternVars(p) // ['?a', '?b']` */
 export function patternVars(p: Pattern): string[] {
-  const out: string[] = [];
-  const walk = (q: Pattern): void => {
-    if (q.kind === 'var') {
-      if (!out.includes(q.name)) out.push(q.name);
-    } else for (const c of q.children) walk(c);
-  };
-  walk(p);
-  return out;
+  const out = new Set<string>();
+  for (const q of preorder(p, patternChildren)) if (q.kind === 'var') out.add(q.name);
+  return [...out];
 }
 
 /** Prints a pattern as an s-expression. @example `formatPattern(lang, p) === '(+ ?a 0)'` */
 export function formatPattern(lang: Language, p: Pattern): string {
-  if (p.kind === 'var') return p.name;
-  if (p.children.length === 0) return lang.name(p.symbol);
-  return `(${lang.name(p.symbol)} ${p.children.map((c) => formatPattern(lang, c)).join(' ')})`;
+  return foldTree<Pattern, string>(p, patternChildren, (q, kids) => {
+    if (q.kind === 'var') return q.name;
+    if (kids.length === 0) return lang.name(q.symbol);
+    return `(${lang.name(q.symbol)} ${kids.join(' ')})`;
+  });
 }
 
 /** The pattern as a term when it has no variables, else undefined. @example `groundTerm(parsePattern(lang, '(+ 1 2)'))` */
 export function groundTerm(p: Pattern): Term | undefined {
-  if (p.kind === 'var') return undefined;
-  const children: Term[] = [];
-  for (const c of p.children) {
-    const t = groundTerm(c);
-    if (t === undefined) return undefined;
-    children.push(t);
-  }
-  return { symbol: p.symbol, children };
+  for (const q of preorder(p, patternChildren)) if (q.kind === 'var') return undefined;
+  return foldTree<Pattern, Term>(p, patternChildren, (q, children) => ({
+    symbol: (q as Extract<Pattern, { kind: 'node' }>).symbol,
+    children,
+  }));
 }

@@ -1,3 +1,4 @@
+import { foldTree, preorder } from './fold.js';
 import type { SymbolId } from './ids.js';
 import type { Language } from './language.js';
 import { parseSExp, type SExp } from './sexp.js';
@@ -21,29 +22,41 @@ export function parseTerm(lang: Language, text: string): Term {
   return fromSExp(lang, parseSExp(text));
 }
 
-function fromSExp(lang: Language, s: SExp): Term {
-  if (typeof s === 'string') return { symbol: lang.resolve(s, 0), children: [] };
-  const [head, ...rest] = s;
-  if (typeof head !== 'string') throw new Error('a list must start with a symbol');
-  return { symbol: lang.resolve(head, rest.length), children: rest.map((c) => fromSExp(lang, c)) };
+const termChildren = (t: Term): readonly Term[] => t.children;
+
+// Heads resolve top-down (a list's head before its items), as a recursive walk would intern them.
+function fromSExp(lang: Language, sexp: SExp): Term {
+  return foldTree<SExp, Term, SymbolId>(
+    sexp,
+    (s) => (typeof s === 'string' ? [] : s.slice(1)),
+    (_s, children, symbol) => ({ symbol, children }),
+    (s) => {
+      if (typeof s === 'string') return lang.resolve(s, 0);
+      if (typeof s[0] !== 'string') throw new Error('a list must start with a symbol');
+      return lang.resolve(s[0], s.length - 1);
+    },
+  );
 }
 
 /** Prints a term as an s-expression. @example `formatTerm(lang, t) === '(+ x 1)'` */
 export function formatTerm(lang: Language, t: Term): string {
-  if (t.children.length === 0) return lang.name(t.symbol);
-  return `(${lang.name(t.symbol)} ${t.children.map((c) => formatTerm(lang, c)).join(' ')})`;
+  return foldTree<Term, string>(t, termChildren, (u, kids) =>
+    kids.length === 0 ? lang.name(u.symbol) : `(${lang.name(u.symbol)} ${kids.join(' ')})`,
+  );
 }
 
 /** Number of nodes in a term's tree. @example `termSize(parseTerm(lang, '(+ x 1)')) === 3` */
 export function termSize(t: Term): number {
-  let n = 1;
-  for (const c of t.children) n += termSize(c);
-  return n;
+  return preorder(t, termChildren).length;
 }
 
 /** Structural equality of terms. @example `termEquals(a, b)` */
 export function termEquals(a: Term, b: Term): boolean {
-  if (a.symbol !== b.symbol || a.children.length !== b.children.length) return false;
-  for (let i = 0; i < a.children.length; i++) if (!termEquals(a.children[i], b.children[i])) return false;
+  const pairs: [Term, Term][] = [[a, b]];
+  while (pairs.length) {
+    const [x, y] = pairs.pop()!;
+    if (x.symbol !== y.symbol || x.children.length !== y.children.length) return false;
+    for (let i = 0; i < x.children.length; i++) pairs.push([x.children[i], y.children[i]]);
+  }
   return true;
 }

@@ -58,11 +58,23 @@ export interface SourceSpan {
  */
 export function renderSpan(span: SourceSpan, message: string): string {
   const lines = span.source.split(/\r?\n/);
-  const text = lines[span.line - 1] ?? '';
+  const line = lines[span.line - 1] ?? '';
   const where = `${span.file ? `${span.file}:` : ''}line ${span.line}, col ${span.column}`;
-  const caret = ' '.repeat(Math.max(0, span.column - 1)) + '^'.repeat(Math.max(1, span.length));
+  // A long line (a rule of thousands of terms) is shown around the caret, not whole.
+  let from = 0;
+  let text = line;
+  if (line.length > SHOWN_LINE) {
+    from = Math.max(0, Math.min(span.column - 1 - SHOWN_LINE / 2, line.length - SHOWN_LINE));
+    text = `${from > 0 ? '…' : ''}${line.slice(from, from + SHOWN_LINE)}${from + SHOWN_LINE < line.length ? '…' : ''}`;
+  }
+  const column = span.column - 1 - from + (from > 0 ? 1 : 0);
+  const length = Math.min(Math.max(1, span.length), Math.max(1, text.length - column));
+  const caret = ' '.repeat(Math.max(0, column)) + '^'.repeat(length);
   return `${where}: ${message}\n  ${text}\n  ${caret}`;
 }
+
+/** The most characters of a source line an error shows. */
+const SHOWN_LINE = 160;
 
 /** An error tied to a place in source text (expressions, rule files); `span` says where. */
 export class SourceError extends SaturnError {

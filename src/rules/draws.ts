@@ -4,13 +4,14 @@
  * fast-check arbitraries of dtypes and values for its variables. Drawing from pre-checked type templates
  * keeps ill-typed draws rare even where ops constrain shapes (`dot` needs matching inner dims).
  */
+import { foldTree, preorder } from '../egraph/fold.js';
 import { prng } from '../graph/random.js';
 import fc from 'fast-check';
 import { typeApplication, weakDType } from '../graph/apply.js';
 import { castValue, type DType } from '../graph/dtype.js';
 import type { AttrSpec, AttrValue, TypeInfo } from '../graph/op-def.js';
 import { getOp } from '../graph/op-table.js';
-import { patternVariables, type RulePattern } from './pattern.js';
+import { patternArgs, patternVariables, type RulePattern } from './pattern.js';
 
 /** Shapes a tensor variable may take; the first ones are the simplest, so shrinking prefers them. */
 export const CANDIDATE_SHAPES: readonly (readonly number[])[] = [
@@ -67,14 +68,12 @@ function attrCandidates(spec: AttrSpec): AttrValue[] {
 /** The spec of every attribute variable of a pattern (the first op that binds it decides). */
 export function attrVarSpecs(p: RulePattern): Map<string, AttrSpec> {
   const out = new Map<string, AttrSpec>();
-  const walk = (q: RulePattern) => {
-    if (q.kind !== 'op') return;
+  for (const q of preorder(p, patternArgs)) {
+    if (q.kind !== 'op') continue;
     const def = getOp(q.op);
     for (const [name, a] of Object.entries(q.attrs))
       if (a.kind === 'var' && !out.has(a.name) && def.attrs[name]) out.set(a.name, def.attrs[name]);
-    q.args.forEach(walk);
-  };
-  walk(p);
+  }
   return out;
 }
 
@@ -89,28 +88,30 @@ export function patternType(
   p: RulePattern,
   vars: ReadonlyMap<string, TypeInfo>,
   attrs: ReadonlyMap<string, AttrValue>,
-  siblings: readonly TypeInfo[] = [],
 ): TypeInfo {
-  if (p.kind === 'var') {
-    const t = vars.get(p.name);
-    if (!t) throw new Error(`${p.name} has no type`);
-    return t;
-  }
-  if (p.kind === 'literal')
-    return {
-      dtype: weakDType(
-        p.value,
-        siblings.map((s) => s.dtype),
-      ),
-      shape: [],
-    };
-  const known = p.args.map((a) => (a.kind === 'literal' ? undefined : patternType(a, vars, attrs)));
-  const defined = known.filter((k): k is TypeInfo => k !== undefined);
-  const args = p.args.map((a, i) => known[i] ?? patternType(a, vars, attrs, defined));
-  const given: Record<string, unknown> = {};
-  for (const [name, a] of Object.entries(p.attrs))
-    given[name] = a.kind === 'var' ? attrs.get(a.name) : a.value;
-  return typeApplication(getOp(p.op), args, given).type;
+  const literalType = (value: number, siblings: readonly TypeInfo[]): TypeInfo => ({
+    dtype: weakDType(
+      value,
+      siblings.map((s) => s.dtype),
+    ),
+    shape: [],
+  });
+  if (p.kind === 'literal') return literalType(p.value, []);
+  // A literal arg is typed by its op, once the op's other args are (undefined until then).
+  return foldTree<RulePattern, TypeInfo | undefined>(p, patternArgs, (q, known) => {
+    if (q.kind === 'literal') return undefined;
+    if (q.kind === 'var') {
+      const t = vars.get(q.name);
+      if (!t) throw new Error(`${q.name} has no type`);
+      return t;
+    }
+    const defined = known.filter((k): k is TypeInfo => k !== undefined);
+    const args = q.args.map((a, i) => known[i] ?? literalType((a as { value: number }).value, defined));
+    const given: Record<string, unknown> = {};
+    for (const [name, a] of Object.entries(q.attrs))
+      given[name] = a.kind === 'var' ? attrs.get(a.name) : a.value;
+    return typeApplication(getOp(q.op), args, given).type;
+  })!;
 }
 
 /** `k` written in the mixed radix `sizes`, least significant first. */

@@ -3,6 +3,7 @@
  * or together with their ruleset), rules whose left side is another rule's up to variable renaming
  * (duplicates when the right side and guard match too), and rules that never fire on their own left side.
  */
+import { foldTree } from '../egraph/fold.js';
 import { Runner } from '../egraph/run.js';
 import { addGraph, createTensorEGraph } from '../egraph/tensor/index.js';
 import { apply } from '../graph/apply.js';
@@ -12,7 +13,7 @@ import type { AttrValue } from '../graph/op-def.js';
 import { typeTemplates } from './draws.js';
 import { formatGuard } from './guards.js';
 import type { RuleLibrary } from './library.js';
-import { formatPattern, type RulePattern } from './pattern.js';
+import { formatPattern, patternArgs, type RulePattern } from './pattern.js';
 import { type CompiledRule, RuleSet } from './rule.js';
 
 /** One hazard: what kind, the rules involved, and a sentence for people. */
@@ -35,17 +36,23 @@ function canonical(p: RulePattern, names = new Map<string, string>()): string {
     if (!names.has(n)) names.set(n, `?v${names.size}`);
     return names.get(n)!;
   };
-  const walk = (q: RulePattern): RulePattern => {
-    if (q.kind === 'var') return { kind: 'var', name: rename(q.name) };
-    if (q.kind === 'literal') return q;
-    const attrs = Object.fromEntries(
-      Object.entries(q.attrs)
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([k, a]) => [k, a.kind === 'var' ? { kind: 'var' as const, name: rename(a.name) } : a]),
-    );
-    return { kind: 'op', op: q.op, args: q.args.map(walk), attrs };
-  };
-  return formatPattern(walk(p));
+  // Renamed top-down (an op's attributes before its args), as the variables are first met.
+  const renamed = foldTree<RulePattern, RulePattern, RulePattern>(
+    p,
+    patternArgs,
+    (q, args, entered) => (entered.kind === 'op' ? { ...entered, args } : entered),
+    (q) => {
+      if (q.kind === 'var') return { kind: 'var', name: rename(q.name) };
+      if (q.kind === 'literal') return q;
+      const attrs = Object.fromEntries(
+        Object.entries(q.attrs)
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([k, a]) => [k, a.kind === 'var' ? { kind: 'var' as const, name: rename(a.name) } : a]),
+      );
+      return { kind: 'op', op: q.op, args: [], attrs };
+    },
+  );
+  return formatPattern(renamed);
 }
 
 /**
@@ -92,21 +99,22 @@ export function probeExpression(rule: CompiledRule, prefix = 'p'): Node | undefi
   const [template] = typeTemplates(rule.def.lhs);
   if (!template) return undefined;
   const inputs = new Map<string, Node>();
-  const build = (p: RulePattern): Node | number => {
-    if (p.kind === 'literal') return p.value;
-    if (p.kind === 'var') {
-      if (!inputs.has(p.name))
-        inputs.set(
-          p.name,
-          T.tensor(`${prefix}${p.name.slice(1).replace(/\W/g, '_')}`, 'f64', [...template.shapes[p.name]]),
-        );
-      return inputs.get(p.name)!;
-    }
-    const attrs: Record<string, AttrValue> = {};
-    for (const [k, a] of Object.entries(p.attrs))
-      attrs[k] = a.kind === 'var' ? template.attrs[a.name] : (a.value as AttrValue);
-    return apply(p.op, p.args.map(build), attrs);
-  };
+  const build = (root: RulePattern) =>
+    foldTree<RulePattern, Node | number>(root, patternArgs, (p, args) => {
+      if (p.kind === 'literal') return p.value;
+      if (p.kind === 'var') {
+        if (!inputs.has(p.name))
+          inputs.set(
+            p.name,
+            T.tensor(`${prefix}${p.name.slice(1).replace(/\W/g, '_')}`, 'f64', [...template.shapes[p.name]]),
+          );
+        return inputs.get(p.name)!;
+      }
+      const attrs: Record<string, AttrValue> = {};
+      for (const [k, a] of Object.entries(p.attrs))
+        attrs[k] = a.kind === 'var' ? template.attrs[a.name] : (a.value as AttrValue);
+      return apply(p.op, args, attrs);
+    });
   try {
     const out = build(rule.def.lhs);
     return typeof out === 'number' ? undefined : out;

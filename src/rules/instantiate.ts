@@ -4,113 +4,150 @@
  * args (weak scalars), and the result must have the matched class's dtype and shape. A right side that
  * fails any check is not added at all, and the rule is not applied to that match.
  */
+import { foldTree } from '../egraph/fold.js';
 import type { ClassId, SymbolId } from '../egraph/ids.js';
 import type { Subst } from '../egraph/rewrite.js';
 import type { TensorEGraph } from '../egraph/tensor/index.js';
 import { attrsKey, type TypedApplication, typeApplication, weakDType } from '../graph/apply.js';
+import type { DType } from '../graph/dtype.js';
 import type { AttrValue, OpDef, TypeInfo } from '../graph/op-def.js';
 import { getOp } from '../graph/op-table.js';
 import { isConcrete } from '../graph/shape.js';
 import { Tensor } from '../graph/tensor.js';
-import type { RulePattern } from './pattern.js';
+import { type AttrPattern, patternArgs, type RulePattern } from './pattern.js';
 
 /** Attribute variables bound by the left side (from the matched op symbols). */
 export type AttrBindings = ReadonlyMap<string, AttrValue>;
-
-/** A planned e-node: its symbol and planned children, or an existing class. */
-type Plan =
-  | { readonly cls: ClassId; readonly type: TypeInfo }
-  | { readonly symbol: SymbolId; readonly kids: Plan[]; readonly type: TypeInfo };
 
 /** Why a right side was not built, for rules:check and reports. */
 export type RejectReason = 'ill-typed' | 'type-changed' | 'literal-shape';
 
 /**
- * Instantiates `rhs` for one match; returns its class, or the reason it was rejected.
+ * One step of a compiled right side. Steps are in post-order (args before the op that takes them), so
+ * a right side is planned and built by one loop over them, never by recursion (a long sum is a chain as
+ * deep as it is long). A literal argument is planned by the op that takes it, after its other args,
+ * since it takes their dtype.
+ */
+type RhsStep =
+  | { readonly kind: 'var'; readonly name: string }
+  | { readonly kind: 'literal'; readonly value: number }
+  | {
+      readonly kind: 'op';
+      readonly def: OpDef;
+      /** Indices of the args' steps. */
+      readonly args: readonly number[];
+      readonly attrs: readonly (readonly [string, AttrPattern])[];
+    };
+
+/** A right side compiled once per rule ({@link compileRhs}). */
+export interface CompiledRhs {
+  readonly steps: readonly RhsStep[];
+}
+
+/**
+ * Compiles a right side to steps (ops looked up once, not per match).
  *
- * @example const r = instantiateRhs(t, rhs, subst, attrs, matchedClass); if (typeof r === 'number') …
+ * @example compileRhs(rhs).steps.length // 3 for exp(?x) + 1
+ */
+export function compileRhs(rhs: RulePattern): CompiledRhs {
+  const steps: RhsStep[] = [];
+  foldTree<RulePattern, number>(rhs, patternArgs, (p, args) => {
+    if (p.kind === 'op') steps.push({ kind: 'op', def: getOp(p.op), args, attrs: Object.entries(p.attrs) });
+    else steps.push(p.kind === 'var' ? { kind: 'var', name: p.name } : { kind: 'literal', value: p.value });
+    return steps.length - 1;
+  });
+  return { steps };
+}
+
+/**
+ * Instantiates a compiled right side for one match; returns its class, or the reason it was rejected.
+ *
+ * @example const r = instantiateRhs(t, compileRhs(rhs), subst, attrs, matchedClass); if (typeof r === 'number') …
  */
 export function instantiateRhs(
   t: TensorEGraph,
-  rhs: RulePattern,
+  rhs: CompiledRhs,
   subst: Subst,
   attrs: AttrBindings,
   matched: ClassId,
 ): ClassId | RejectReason {
   const want = t.egraph.data(t.types, matched);
-  let plan: Plan | RejectReason;
-  if (rhs.kind === 'literal') plan = literalLike(t, rhs.value, want);
-  else {
-    try {
-      plan = planNode(t, rhs, subst, attrs, undefined);
-    } catch {
-      return 'ill-typed';
+  const { steps } = rhs;
+  const root = steps[steps.length - 1];
+  if (root.kind === 'literal') {
+    const plan = literalLike(t, root.value, want);
+    return typeof plan === 'string' ? plan : t.egraph.add(plan, []);
+  }
+  // Plan every step (its symbol and type, or its class) before adding anything: an ill-typed step
+  // anywhere leaves the e-graph untouched.
+  const types: TypeInfo[] = new Array(steps.length);
+  const planned: (ClassId | SymbolId)[] = new Array(steps.length);
+  try {
+    for (let i = 0; i < steps.length; i++) {
+      const step = steps[i];
+      if (step.kind === 'var') {
+        const cls = subst.get(step.name);
+        planned[i] = cls;
+        types[i] = t.egraph.data(t.types, cls);
+      } else if (step.kind === 'op') planOp(t, steps, i, attrs, types, planned);
+    }
+  } catch {
+    return 'ill-typed';
+  }
+  if (!provablySameType(types[steps.length - 1], want)) return 'type-changed';
+  const built: ClassId[] = new Array(steps.length);
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i];
+    if (step.kind === 'var') built[i] = planned[i] as ClassId;
+    else if (step.kind === 'literal') built[i] = t.egraph.add(planned[i] as SymbolId, []);
+    else {
+      const kids: ClassId[] = new Array(step.args.length);
+      for (let k = 0; k < kids.length; k++) kids[k] = built[step.args[k]];
+      built[i] = t.egraph.add(planned[i] as SymbolId, kids);
     }
   }
-  if (typeof plan === 'string') return plan;
-  if (!provablySameType(plan.type, want)) return 'type-changed';
-  return build(t, plan);
+  return built[steps.length - 1];
 }
 
-function build(t: TensorEGraph, plan: Plan): ClassId {
-  if ('cls' in plan) return plan.cls;
-  return t.egraph.add(
-    plan.symbol,
-    plan.kids.map((k) => build(t, k)),
-  );
+/** Plans an op step: its literal args first (typed like its other args), then its own symbol and type. */
+function planOp(
+  t: TensorEGraph,
+  steps: readonly RhsStep[],
+  at: number,
+  attrs: AttrBindings,
+  types: TypeInfo[],
+  planned: (ClassId | SymbolId)[],
+): void {
+  const step = steps[at] as Extract<RhsStep, { kind: 'op' }>;
+  const { args } = step;
+  let known: DType[] | undefined;
+  for (const a of args) {
+    const literal = steps[a];
+    if (literal.kind !== 'literal') continue;
+    known ??= args.filter((k) => steps[k].kind !== 'literal').map((k) => types[k].dtype);
+    const value = Tensor.scalar(literal.value, weakDType(literal.value, known));
+    planned[a] = constantSymbol(t, value);
+    types[a] = { dtype: value.dtype, shape: value.shape };
+  }
+  const given: Record<string, unknown> = {};
+  for (const [name, a] of step.attrs) given[name] = a.kind === 'var' ? attrs.get(a.name) : a.value;
+  const argTypes: TypeInfo[] = new Array(args.length);
+  for (let k = 0; k < args.length; k++) argTypes[k] = types[args[k]];
+  const typed = typedCached(step.def, argTypes, given);
+  planned[at] = t.lang.symbol(step.def.name, typed.attrs, args.length);
+  types[at] = typed.type;
 }
 
 /** A bare literal on the right side takes the matched class's type; only small concrete shapes fit. */
-function literalLike(t: TensorEGraph, value: number, want: TypeInfo): Plan | RejectReason {
+function literalLike(t: TensorEGraph, value: number, want: TypeInfo): SymbolId | RejectReason {
   if (!isConcrete(want.shape)) return 'literal-shape';
   const tensor = Tensor.full(want.shape, value, want.dtype);
   if (tensor.size > 1024) return 'literal-shape';
-  return constantPlan(t, tensor);
+  return constantSymbol(t, tensor);
 }
 
-function constantPlan(t: TensorEGraph, value: Tensor): Plan {
-  return {
-    symbol: t.lang.symbol('constant', { value }, 0),
-    kids: [],
-    type: { dtype: value.dtype, shape: value.shape },
-  };
-}
-
-// Throws (caught above) when an op does not type-check.
-function planNode(
-  t: TensorEGraph,
-  p: RulePattern,
-  subst: Subst,
-  attrs: AttrBindings,
-  siblings: TypeInfo[] | undefined,
-): Plan {
-  if (p.kind === 'var') {
-    const cls = subst.get(p.name);
-    return { cls, type: t.egraph.data(t.types, cls) };
-  }
-  if (p.kind === 'literal') {
-    const dtype = weakDType(
-      p.value,
-      (siblings ?? []).map((s) => s.dtype),
-    );
-    return constantPlan(t, Tensor.scalar(p.value, dtype));
-  }
-  // Non-literal args first, so literals can take their dtype.
-  const kids: (Plan | undefined)[] = p.args.map((a) =>
-    a.kind === 'literal' ? undefined : planNode(t, a, subst, attrs, undefined),
-  );
-  const known = kids.filter((k): k is Plan => k !== undefined).map((k) => k.type);
-  const plans = p.args.map((a, i) => kids[i] ?? planNode(t, a, subst, attrs, known));
-  const given: Record<string, unknown> = {};
-  for (const [name, a] of Object.entries(p.attrs))
-    given[name] = a.kind === 'var' ? attrs.get(a.name) : a.value;
-  const def = getOp(p.op);
-  const typed = typedCached(
-    def,
-    plans.map((k) => k.type),
-    given,
-  );
-  return { symbol: t.lang.symbol(def.name, typed.attrs, plans.length), kids: plans, type: typed.type };
+function constantSymbol(t: TensorEGraph, value: Tensor): SymbolId {
+  return t.lang.symbol('constant', { value }, 0);
 }
 
 /**

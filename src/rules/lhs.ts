@@ -6,13 +6,14 @@
  * `fill(y, 0)` alike.
  */
 import type { Span } from '../graph/syntax/ast.js';
+import { foldTree } from '../egraph/fold.js';
 import type { SymbolId } from '../egraph/ids.js';
 import type { Pattern } from '../egraph/pattern.js';
 import type { TensorLanguage } from '../egraph/tensor/language.js';
 import { attrsKey, checkAttrs } from '../graph/apply.js';
 import type { AttrValue } from '../graph/op-def.js';
 import { getOp } from '../graph/op-table.js';
-import type { AttrPattern, RulePattern } from './pattern.js';
+import { type AttrPattern, patternArgs, type RulePattern } from './pattern.js';
 
 /** A literal of the left side, matched through its hidden variable. */
 export interface LiteralVar {
@@ -48,6 +49,13 @@ export class LhsError extends Error {
 }
 
 /**
+ * The most ops a left side may hold. The matcher compiles a left side to one nested loop per op, and
+ * JavaScript engines refuse code nested about a thousand deep; real left sides hold a handful of ops.
+ * Right sides have no such limit.
+ */
+export const MAX_LHS_OPS = 256;
+
+/**
  * Compiles a left side. Omitted attributes must equal the op's default; required ones must be given.
  *
  * @example compileLhs(parseRulePattern('log(1 + ?x)')).literals // [{ name: '?#1', value: 1 }]
@@ -57,25 +65,37 @@ export function compileLhs(p: RulePattern): CompiledLhs {
   const slots: OpSlot[] = [];
   const literals: LiteralVar[] = [];
   type Shape = { kind: 'var'; name: string } | { kind: 'slot'; slot: number; children: Shape[] };
-  const walk = (q: RulePattern): Shape => {
-    if (q.kind === 'var') return { kind: 'var', name: q.name };
-    if (q.kind === 'literal') {
-      const name = `?#${literals.length + 1}`;
-      literals.push({ name, value: q.value });
-      return { kind: 'var', name };
-    }
-    const slot = slots.length;
-    slots.push(opSlot(q.op, q.args.length, q.attrs, q.span));
-    return { kind: 'slot', slot, children: q.args.map(walk) };
-  };
-  const shape = walk(p);
-  const build = (symbols: readonly SymbolId[]): Pattern => {
-    const go = (s: Shape): Pattern =>
-      s.kind === 'var'
-        ? { kind: 'var', name: s.name }
-        : { kind: 'node', symbol: symbols[s.slot], children: s.children.map(go) };
-    return go(shape);
-  };
+  // Slots and literals are numbered top-down (pre-order), as the expansion and the guards expect.
+  const shape = foldTree<RulePattern, Shape, Shape | number>(
+    p,
+    patternArgs,
+    (_q, children, entered) =>
+      typeof entered === 'number' ? { kind: 'slot', slot: entered, children } : entered,
+    (q) => {
+      if (q.kind === 'var') return { kind: 'var', name: q.name };
+      if (q.kind === 'literal') {
+        const name = `?#${literals.length + 1}`;
+        literals.push({ name, value: q.value });
+        return { kind: 'var', name };
+      }
+      if (slots.length === MAX_LHS_OPS)
+        throw new LhsError(
+          `a left side may hold at most ${MAX_LHS_OPS} ops (the matcher nests one loop per op): this ${q.op} is op ${MAX_LHS_OPS + 1}`,
+          q.span,
+        );
+      slots.push(opSlot(q.op, q.args.length, q.attrs, q.span));
+      return slots.length - 1;
+    },
+  );
+  const build = (symbols: readonly SymbolId[]): Pattern =>
+    foldTree<Shape, Pattern>(
+      shape,
+      (s) => (s.kind === 'slot' ? s.children : []),
+      (s, children) =>
+        s.kind === 'var'
+          ? { kind: 'var', name: s.name }
+          : { kind: 'node', symbol: symbols[s.slot], children },
+    );
   return { slots, literals, build };
 }
 
@@ -152,37 +172,55 @@ export interface Expansion {
  * @example expand(compileLhs(p), lang).length // 1 for ops without attributes
  */
 export function expand(lhs: CompiledLhs, lang: TensorLanguage): Expansion[] {
+  // A depth-first search over the slots, one level per slot, with its stack in `next` (the candidate
+  // to try next at each level) and `added` (the variables each level bound), not in recursion: a left
+  // side has as many slots as ops.
   const out: Expansion[] = [];
+  const { slots } = lhs;
   const chosen: SymbolId[] = [];
   const bindings = new Map<string, AttrValue>();
-  const go = (i: number) => {
-    if (i === lhs.slots.length) {
-      out.push({ key: chosen.join(','), symbols: [...chosen], attrs: new Map(bindings) });
-      return;
-    }
-    const slot = lhs.slots[i];
-    for (const s of lang.symbolsOf(slot.op)) {
+  const next: number[] = slots.map(() => 0);
+  const added: string[][] = slots.map(() => []);
+  // Binds level i to its next fitting candidate; false when none is left.
+  const advance = (i: number): boolean => {
+    const slot = slots[i];
+    const candidates = lang.symbolsOf(slot.op);
+    while (next[i] < candidates.length) {
+      const s = candidates[next[i]++];
       if (lang.arity(s) !== slot.arity) continue;
       const { attrs } = lang.tensorSymbol(s);
       if (!Object.entries(slot.fixed).every(([k, v]) => sameValue(attrs[k], v))) continue;
-      const added: string[] = [];
+      const bound: string[] = [];
       let ok = true;
       for (const [attr, v] of Object.entries(slot.vars)) {
-        const bound = bindings.get(v);
-        if (bound === undefined && !bindings.has(v)) {
+        const prior = bindings.get(v);
+        if (prior === undefined && !bindings.has(v)) {
           bindings.set(v, attrs[attr]);
-          added.push(v);
-        } else if (!sameValue(bound as AttrValue, attrs[attr])) ok = false;
+          bound.push(v);
+        } else if (!sameValue(prior as AttrValue, attrs[attr])) ok = false;
       }
       if (ok) {
         chosen.push(s);
-        go(i + 1);
-        chosen.pop();
+        added[i] = bound;
+        return true;
       }
-      for (const v of added) bindings.delete(v);
+      for (const v of bound) bindings.delete(v);
     }
+    next[i] = 0;
+    return false;
   };
-  go(0);
+  const retreat = (i: number) => {
+    chosen.pop();
+    for (const v of added[i]) bindings.delete(v);
+  };
+  let i = 0;
+  while (i >= 0) {
+    if (i === slots.length) {
+      out.push({ key: chosen.join(','), symbols: [...chosen], attrs: new Map(bindings) });
+      if (--i >= 0) retreat(i);
+    } else if (advance(i)) i++;
+    else if (--i >= 0) retreat(i);
+  }
   return out;
 }
 

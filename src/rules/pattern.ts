@@ -3,6 +3,7 @@
  * values or `?a` attribute variables. The rule grammar produces them; `lhs.ts` compiles the left side
  * to e-graph matching and `instantiate.ts` builds the right side.
  */
+import { foldTree, preorder } from '../egraph/fold.js';
 import type { Span } from '../graph/syntax/ast.js';
 
 /** An attribute in a pattern: a fixed value, or a variable bound by the left side. */
@@ -22,25 +23,38 @@ export type RulePattern =
       readonly span?: Span;
     };
 
+/** The argument patterns of a pattern (none for variables and literals), for tree walks. */
+export const patternArgs = (p: RulePattern): readonly RulePattern[] => (p.kind === 'op' ? p.args : []);
+
 /**
  * The variables of a pattern in order of first occurrence: class variables and attribute variables.
  *
  * @example patternVariables(lhs) // { classVars: ['?x'], attrVars: ['?a'] }
  */
 export function patternVariables(p: RulePattern): { classVars: string[]; attrVars: string[] } {
-  const classVars: string[] = [];
-  const attrVars: string[] = [];
-  const walk = (q: RulePattern) => {
-    if (q.kind === 'var') {
-      if (!classVars.includes(q.name)) classVars.push(q.name);
-    } else if (q.kind === 'op') {
+  const classVars = new Set<string>();
+  const attrVars = new Set<string>();
+  for (const q of preorder(p, patternArgs)) {
+    if (q.kind === 'var') classVars.add(q.name);
+    else if (q.kind === 'op')
+      for (const a of Object.values(q.attrs)) if (a.kind === 'var') attrVars.add(a.name);
+  }
+  return { classVars: [...classVars], attrVars: [...attrVars] };
+}
+
+/**
+ * Where a variable first appears in a pattern, for errors that point at it.
+ *
+ * @example varSpan(rhs, '?y') // { start: 23, end: 25 }
+ */
+export function varSpan(p: RulePattern, name: string): Span | undefined {
+  for (const q of preorder(p, patternArgs)) {
+    if (q.kind === 'var' && q.name === name && q.span) return q.span;
+    if (q.kind === 'op')
       for (const a of Object.values(q.attrs))
-        if (a.kind === 'var' && !attrVars.includes(a.name)) attrVars.push(a.name);
-      q.args.forEach(walk);
-    }
-  };
-  walk(p);
-  return { classVars, attrVars };
+        if (a.kind === 'var' && a.name === name && a.span) return a.span;
+  }
+  return undefined;
 }
 
 /**
@@ -48,28 +62,13 @@ export function patternVariables(p: RulePattern): { classVars: string[]; attrVar
  *
  * @example formatPattern({ kind: 'op', op: 'exp', args: [{ kind: 'var', name: '?x' }], attrs: {} }) // 'exp(?x)'
  */
-/**
- * Where a variable first appears in a pattern, for errors that point at it.
- *
- * @example varSpan(rhs, '?y') // { start: 23, end: 25 }
- */
-export function varSpan(p: RulePattern, name: string): Span | undefined {
-  if (p.kind === 'var') return p.name === name ? p.span : undefined;
-  if (p.kind === 'op') {
-    for (const a of Object.values(p.attrs)) if (a.kind === 'var' && a.name === name) return a.span;
-    for (const a of p.args) {
-      const found = varSpan(a, name);
-      if (found) return found;
-    }
-  }
-  return undefined;
-}
-
 export function formatPattern(p: RulePattern): string {
-  if (p.kind === 'var') return p.name;
-  if (p.kind === 'literal') return String(p.value);
-  const attrs = Object.entries(p.attrs).map(
-    ([k, a]) => `${k}=${a.kind === 'var' ? a.name : JSON.stringify(a.value)}`,
-  );
-  return `${p.op}(${[...p.args.map(formatPattern), ...attrs].join(', ')})`;
+  return foldTree<RulePattern, string>(p, patternArgs, (q, args) => {
+    if (q.kind === 'var') return q.name;
+    if (q.kind === 'literal') return String(q.value);
+    const attrs = Object.entries(q.attrs).map(
+      ([k, a]) => `${k}=${a.kind === 'var' ? a.name : JSON.stringify(a.value)}`,
+    );
+    return `${q.op}(${[...args, ...attrs].join(', ')})`;
+  });
 }

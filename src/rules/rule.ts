@@ -3,6 +3,7 @@
  * right side. `RuleSet` turns a list of them into the rewrites a Runner asks for each iteration.
  */
 import type { EGraph } from '../egraph/egraph.js';
+import { foldTree, preorder } from '../egraph/fold.js';
 import type { ClassId } from '../egraph/ids.js';
 import type { Pattern } from '../egraph/pattern.js';
 import type { Guard, Subst } from '../egraph/rewrite.js';
@@ -19,9 +20,15 @@ import {
   guardVars,
   validateGuard,
 } from './guards.js';
-import { type AttrBindings, instantiateRhs, type RejectReason } from './instantiate.js';
+import {
+  type AttrBindings,
+  type CompiledRhs,
+  compileRhs,
+  instantiateRhs,
+  type RejectReason,
+} from './instantiate.js';
 import { type CompiledLhs, compileLhs, expand, LhsError } from './lhs.js';
-import { patternVariables, type RulePattern, varSpan } from './pattern.js';
+import { patternArgs, patternVariables, type RulePattern, varSpan } from './pattern.js';
 
 /** A rule as written: one direction (a `<=>` rule gives two of these). */
 export interface RuleDef {
@@ -61,6 +68,7 @@ export interface RuleCounters {
  */
 export class CompiledRule {
   readonly lhs: CompiledLhs;
+  readonly rhs: CompiledRhs;
   readonly counters: RuleCounters = {
     applied: 0,
     rejected: { 'ill-typed': 0, 'type-changed': 0, 'literal-shape': 0 },
@@ -103,6 +111,7 @@ export class CompiledRule {
       }
     }
     checkRhsOps(def.rhs, fail);
+    this.rhs = compileRhs(def.rhs);
   }
 
   get name(): string {
@@ -171,9 +180,9 @@ export class CompiledRule {
       };
     });
     if (this.def.guard) guards.push(sharedGuard(this.def.guard));
-    const rhs = this.def.rhs;
+    const rhs = this.rhs;
     const counters = this.counters;
-    const vars = patternVariables(rhs).classVars;
+    const vars = patternVariables(this.def.rhs).classVars;
     const replaces = this.def.replaces === true;
     const applier = new ComputeApplier(vars, (eg, matched, subst) => {
       const t = tensorOf(eg);
@@ -222,28 +231,31 @@ function markReplaced(eg: EGraph, t: TensorEGraph, pattern: Pattern, subst: Subs
 
 function lookupPattern(eg: EGraph, p: Pattern, subst: Subst): ClassId | undefined {
   if (p.kind === 'var') return subst.get(p.name);
-  const kids: ClassId[] = [];
-  for (const c of p.children) {
-    const k = lookupPattern(eg, c, subst);
-    if (k === undefined) return undefined;
-    kids.push(k);
-  }
-  return eg.lookup(p.symbol, kids);
+  return foldTree<Pattern, ClassId | undefined>(
+    p,
+    (q) => (q.kind === 'node' ? q.children : []),
+    (q, kids) => {
+      if (q.kind === 'var') return subst.get(q.name);
+      if (kids.includes(undefined)) return undefined;
+      return eg.lookup(q.symbol, kids as ClassId[]);
+    },
+  );
 }
 
-function checkRhsOps(p: RulePattern, fail: (m: string, at?: Span) => Error): void {
-  if (p.kind !== 'op') return;
-  // getOp throws a "did you mean" error for unknown ops; arity is checked when instantiated, but a
-  // fixed-arity mismatch is certain now.
-  let arity: number | { min: number };
-  try {
-    arity = getOp(p.op).arity;
-  } catch (e) {
-    throw fail(e instanceof Error ? e.message : String(e), p.span);
+function checkRhsOps(rhs: RulePattern, fail: (m: string, at?: Span) => Error): void {
+  for (const p of preorder(rhs, patternArgs)) {
+    if (p.kind !== 'op') continue;
+    // getOp throws a "did you mean" error for unknown ops; arity is checked when instantiated, but a
+    // fixed-arity mismatch is certain now.
+    let arity: number | { min: number };
+    try {
+      arity = getOp(p.op).arity;
+    } catch (e) {
+      throw fail(e instanceof Error ? e.message : String(e), p.span);
+    }
+    if (typeof arity === 'number' && arity !== p.args.length)
+      throw fail(`${p.op} takes ${arity} argument${arity === 1 ? '' : 's'}, got ${p.args.length}`, p.span);
   }
-  if (typeof arity === 'number' && arity !== p.args.length)
-    throw fail(`${p.op} takes ${arity} argument${arity === 1 ? '' : 's'}, got ${p.args.length}`, p.span);
-  for (const a of p.args) checkRhsOps(a, fail);
 }
 
 /**

@@ -22,6 +22,7 @@
  * and away from the edges.
  */
 import fc from 'fast-check';
+import { foldTree } from '../egraph/fold.js';
 import { Runner } from '../egraph/run.js';
 import type { Subst } from '../egraph/rewrite.js';
 import { addGraph, createTensorEGraph } from '../egraph/tensor/index.js';
@@ -37,7 +38,7 @@ import { Tensor } from '../graph/tensor.js';
 import { topoSort } from '../graph/topo.js';
 import { arbDraw, castDrawn, DEFAULT_DTYPES, type Draw, type TypeTemplate, typeTemplates } from './draws.js';
 import { compileGuard } from './guards.js';
-import { patternVariables, type RulePattern } from './pattern.js';
+import { patternArgs, patternVariables, type RulePattern } from './pattern.js';
 import type { CompiledRule } from './rule.js';
 
 /** Options of a soundness check. */
@@ -114,21 +115,19 @@ function buildPattern(
   attrs: Map<string, AttrValue>,
   bindAttrs: boolean,
 ): Node | number {
-  if (p.kind === 'var') return vars.get(p.name)!;
-  if (p.kind === 'literal') return p.value;
-  const given: Record<string, unknown> = {};
-  for (const [name, a] of Object.entries(p.attrs))
-    given[name] = a.kind === 'var' ? attrs.get(a.name) : a.value;
-  const node = apply(
-    p.op,
-    p.args.map((a) => buildPattern(a, vars, attrs, bindAttrs)),
-    given,
-  );
-  // The applier binds attribute variables from the matched symbol, i.e. the normalized attributes.
-  if (bindAttrs)
-    for (const [name, a] of Object.entries(p.attrs))
-      if (a.kind === 'var') attrs.set(a.name, node.attrs[name]);
-  return node;
+  return foldTree<RulePattern, Node | number>(p, patternArgs, (q, args) => {
+    if (q.kind === 'var') return vars.get(q.name)!;
+    if (q.kind === 'literal') return q.value;
+    const given: Record<string, unknown> = {};
+    for (const [name, a] of Object.entries(q.attrs))
+      given[name] = a.kind === 'var' ? attrs.get(a.name) : a.value;
+    const node = apply(q.op, args, given);
+    // The applier binds attribute variables from the matched symbol, i.e. the normalized attributes.
+    if (bindAttrs)
+      for (const [name, a] of Object.entries(q.attrs))
+        if (a.kind === 'var') attrs.set(a.name, node.attrs[name]);
+    return node;
+  });
 }
 
 /** Values of every node of `root` (for `inputs`) and their largest finite magnitude. */

@@ -3,10 +3,11 @@
  * semantics that turn a file into items — rulesets, rules, modes and checks — with source spans.
  */
 import { readFileSync } from 'node:fs';
-import * as ohm from 'ohm-js';
+import type * as ohm from 'ohm-js';
 import type { AttrArg, DeclAst, Expr, Span } from '../graph/syntax/ast.js';
 import { SourceError } from '../graph/errors.js';
 import { sourceError, syntaxError } from '../graph/syntax/errors.js';
+import { ohm as ohmLib } from '../graph/syntax/ohm.js';
 import { grammarFromRecipe } from '../graph/syntax/recipe.js';
 import { exprGrammar, exprSemantics } from '../graph/syntax/semantics.js';
 import type { CompareOp } from './guards.js';
@@ -14,13 +15,18 @@ import type { CompareOp } from './guards.js';
 /** The Ohm source of the `Rules` grammar. */
 export const rulesGrammarSource: string = readFileSync(new URL('./rules.ohm', import.meta.url), 'utf8');
 
-/** The `Rules` grammar, a sub-grammar of the expression grammar. */
-export const rulesGrammar: ohm.Grammar = grammarFromRecipe(
-  rulesGrammarSource,
-  new URL('./rules.recipe.json', import.meta.url),
-  () => ohm.grammars(rulesGrammarSource, { Expr: exprGrammar }).Rules,
-  exprGrammar,
-);
+let grammar: ohm.Grammar | undefined;
+
+/** The `Rules` grammar, a sub-grammar of the expression grammar, built on first use (see `graph/syntax/ohm.ts`). */
+export function rulesGrammar(): ohm.Grammar {
+  grammar ??= grammarFromRecipe(
+    rulesGrammarSource,
+    new URL('./rules.recipe.json', import.meta.url),
+    () => ohmLib().grammars(rulesGrammarSource, { Expr: exprGrammar() }).Rules,
+    exprGrammar(),
+  );
+  return grammar;
+}
 
 /** A name with where it is written. */
 export interface Named {
@@ -193,7 +199,11 @@ const actions: ohm.ActionDict<unknown> = {
   },
 };
 
-const semantics = rulesGrammar.extendSemantics(exprSemantics).extendOperation('ast', actions);
+let semantics: ohm.Semantics | undefined;
+const rulesSemantics = (): ohm.Semantics => {
+  semantics ??= rulesGrammar().extendSemantics(exprSemantics()).extendOperation('ast', actions);
+  return semantics;
+};
 
 /**
  * Parses a rule file to its items; a syntax error is a `SourceError` with line, column and caret (the
@@ -236,7 +246,7 @@ export function parseRuleFileRecovering(source: string, file?: string): ParsedRu
       const at = offsetSpan(chunk, parsed);
       errors.push(sourceError(source, { start: at.start + start, end: at.end + start }, parsed.detail, file));
     } else {
-      shiftSpans(parsed, start, new Set());
+      shiftSpans(parsed, start);
       items.push(...parsed);
     }
   }
@@ -255,17 +265,20 @@ function itemChunks(source: string): { start: number; end: number }[] {
   return starts.map((start, i) => ({ start, end: starts[i + 1] ?? source.length }));
 }
 
-/** Adds `delta` to every span (`{ start, end }`) inside parsed items. */
-function shiftSpans(value: unknown, delta: number, seen: Set<object>): void {
-  if (value === null || typeof value !== 'object' || seen.has(value)) return;
-  seen.add(value);
-  const span = value as { start?: unknown; end?: unknown };
-  if (typeof span.start === 'number' && typeof span.end === 'number' && Object.keys(value).length === 2) {
-    (value as { start: number }).start += delta;
-    (value as { end: number }).end += delta;
-    return;
+/** Adds `delta` to every span (`{ start, end }`) inside parsed items (a work list: items nest deeply). */
+function shiftSpans(items: unknown, delta: number): void {
+  const seen = new Set<object>();
+  const stack: unknown[] = [items];
+  while (stack.length) {
+    const value = stack.pop();
+    if (value === null || typeof value !== 'object' || seen.has(value)) continue;
+    seen.add(value);
+    const span = value as { start?: unknown; end?: unknown };
+    if (typeof span.start === 'number' && typeof span.end === 'number' && Object.keys(value).length === 2) {
+      (value as { start: number }).start += delta;
+      (value as { end: number }).end += delta;
+    } else for (const child of Object.values(value)) stack.push(child);
   }
-  for (const child of Object.values(value)) shiftSpans(child, delta, seen);
 }
 
 /** The offset span of a SourceError made on `source` (line and column back to offsets). */
@@ -276,14 +289,56 @@ function offsetSpan(source: string, e: SourceError): Span {
   return { start, end: start + e.span.length };
 }
 
+/**
+ * How deeply brackets may nest in a rule file. Ohm's matcher and semantics recurse about a dozen frames
+ * per level, so a few hundred levels overflow the stack (where exactly depends on how deep the caller's
+ * stack already is); a file nested deeper is refused before parsing, at the bracket that goes too deep.
+ * Long sums and products do not nest (`a + b + …` is one flat run of operands).
+ */
+export const MAX_NESTING = 100;
+
+/** The offset of the first `(` or `[` nested deeper than {@link MAX_NESTING}, outside comments and strings. */
+function tooDeep(source: string): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '#' || c === '"') {
+      // A comment runs to the end of the line; a string to its closing quote, and never past the line.
+      const end = c === '#' ? -1 : source.indexOf('"', i + 1);
+      const newline = source.indexOf('\n', i + 1);
+      const stop = end >= 0 && (newline < 0 || end < newline) ? end : newline;
+      if (stop < 0) return undefined;
+      i = stop;
+    } else if (c === '(' || c === '[') {
+      if (++depth > MAX_NESTING) return i;
+    } else if ((c === ')' || c === ']') && depth > 0) depth--;
+  }
+  return undefined;
+}
+
 function parseItems(source: string, file?: string): Item[] | SourceError {
-  // Ohm's matcher and semantics recurse once per nesting level: a few hundred levels overflow the stack.
+  const deep = tooDeep(source);
+  if (deep !== undefined)
+    return sourceError(
+      source,
+      { start: deep, end: deep + 1 },
+      `brackets nest more than ${MAX_NESTING} deep here (the rule grammar's limit)`,
+      file,
+    );
   try {
-    const match = rulesGrammar.match(source, 'File');
+    const match = rulesGrammar().match(source, 'File');
     if (match.failed()) return syntaxError(match, source, file);
-    return semantics(match).ast() as Item[];
+    return rulesSemantics()(match).ast() as Item[];
   } catch (e) {
+    // Brackets within the limit can still nest deeply without them: `**` is right-associative and
+    // prefix `-` applies to what follows, so a run of thousands of either is a chain as deep as it is
+    // long, which the infix resolver climbs by recursion. Still a located error (the item's start).
     if (!(e instanceof RangeError)) throw e;
-    return sourceError(source, { start: 0, end: 1 }, 'rule file is nested too deeply to parse', file);
+    return sourceError(
+      source,
+      { start: 0, end: 1 },
+      'nested too deeply to parse (a run of thousands of ** or of prefix - nests like brackets)',
+      file,
+    );
   }
 }

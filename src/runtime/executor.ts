@@ -47,6 +47,11 @@ export interface PreparedProgram {
    * given this same array copies nothing. Valid until dispose; the memory never grows after prepare.
    */
   resident?(buffer: BufferId): TypedArray;
+  /**
+   * A buffer's current value as a view over the executor's own memory (cpu), without the copy `read`
+   * makes. The next `run` or `write` overwrites it; a dtype stored in another form (i64) is copied.
+   */
+  view?(buffer: BufferId): TypedArray;
 }
 
 export interface Executor {

@@ -66,8 +66,10 @@ describe('rule text from scratch', () => {
     const { errors } = loadLibrary([{ text, file: 'deep.rules' }]);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(SourceError);
-    // The parser recovers item by item, so the error points at the rule that is too deep.
-    expect(errors[0].message).toMatch(/^deep\.rules:line 2, col 1: rule file is nested too deeply to parse/);
+    // Refused before parsing, at the first bracket past the limit (the 101st `exp(`).
+    expect(errors[0].message).toMatch(
+      /^deep\.rules:line 2, col 419: brackets nest more than 100 deep here \(the rule grammar's limit\)/,
+    );
   });
 
   it.each([

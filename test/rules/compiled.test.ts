@@ -6,9 +6,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import * as ohm from 'ohm-js';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { grammarFromRecipe, recipeFile, sourceHash } from '../../src/graph/syntax/recipe.js';
+import { ohm } from '../../src/graph/syntax/ohm.js';
 import { exprGrammar, exprGrammarSource } from '../../src/graph/syntax/semantics.js';
 import type { RuleLibrary } from '../../src/rules/library.js';
 import {
@@ -86,32 +86,55 @@ describe('grammar recipes', () => {
   it('give grammars that parse as the text grammars do', () => {
     const expr = grammarFromRecipe(
       exprGrammarSource,
-      write('e.json', recipeFile(exprGrammarSource, exprGrammar)),
+      write('e.json', recipeFile(exprGrammarSource, exprGrammar())),
       () => {
         throw new Error('the recipe was not used');
       },
     );
     for (const text of ['x: f32[n]; log(1 + exp(x))', 'sum(x * 2, axis=0)', 'exp(x']) {
-      const a = exprGrammar.match(text, 'Source');
+      const a = exprGrammar().match(text, 'Source');
       const b = expr.match(text, 'Source');
       expect(b.succeeded()).toBe(a.succeeded());
     }
     const rules = grammarFromRecipe(
       rulesGrammarSource,
-      write('r.json', recipeFile(rulesGrammarSource, rulesGrammar)),
+      write('r.json', recipeFile(rulesGrammarSource, rulesGrammar())),
       () => {
         throw new Error('the recipe was not used');
       },
-      exprGrammar,
+      exprGrammar(),
     );
     for (const s of sources) expect(rules.match(s.text, 'File').succeeded()).toBe(true);
-    expect(rules.superGrammar).toBe(exprGrammar);
+    expect(rules.superGrammar).toBe(exprGrammar());
   });
 
   it('are not used when the grammar text changed', () => {
-    const url = write('stale.json', recipeFile(exprGrammarSource, exprGrammar));
+    const url = write('stale.json', recipeFile(exprGrammarSource, exprGrammar()));
     const edited = `${exprGrammarSource}\n`;
-    const fallback = ohm.grammar(edited);
+    const fallback = ohm().grammar(edited);
     expect(grammarFromRecipe(edited, url, () => fallback)).toBe(fallback);
+  });
+});
+
+describe('loading without Ohm', () => {
+  it('loads the shipped library from the build step and optimizes without loading Ohm', async () => {
+    const file = join(decode(compiledRuleFiles(readRuleDir(SHIPPED_RULES_DIR))), COMPILED_RULES_FILE);
+    // Fresh instances of every module: this file's imports parsed text with Ohm already.
+    vi.resetModules();
+    const fresh = {
+      ohm: await import('../../src/graph/syntax/ohm.js'),
+      load: await import('../../src/rules/load.js'),
+      optimize: await import('../../src/optimize.js'),
+      models: await import('../../src/models.js'),
+    };
+    const { library, errors } = fresh.load.loadLibrary(
+      fresh.load.readRuleDir(fresh.load.SHIPPED_RULES_DIR),
+      undefined,
+      fresh.load.readCompiledRuleFiles(pathToFileURL(file)),
+    );
+    expect(errors).toEqual([]);
+    const { report } = fresh.optimize.optimize(fresh.models.logisticRegression().outputs, { library });
+    expect(report.nodesAfter).toBeLessThan(report.nodesBefore);
+    expect(fresh.ohm.ohmLoaded()).toBe(false);
   });
 });

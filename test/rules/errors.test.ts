@@ -3,7 +3,7 @@
  * column, the source line and a caret under the span), as `rules check` prints it.
  */
 import { describe, expect, it } from 'vitest';
-import { runChecks } from '../../src/rules-check.js';
+import { runChecks } from '../../src/rules/check.js';
 import { loadLibrary } from '../../src/rules/load.js';
 
 const errorsOf = (text: string) => loadLibrary([{ text, file: 'test.rules' }]).errors.map((e) => e.message);

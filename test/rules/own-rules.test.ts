@@ -7,7 +7,7 @@ import { rulesCommand } from '../../src/cli/rules.js';
 import { T } from '../../src/graph/builders.js';
 import { formatExpr } from '../../src/graph/syntax/index.js';
 import { optimize } from '../../src/optimize.js';
-import { checkRules } from '../../src/rules-check.js';
+import { checkRules } from '../../src/rules/check.js';
 import { loadLibrary } from '../../src/rules/load.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'saturn-own-rules-'));

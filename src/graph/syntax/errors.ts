@@ -39,7 +39,7 @@ export function sourceError(source: string, span: Span, detail: string, file?: s
  * line than the text before it, the fault is an unfinished line (an unclosed `(` at the end of line 4
  * fails only at line 5's first token): the caret goes just after that line's text instead.
  *
- * @example syntaxError(exprGrammar.match('exp(x', 'Source'), 'exp(x').detail // 'expected ")" …'
+ * @example syntaxError(exprGrammar().match('exp(x', 'Source'), 'exp(x').detail // 'expected ")" …'
  */
 export function syntaxError(match: MatchResult, source: string, file?: string): SourceError {
   if (!match.failed()) throw new Error('syntaxError: the match succeeded');

@@ -53,14 +53,14 @@ function checkLength(source: string, file?: string): void {
 export function parseSource(source: string, file?: string): SourceAst {
   checkLength(source, file);
   return guardDepth(source, file, () => {
-    const sexpr = exprGrammar.match(source, 'SSource');
+    const sexpr = exprGrammar().match(source, 'SSource');
     let sexprAst: SourceAst | undefined;
     if (sexpr.succeeded()) {
-      sexprAst = exprSemantics(sexpr).ast() as SourceAst;
+      sexprAst = exprSemantics()(sexpr).ast() as SourceAst;
       if (callsKnownOps(sexprAst.exprs)) return sexprAst;
     }
-    const infix = exprGrammar.match(source, 'Source');
-    if (infix.succeeded()) return exprSemantics(infix).ast() as SourceAst;
+    const infix = exprGrammar().match(source, 'Source');
+    if (infix.succeeded()) return exprSemantics()(infix).ast() as SourceAst;
     // An s-expression with an unknown op: lowering names it, with a suggestion.
     if (sexprAst) return sexprAst;
     // Both failed: report the one that got further, preferring infix.
@@ -127,9 +127,9 @@ export function parseExprs(source: string, options: ParseOptions = {}): Node[] {
 export function parseDecls(text: string, options: { readonly file?: string } = {}): Record<string, Node> {
   const { file } = options;
   checkLength(text, file);
-  const match = exprGrammar.match(text, 'DeclsOnly');
+  const match = exprGrammar().match(text, 'DeclsOnly');
   if (match.failed()) throw syntaxError(match, text, file);
-  const decls = exprSemantics(match).ast() as SourceAst['decls'];
+  const decls = exprSemantics()(match).ast() as SourceAst['decls'];
   const scope: LowerScope = { source: text, file, vars: new Map() };
   declare({ decls, exprs: [], notation: 'infix' }, scope);
   return Object.fromEntries(scope.vars);
@@ -147,9 +147,9 @@ function declare(ast: SourceAst, scope: LowerScope): void {
 }
 
 function parseType(text: string): LowerScope['defaultType'] {
-  const match = exprGrammar.match(text, 'TypeOnly');
+  const match = exprGrammar().match(text, 'TypeOnly');
   if (match.failed()) throw syntaxError(match, text);
-  const type = exprSemantics(match).ast();
+  const type = exprSemantics()(match).ast();
   const scope: LowerScope = { source: text, vars: new Map() };
   return { dtype: lowerType(type, scope), dims: type.dims };
 }

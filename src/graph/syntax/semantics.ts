@@ -3,7 +3,8 @@
  * into the syntax tree of `ast.ts`, resolving infix precedence with the op table.
  */
 import { readFileSync } from 'node:fs';
-import * as ohm from 'ohm-js';
+import type * as ohm from 'ohm-js';
+import { ohm as ohmLib } from './ohm.js';
 import type { OpDef } from '../op-def.js';
 import { OPS } from '../op-table.js';
 import { grammarFromRecipe } from './recipe.js';
@@ -25,17 +26,20 @@ import type {
 /** The Ohm source of the expression grammar, for sub-grammars: `ohm.grammars(src, { Expr: exprGrammar })`. */
 export const exprGrammarSource: string = readFileSync(new URL('./expr.ohm', import.meta.url), 'utf8');
 
+let grammar: ohm.Grammar | undefined;
+
 /**
- * The `Expr` grammar. Start rules: `Source` (declarations and infix expressions), `SSource`
- * (declarations and s-expressions), `DeclsOnly`, `TypeOnly`.
+ * The `Expr` grammar, built on first use (see `ohm.ts`). Start rules: `Source` (declarations and infix
+ * expressions), `SSource` (declarations and s-expressions), `DeclsOnly`, `TypeOnly`.
  *
- * @example exprGrammar.match('x: f32[n]; exp(x)', 'Source').succeeded() // true
+ * @example exprGrammar().match('x: f32[n]; exp(x)', 'Source').succeeded() // true
  */
-export const exprGrammar: ohm.Grammar = grammarFromRecipe(
-  exprGrammarSource,
-  new URL('./expr.recipe.json', import.meta.url),
-  () => ohm.grammar(exprGrammarSource),
-);
+export function exprGrammar(): ohm.Grammar {
+  grammar ??= grammarFromRecipe(exprGrammarSource, new URL('./expr.recipe.json', import.meta.url), () =>
+    ohmLib().grammar(exprGrammarSource),
+  );
+  return grammar;
+}
 
 /** Infix and prefix ops of the table, by symbol. */
 export const INFIX_OPS: ReadonlyMap<string, OpDef> = symbolTable('infix');
@@ -259,9 +263,15 @@ const actions: ohm.ActionDict<unknown> = {
   },
 };
 
+let semantics: ohm.Semantics | undefined;
+
 /**
- * The semantics of `exprGrammar` with the `ast` operation. Call `exprSemantics(match).ast()`.
+ * The semantics of `exprGrammar()` with the `ast` operation, built on first use. Call
+ * `exprSemantics()(match).ast()`.
  *
- * @example (exprSemantics(exprGrammar.match('x + 1', 'Source')).ast() as SourceAst).exprs[0].kind // 'call'
+ * @example (exprSemantics()(exprGrammar().match('x + 1', 'Source')).ast() as SourceAst).exprs[0].kind // 'call'
  */
-export const exprSemantics: ohm.Semantics = exprGrammar.createSemantics().addOperation('ast', actions);
+export function exprSemantics(): ohm.Semantics {
+  semantics ??= exprGrammar().createSemantics().addOperation('ast', actions);
+  return semantics;
+}

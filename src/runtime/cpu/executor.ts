@@ -1,10 +1,10 @@
 /**
  * The cpu executor (`device: 'cpu'`): each program becomes one WebAssembly module of SIMD kernels
  * over one memory holding every buffer at a fixed address. Inputs are copied in once per write,
- * parameters stay resident between runs, outputs are copied out on read. With `threads > 1` the
- * memory is shared and a lazily started pool of workers (unref'd) takes parts of each large step;
- * which steps are split is decided at prepare time by timing a warm-up run, and results are the same
- * bits for any split (the generators guarantee it).
+ * parameters stay resident between runs, outputs are copied out on read (or viewed in place). With
+ * `threads > 1` the memory is shared and a lazily started pool of workers (unref'd) takes parts of
+ * each large step; which steps are large is estimated from their sizes (cost.ts), so thread use never
+ * depends on machine load, and results are the same bits for any split (the generators guarantee it).
  */
 import type { DType } from '../../graph/dtype.js';
 import type { TypedArray } from '../../graph/tensor.js';
@@ -17,15 +17,13 @@ import type {
 } from '../executor.js';
 import type { BufferId, Program } from '../program.js';
 import { debugEnabled } from './env.js';
+import { SPLIT_THRESHOLD_NS } from './cost.js';
 import { wasmFeatures } from './features.js';
 import { MemoryLayout } from './layout.js';
 import { scalarImportObject } from './math/scalar-imports.js';
 import { type Platform, WorkerPool } from './pool.js';
 import { buildProgramModule, type Step } from './program-module.js';
 import { wasm, type WasmMemory } from './wasm/api.js';
-
-/** A step worth splitting takes longer than this on one thread (a worker round trip is ~10–25 µs). */
-export const SPLIT_THRESHOLD_MS = 0.15;
 
 type NumericArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
@@ -45,8 +43,9 @@ export interface CpuExecutorOptions {
   /** Threads to use (default: the machine's cores; 1 runs everything on the calling thread). */
   readonly threads?: number;
   /**
-   * Steps that take longer than this on one thread (measured at prepare) are split across threads;
-   * default {@link SPLIT_THRESHOLD_MS}. 0 splits every step (tests use it to exercise the workers).
+   * Steps estimated from their sizes to take longer than this on one thread are split across
+   * threads; default {@link SPLIT_THRESHOLD_NS} (see cost.ts). 0 splits every step (tests use it to
+   * exercise the workers).
    */
   readonly splitThresholdMs?: number;
 }
@@ -87,6 +86,12 @@ export function closeCpuPool(): void {
 }
 
 let nextProgramId = 1;
+
+/**
+ * A split step is cut into this many chunks per thread: enough that a thread the machine delays
+ * leaves its share to the others, few enough that claiming (one atomic add each) costs nothing.
+ */
+const CHUNKS_PER_THREAD = 8;
 
 /** Why the cpu executor cannot run here, or undefined when it can (it needs 128-bit WebAssembly SIMD). */
 export function cpuAvailability(): string | undefined {
@@ -134,7 +139,7 @@ export class CpuExecutor implements Executor {
       pool.load({ id, module, memory, names: built.steps.map((s) => s.fn) }, threads - 1);
     }
     const prepared = new CpuProgram(program, layout, memory, built.steps, fns, threads, pool, id);
-    prepared.warmUp(this.options.splitThresholdMs ?? SPLIT_THRESHOLD_MS);
+    prepared.warmUp(this.options.splitThresholdMs ?? SPLIT_THRESHOLD_NS / 1e6);
     return prepared;
   }
 }
@@ -158,27 +163,26 @@ export class CpuProgram implements PreparedProgram {
   }
 
   /**
-   * Runs the program twice on the zeroed memory (so V8 tiers the kernels up before the first real
-   * run), timing each step the second time to decide which are worth splitting; then writes the
+   * Splits the steps estimated to take at least `thresholdMs` on one thread; runs the program twice
+   * on the zeroed memory (so V8 tiers the kernels up before the first real run); then writes the
    * constants.
    */
   warmUp(thresholdMs: number): void {
-    const times = this.steps.map(() => 0);
-    for (let round = 0; round < 2; round++) {
-      this.steps.forEach((step, s) => {
-        const t0 = performance.now();
-        this.fns[s](0, step.total, 0);
-        times[s] = performance.now() - t0;
-      });
-    }
     this.steps.forEach((step, s) => {
-      if (this.pool && step.threadSafe && !step.serial && times[s] >= thresholdMs)
+      if (this.pool && step.threadSafe && !step.serial && step.costNs >= thresholdMs * 1e6)
         this.split[s] = Math.min(this.threads, step.total);
     });
+    // Through the workers too, so theirs tier up as well.
+    for (let round = 0; round < 2; round++) this.steps.forEach((_, s) => this.runStep(s));
     new Uint8Array(this.memory.buffer).fill(0);
     for (const decl of this.program.buffers) {
-      if (decl.role === 'constant' && decl.value) this.view(decl.id).set(decl.value);
+      if (decl.role === 'constant' && decl.value) this.stored(decl.id).set(decl.value);
     }
+  }
+
+  /** Per step of the schedule, how many threads run it (1: the calling thread alone). */
+  get stepThreads(): readonly number[] {
+    return this.split;
   }
 
   write(buffer: BufferId, data: TypedArray): void {
@@ -187,7 +191,7 @@ export class CpuProgram implements PreparedProgram {
       throw new Error(
         `cpu executor: ${decl.name ?? `buffer ${buffer}`} needs ${decl.size} elements, got ${data.length}`,
       );
-    const target = this.view(buffer);
+    const target = this.stored(buffer);
     // Filled in place through `resident()`: nothing to copy.
     if (data.buffer === target.buffer && data.byteOffset === target.byteOffset) return;
     if (data instanceof BigInt64Array) target.set(Array.from(data, Number));
@@ -199,11 +203,16 @@ export class CpuProgram implements PreparedProgram {
    * input here and passes the same array to `write` skips the copy (the basis for `f.alloc`).
    */
   resident(buffer: BufferId): TypedArray {
-    return this.view(buffer);
+    return this.stored(buffer);
+  }
+
+  /** The buffer in place (valid until the next run or write overwrites it); i64 is converted, a copy. */
+  view(buffer: BufferId): TypedArray {
+    return this.program.buffers[buffer].dtype === 'i64' ? this.read(buffer) : this.stored(buffer);
   }
 
   read(buffer: BufferId): TypedArray {
-    const values = this.view(buffer).slice();
+    const values = this.stored(buffer).slice();
     if (this.program.buffers[buffer].dtype === 'i64') return BigInt64Array.from(values, (v) => BigInt(v));
     return values;
   }
@@ -223,7 +232,7 @@ export class CpuProgram implements PreparedProgram {
     if (timings && kernel >= 0) timings.push({ kernel, ms: performance.now() - t0 });
     for (const u of this.program.updates) {
       const bytes = new Uint8Array(this.memory.buffer);
-      const size = this.view(u.value).byteLength;
+      const size = this.stored(u.value).byteLength;
       bytes.copyWithin(
         this.layout.address(u.param),
         this.layout.address(u.value),
@@ -245,18 +254,16 @@ export class CpuProgram implements PreparedProgram {
       this.fns[s](0, step.total, 0);
       return;
     }
-    // Even ranges, the calling thread taking the first; the split depends on sizes only.
-    const bound = (p: number) => Math.floor((step.total * p) / parts);
-    const jobs = Array.from({ length: parts - 1 }, (_, w) => ({
-      fn: s,
-      start: bound(w + 1),
-      end: bound(w + 2),
-      thread: w + 1,
-    }));
-    this.pool.run(this.id, jobs, () => this.fns[s](0, bound(1), 0));
+    // CHUNKS_PER_THREAD chunks per thread, claimed by whichever thread is free (see pool.ts).
+    const even = Math.ceil(step.total / (parts * CHUNKS_PER_THREAD));
+    // Long ranges (elements) in whole cache lines of float32.
+    const chunk = even >= 64 ? Math.ceil(even / 16) * 16 : even;
+    this.pool.run(this.id, { fn: s, total: step.total, chunk }, parts - 1, (start, end) =>
+      this.fns[s](start, end, 0),
+    );
   }
 
-  private view(buffer: BufferId): NumericArray {
+  private stored(buffer: BufferId): NumericArray {
     const decl = this.program.buffers[buffer];
     return new ARRAY[decl.dtype](this.memory.buffer, this.layout.address(buffer), decl.size);
   }

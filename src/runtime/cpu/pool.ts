@@ -1,9 +1,20 @@
 /**
  * The worker pool's protocol, independent of the platform: one shared Int32Array of control words,
- * 16 per worker. The calling thread writes a job and bumps the worker's sequence word (notify); the
- * worker runs it and echoes the sequence into its done word (notify). No message passing on the hot
- * path: a round trip is two Atomics notifications. Programs are loaded once per worker (a message
- * with the compiled module and the shared memory), then jobs name a program and a function by index.
+ * 16 per worker, then one claim counter. The calling thread writes a job and bumps the worker's
+ * sequence word (notify); the worker runs it and echoes the sequence into its done word (notify). No
+ * message passing on the hot path: a round trip is two Atomics notifications. Programs are loaded
+ * once per worker (a message with the compiled module and the shared memory), then jobs name a
+ * program and a function by index.
+ *
+ * A step's range is cut into fixed chunks that every thread, the calling one included, claims from
+ * the shared counter until none are left, and the calling thread returns once every chunk has
+ * finished: on a loaded machine a descheduled worker does less and the others more, and nobody waits
+ * for a worker that has not woken up yet. Which thread computes a chunk never changes its bits (the
+ * generators guarantee it; per-thread scratch is indexed by thread).
+ *
+ * The claim and finished counters carry the job's generation in their high 16 bits, so a worker that
+ * wakes late for a job already done claims nothing of the next one. A worker's own words are written
+ * only while it is idle (its done word echoes its sequence): a busy one is left out of the next job.
  */
 import type { WasmMemory, WasmModule } from './wasm/api.js';
 
@@ -13,9 +24,10 @@ export const enum Word {
   Command = 1,
   Program = 2,
   Fn = 3,
-  Start = 4,
+  Chunk = 4,
   End = 5,
   Thread = 6,
+  Gen = 7,
   Done = 8,
   Failed = 9,
 }
@@ -47,24 +59,32 @@ export interface Platform {
   startWorker(control: SharedArrayBuffer, index: number): WorkerHandle;
 }
 
-/** A job for one thread: function `fn` of program `program` over `[start, end)`. */
+/** A step shared by the threads: function `fn` over `[0, total)`, claimed `chunk` items at a time. */
 export interface Job {
   readonly fn: number;
-  readonly start: number;
-  readonly end: number;
-  readonly thread: number;
+  readonly total: number;
+  readonly chunk: number;
 }
+
+/** Words after the workers' blocks: the chunk claim counter and the finished-chunk counter. */
+const CLAIM = 0;
+const FINISHED = 1;
+/** Chunks of one job are counted in the low 16 bits; the generation takes the rest. */
+const COUNT_BITS = 16;
+const COUNT_MASK = (1 << COUNT_BITS) - 1;
+export const MAX_CHUNKS = COUNT_MASK;
 
 export class WorkerPool {
   private readonly control: SharedArrayBuffer;
   private readonly words: Int32Array;
   private readonly workers: WorkerHandle[] = [];
+  private generation = 0;
 
   constructor(
     private readonly platform: Platform,
     readonly capacity: number,
   ) {
-    this.control = new SharedArrayBuffer(capacity * WORDS * 4);
+    this.control = new SharedArrayBuffer((capacity + 1) * WORDS * 4);
     this.words = new Int32Array(this.control);
   }
 
@@ -81,6 +101,7 @@ export class WorkerPool {
 
   load(message: LoadMessage, workers: number): void {
     for (let w = 0; w < workers; w++) {
+      this.wait(w);
       this.workers[w].post(message);
       this.command(w, Command.Load, message.id);
     }
@@ -88,33 +109,67 @@ export class WorkerPool {
   }
 
   unload(id: number, workers: number): void {
-    for (let w = 0; w < workers; w++) this.command(w, Command.Unload, id);
+    for (let w = 0; w < workers; w++) {
+      this.wait(w);
+      this.command(w, Command.Unload, id);
+    }
     for (let w = 0; w < workers; w++) this.wait(w);
   }
 
-  /** Runs `jobs[w]` on worker w while `own()` runs here; returns when all are done. */
-  run(program: number, jobs: readonly Job[], own: () => void): void {
-    jobs.forEach((job, w) => {
+  /**
+   * Runs `job` on up to `workers` idle workers and here, each claiming chunks (`own(start, end)`
+   * runs one here, as thread 0); returns when every chunk has finished.
+   */
+  run(program: number, job: Job, workers: number, own: (start: number, end: number) => void): void {
+    const chunks = Math.ceil(job.total / job.chunk);
+    if (chunks > MAX_CHUNKS) throw new Error(`cpu executor: ${chunks} chunks, above ${MAX_CHUNKS}`);
+    this.generation = (this.generation + 1) & 0x7fff;
+    const tag = this.generation << COUNT_BITS;
+    const shared = this.capacity * WORDS;
+    Atomics.store(this.words, shared + FINISHED, tag);
+    Atomics.store(this.words, shared + CLAIM, tag);
+    const commanded: number[] = [];
+    for (let w = 0; w < workers; w++) {
       const base = w * WORDS;
-      this.words[base + Word.Fn] = job.fn;
-      this.words[base + Word.Start] = job.start;
-      this.words[base + Word.End] = job.end;
-      this.words[base + Word.Thread] = job.thread;
+      if (Atomics.load(this.words, base + Word.Done) !== Atomics.load(this.words, base + Word.Seq)) continue;
+      Atomics.store(this.words, base + Word.Fn, job.fn);
+      Atomics.store(this.words, base + Word.Chunk, job.chunk);
+      Atomics.store(this.words, base + Word.End, job.total);
+      Atomics.store(this.words, base + Word.Thread, w + 1);
+      Atomics.store(this.words, base + Word.Gen, this.generation);
       this.command(w, Command.Run, program);
-    });
-    let error: unknown;
-    try {
-      own();
-    } catch (e) {
-      error = e;
+      commanded.push(w);
     }
-    jobs.forEach((_, w) => this.wait(w));
+    let error: unknown;
+    for (;;) {
+      const cur = Atomics.load(this.words, shared + CLAIM);
+      if ((cur & COUNT_MASK) >= chunks) break;
+      if (Atomics.compareExchange(this.words, shared + CLAIM, cur, cur + 1) !== cur) continue;
+      const start = (cur & COUNT_MASK) * job.chunk;
+      try {
+        if (!error) own(start, Math.min(job.total, start + job.chunk));
+      } catch (e) {
+        error = e;
+      }
+      Atomics.add(this.words, shared + FINISHED, 1);
+    }
+    for (;;) {
+      const finished = Atomics.load(this.words, shared + FINISHED);
+      if ((finished & COUNT_MASK) >= chunks) break;
+      Atomics.wait(this.words, shared + FINISHED, finished);
+    }
     if (error) throw error;
+    for (const w of commanded)
+      if (Atomics.exchange(this.words, w * WORDS + Word.Failed, 0) !== 0)
+        throw new Error(`cpu executor: worker ${w} failed (see its stderr)`);
   }
 
   /** Stops every worker. */
   close(): void {
-    this.workers.forEach((_, w) => this.command(w, Command.Exit, 0));
+    this.workers.forEach((_, w) => {
+      this.waitIdle(w);
+      this.command(w, Command.Exit, 0);
+    });
     this.workers.forEach((h) => h.terminate());
     this.workers.length = 0;
   }
@@ -127,7 +182,14 @@ export class WorkerPool {
     Atomics.notify(this.words, base + Word.Seq);
   }
 
+  /** Waits until worker `w` has finished its last command; throws if it failed. */
   private wait(w: number): void {
+    this.waitIdle(w);
+    if (Atomics.exchange(this.words, w * WORDS + Word.Failed, 0) !== 0)
+      throw new Error(`cpu executor: worker ${w} failed (see its stderr)`);
+  }
+
+  private waitIdle(w: number): void {
     const base = w * WORDS;
     const seq = Atomics.load(this.words, base + Word.Seq);
     for (;;) {
@@ -135,8 +197,6 @@ export class WorkerPool {
       if (done === seq) break;
       Atomics.wait(this.words, base + Word.Done, done);
     }
-    if (Atomics.exchange(this.words, base + Word.Failed, 0) !== 0)
-      throw new Error(`cpu executor: worker ${w} failed (see its stderr)`);
   }
 }
 
@@ -150,6 +210,8 @@ export function workerLoopSource(importsSource: string): string {
 const imports = ${importsSource};
 function serve(words, index, receive) {
   const base = index * ${WORDS};
+  const claim = words.length - ${WORDS} + ${CLAIM};
+  const finished = words.length - ${WORDS} + ${FINISHED};
   const programs = new Map();
   let seen = 0;
   for (;;) {
@@ -165,8 +227,25 @@ function serve(words, index, receive) {
       } else if (command === ${Command.Unload}) {
         programs.delete(words[base + ${Word.Program}]);
       } else if (command === ${Command.Run}) {
-        const fns = programs.get(words[base + ${Word.Program}]);
-        fns[words[base + ${Word.Fn}]](words[base + ${Word.Start}], words[base + ${Word.End}], words[base + ${Word.Thread}]);
+        const fn = programs.get(Atomics.load(words, base + ${Word.Program}))[Atomics.load(words, base + ${Word.Fn})];
+        const chunk = Atomics.load(words, base + ${Word.Chunk});
+        const total = Atomics.load(words, base + ${Word.End});
+        const thread = Atomics.load(words, base + ${Word.Thread});
+        const tag = Atomics.load(words, base + ${Word.Gen}) << ${COUNT_BITS};
+        const chunks = Math.ceil(total / chunk);
+        for (;;) {
+          const cur = Atomics.load(words, claim);
+          if ((cur & ~${COUNT_MASK}) !== tag || (cur & ${COUNT_MASK}) >= chunks) break;
+          if (Atomics.compareExchange(words, claim, cur, cur + 1) !== cur) continue;
+          const start = (cur & ${COUNT_MASK}) * chunk;
+          try {
+            fn(start, Math.min(total, start + chunk), thread);
+          } catch (e) {
+            console.error('saturn cpu worker:', e);
+            Atomics.store(words, base + ${Word.Failed}, 1);
+          }
+          if (((Atomics.add(words, finished, 1) + 1) & ${COUNT_MASK}) >= chunks) Atomics.notify(words, finished);
+        }
       }
     } catch (e) {
       console.error('saturn cpu worker:', e);

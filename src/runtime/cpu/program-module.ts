@@ -5,7 +5,7 @@
  */
 import type { Kernel, MatmulKernel, Program, ScalarExpr, View } from '../program.js';
 import { KernelContext } from './codegen/context.js';
-import { generateElementwise } from './codegen/elementwise.js';
+import { type ElementwiseSpec, generateElementwise, vectorKernel } from './codegen/elementwise.js';
 import { BYTES, type StridedAccess } from './codegen/iteration.js';
 import {
   generateMatmulCompute,
@@ -18,11 +18,22 @@ import {
   generateReduceFinish,
   generateReducePartial,
   generateReducePerOutput,
+  innerContiguous,
   planReduce,
   type ReduceSpec,
 } from './codegen/reduce.js';
 import { generateSoftmax } from './codegen/softmax.js';
 import { gemvOf, generateGemv } from './codegen/gemv.js';
+import { vectorizable } from './codegen/vector-ops.js';
+import {
+  expressionNs,
+  NS_PER_GEMM_FLOP,
+  NS_PER_GEMV_FLOP,
+  NS_PER_PACKED_ELEMENT,
+  NS_PER_SCALAR_MATMUL_FLOP,
+  NS_PER_SOFTMAX_ELEMENT,
+  NS_PER_STRIDED_REDUCE_ELEMENT,
+} from './cost.js';
 import type { MemoryLayout } from './layout.js';
 import { ImportTable } from './math/imports.js';
 import { ModuleBuilder } from './wasm/module.js';
@@ -40,6 +51,8 @@ export interface Step {
   readonly threadSafe: boolean;
   /** Never split (e.g. folding partials in order). */
   readonly serial: boolean;
+  /** Estimated nanoseconds on one thread over the whole range, from sizes alone (see cost.ts). */
+  readonly costNs: number;
 }
 
 export interface ProgramModule {
@@ -74,6 +87,9 @@ function epilogueAsElementwise(e: ScalarExpr, accDtype: ScalarExpr['dtype'] & st
   }
 }
 
+const elementwiseNs = (spec: ElementwiseSpec): number =>
+  expressionNs(spec.expr, spec.operands.length, vectorKernel(spec));
+
 export function buildProgramModule(
   program: Program,
   layout: MemoryLayout,
@@ -100,6 +116,7 @@ export function buildProgramModule(
     kernel: number,
     name: string,
     total: number,
+    costNs: number,
     params: ValType[],
     build: (ctx: KernelContext) => void,
     serial = false,
@@ -113,6 +130,7 @@ export function buildProgramModule(
       threadArg: params.length === 3,
       threadSafe: imports.takeThreadSafety(),
       serial,
+      costNs,
     });
   };
   const range: ValType[] = ['i32', 'i32'];
@@ -124,27 +142,38 @@ export function buildProgramModule(
         plan.parts.forEach((spec, p) => {
           const total = spec.shape.reduce((a, b) => a * b, 1);
           if (total > 0)
-            add(i, plan.parts.length > 1 ? `${base}${p}` : base, total, range, (ctx) =>
-              generateElementwise(ctx, spec),
+            add(
+              i,
+              plan.parts.length > 1 ? `${base}${p}` : base,
+              total,
+              total * elementwiseNs(spec),
+              range,
+              (ctx) => generateElementwise(ctx, spec),
             );
         });
         break;
       case 'reduce': {
         const rp = plan.plan;
+        const perElement = innerContiguous(plan.spec)
+          ? expressionNs(plan.spec.producer, plan.spec.operands.length, vectorizable(plan.spec.producer))
+          : NS_PER_STRIDED_REDUCE_ELEMENT;
         if (rp.kind === 'chunked') {
-          add(i, `${base}_partial`, rp.outputs * rp.chunks, range, (ctx) =>
+          add(i, `${base}_partial`, rp.outputs * rp.chunks, rp.work * perElement, range, (ctx) =>
             generateReducePartial(ctx, plan.spec, rp),
           );
           add(
             i,
             `${base}_finish`,
             rp.outputs,
+            rp.outputs * rp.chunks,
             range,
             (ctx) => generateReduceFinish(ctx, plan.spec, rp),
             true,
           );
         } else if (rp.outputs > 0) {
-          add(i, base, rp.outputs, range, (ctx) => generateReducePerOutput(ctx, plan.spec));
+          add(i, base, rp.outputs, rp.work * perElement, range, (ctx) =>
+            generateReducePerOutput(ctx, plan.spec),
+          );
         }
         break;
       }
@@ -152,31 +181,49 @@ export function buildProgramModule(
         const { spec } = plan;
         if (spec.m * spec.n * spec.batch === 0) break;
         const gemv = gemvOf(spec);
+        const flops = 2 * spec.batch * spec.m * spec.n * spec.k;
         if (gemv) {
-          add(i, `${base}_gemv_${gemv.kind}`, gemv.batch * gemv.rows, range, (ctx) =>
-            generateGemv(ctx, gemv),
+          add(
+            i,
+            `${base}_gemv_${gemv.kind}`,
+            gemv.batch * gemv.rows,
+            flops * NS_PER_GEMV_FLOP,
+            range,
+            (ctx) => generateGemv(ctx, gemv),
           );
         } else if (plan.packedB !== undefined) {
           const mp = planMatmul(spec);
-          add(i, `${base}_packB`, spec.batch * mp.colPanels, range, (ctx) =>
+          const packed = spec.batch * spec.k * spec.n * NS_PER_PACKED_ELEMENT;
+          add(i, `${base}_packB`, spec.batch * mp.colPanels, packed, range, (ctx) =>
             generatePackB(ctx, spec, mp, plan.packedB!),
           );
-          add(i, `${base}_gemm`, mp.rowPanels, ['i32', 'i32', 'i32'], (ctx) =>
+          add(i, `${base}_gemm`, mp.rowPanels, flops * NS_PER_GEMM_FLOP, ['i32', 'i32', 'i32'], (ctx) =>
             generateMatmulCompute(ctx, spec, mp, plan.packedB!, plan.packedA!),
           );
         } else {
-          add(i, base, spec.batch * spec.m, range, (ctx) => generateMatmulScalar(ctx, spec));
+          add(i, base, spec.batch * spec.m, flops * NS_PER_SCALAR_MATMUL_FLOP, range, (ctx) =>
+            generateMatmulScalar(ctx, spec),
+          );
         }
         if (plan.epilogue) {
           const e = plan.epilogue;
-          add(i, `${base}_epilogue`, spec.batch * spec.m * spec.n, range, (ctx) =>
+          const total = spec.batch * spec.m * spec.n;
+          add(i, `${base}_epilogue`, total, total * elementwiseNs(e), range, (ctx) =>
             generateElementwise(ctx, e),
           );
         }
         break;
       }
       case 'softmax':
-        if (plan.spec.rows > 0) add(i, base, plan.spec.rows, range, (ctx) => generateSoftmax(ctx, plan.spec));
+        if (plan.spec.rows > 0)
+          add(
+            i,
+            base,
+            plan.spec.rows,
+            plan.spec.rows * plan.spec.length * NS_PER_SOFTMAX_ELEMENT,
+            range,
+            (ctx) => generateSoftmax(ctx, plan.spec),
+          );
         break;
     }
   });
@@ -184,14 +231,14 @@ export function buildProgramModule(
 }
 
 type KernelPlan =
-  | { kind: 'elementwise'; parts: Parameters<typeof generateElementwise>[1][] }
+  | { kind: 'elementwise'; parts: ElementwiseSpec[] }
   | { kind: 'reduce'; spec: ReduceSpec; plan: ReturnType<typeof planReduce> }
   | {
       kind: 'matmul';
       spec: MatmulSpec;
       packedB?: number;
       packedA?: number;
-      epilogue?: Parameters<typeof generateElementwise>[1];
+      epilogue?: ElementwiseSpec;
     }
   | { kind: 'softmax'; spec: Parameters<typeof generateSoftmax>[1] };
 

@@ -51,10 +51,12 @@ async function reduceCase(
       kept.reduce((a, b) => a * b, 1),
     ),
   ).fill(init);
+  const absSums = new Float64Array(want.length);
   const keptStrides = kept.map((_, i) => kept.slice(i + 1).reduce((a, b) => a * b, 1));
   for (const idx of indices(shape)) {
     const o = idx.filter((_, i) => !axes.includes(i)).reduce((a, v, i) => a + v * keptStrides[i], 0);
     const v = evalScalar(producer, [at(data, view, idx)]);
+    absSums[o] += Math.abs(v);
     const a = want[o];
     want[o] =
       op === 'sum'
@@ -71,7 +73,7 @@ async function reduceCase(
                 : a
               : a;
   }
-  return { got, want: Array.from(want, (w) => evalScalar(epilogue, [], w)), p };
+  return { got, want: Array.from(want, (w) => evalScalar(epilogue, [], w)), absSums, p };
 }
 
 describe('cpu reductions', () => {
@@ -85,10 +87,13 @@ describe('cpu reductions', () => {
     [[3, 200001], [1], 'sum'],
     [[300001], [0], 'sum'],
   ] as [number[], number[], ReduceKernel['op']][])('%j over axes %j (%s)', async (shape, axes, op) => {
-    const { got, want } = await reduceCase(shape, axes, op, 1);
-    want.forEach((w, i) =>
-      expect(f32Ulps(got[i], w), `output ${i}: ${got[i]} vs ${w}`).toBeLessThanOrEqual(1),
-    );
+    const { got, want, absSums } = await reduceCase(shape, axes, op, 1);
+    // float32 sums round blocks of 4 elements a lane in float32 (two roundings, each within 2⁻²⁴ of
+    // the block's magnitude) before the float64 carry: beyond 1 ulp only by 2⁻²³·Σ|x|.
+    want.forEach((w, i) => {
+      if (op === 'sum' && Math.abs(got[i] - w) <= 2 ** -23 * absSums[i]) return;
+      expect(f32Ulps(got[i], w), `output ${i}: ${got[i]} vs ${w}`).toBeLessThanOrEqual(1);
+    });
   });
 
   it('fuses its producer and epilogue (mean of squares over a transposed view)', async () => {
@@ -176,6 +181,8 @@ describe('cpu matmul', () => {
     [2, 13, 17, 29],
     [1, 64, 40, 300],
     [1, 33, 9, 513],
+    // n = 1030: B's k slices are 112 deep (512 KiB of packed B each), the last 76.
+    [2, 9, 1030, 300],
   ])('batch %i, %i×%i by k = %i, plain, transposed B and with a bias epilogue', async (batch, m, n, k) => {
     for (const [t, bias] of [
       [false, false],

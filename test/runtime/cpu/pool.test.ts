@@ -40,6 +40,25 @@ describe('cpu worker pool', () => {
     closeCpuPool();
   });
 
+  it('back-to-back split runs (chunks claimed by whichever thread is free) give the 1-thread bits', async () => {
+    const { program, x, out, n } = bigProgram();
+    const one = await new CpuExecutor({ threads: 1 }).prepare(program);
+    const two = await new CpuExecutor({ threads: 2, splitThresholdMs: 0 }).prepare(program);
+    const data = new Float32Array(n);
+    for (let run = 0; run < 200; run++) {
+      data.fill(run / 50 - 2, (run * 997) % n);
+      one.write(x, data);
+      two.write(x, data);
+      one.run();
+      two.run();
+      const [a, b] = [one.read(out), two.read(out)] as Float32Array[];
+      if (!Buffer.from(a.buffer).equals(Buffer.from(b.buffer))) expect.fail(`run ${run} differs`);
+    }
+    one.dispose();
+    two.dispose();
+    closeCpuPool();
+  });
+
   it('a process that compiled and ran on worker threads exits on its own', () => {
     // A plain Node child needs JavaScript: transpile the executor's sources (and its one runtime
     // import from src/graph) into a temporary tree with the same layout.

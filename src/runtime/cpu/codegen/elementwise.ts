@@ -55,6 +55,14 @@ export function storeScalar(ctx: KernelContext, dtype: DType, addr: Expr, value:
   ctx.fn.store(STORE[dtype], addr, value);
 }
 
+/**
+ * True when the kernel runs four float32 lanes at a time (else the float64 scalar form).
+ *
+ * @example vectorKernel({ shape: [8], operands: [f32View], output: f32Out, expr: exp(x) }) // true
+ */
+export const vectorKernel = (spec: ElementwiseSpec): boolean =>
+  spec.output.dtype === 'f32' && dtypeOf(spec.expr) === 'f32' && vectorizable(spec.expr);
+
 /** Writes the body of `fn(start, end)`; returns its plan. */
 export function generateElementwise(ctx: KernelContext, spec: ElementwiseSpec): ElementwisePlan {
   const { fn } = ctx;
@@ -66,8 +74,7 @@ export function generateElementwise(ctx: KernelContext, spec: ElementwiseSpec): 
   const cviews = views.map((v, k) => ({ ...v, strides: c.strides[k] }));
   const inner = c.shape[c.shape.length - 1];
   const total = c.shape.reduce((a, b) => a * b, 1);
-  const outDtype = spec.output.dtype;
-  const vector = outDtype === 'f32' && dtypeOf(spec.expr) === 'f32' && vectorizable(spec.expr);
+  const vector = vectorKernel(spec);
   const [start, end] = fn.params;
   const i = fn.local('i32');
   fn.set(i, get(start));
@@ -93,9 +100,33 @@ export function generateElementwise(ctx: KernelContext, spec: ElementwiseSpec): 
   return { total, vector, shape: c.shape };
 }
 
-const advance = (ctx: KernelContext, p: Local, bytes: number): void => {
-  if (bytes !== 0) ctx.fn.set(p, op('i32.add', get(p), i32(bytes)));
-};
+/**
+ * Runs `body` `count` times (the local counts down to 0), `lanes` elements at a time: after each, every
+ * view's pointer moves `lanes` elements along its inner stride `s`.
+ */
+function walkRow(
+  ctx: KernelContext,
+  views: readonly StridedAccess[],
+  ptr: readonly Local[],
+  s: readonly number[],
+  count: Local,
+  lanes: number,
+  body: () => void,
+): void {
+  const { fn } = ctx;
+  whileNot(
+    fn,
+    () => op('i32.eqz', get(count)),
+    () => {
+      body();
+      views.forEach((view, k) => {
+        const bytes = lanes * s[k] * BYTES[view.dtype];
+        if (bytes !== 0) fn.set(ptr[k], op('i32.add', get(ptr[k]), i32(bytes)));
+      });
+      fn.set(count, op('i32.sub', get(count), i32(1)));
+    },
+  );
+}
 
 function vectorRow(
   ctx: KernelContext,
@@ -121,40 +152,28 @@ function vectorRow(
     );
   const quads = fn.local('i32');
   fn.set(quads, op('i32.shr_u', get(n), i32(2)));
-  whileNot(
-    fn,
-    () => op('i32.eqz', get(quads)),
-    () => {
-      const value = compileVector(ctx, spec.expr, {
-        operand: (k) => splat[k] ?? gather(ctx, views[k].dtype, ptr[k], s[k]),
-      });
-      const v = fn.let(value);
-      if (s[out] === 1) fn.store('v128.store', get(ptr[out]), v);
-      else
-        for (let l = 0; l < 4; l++)
-          fn.store('f32.store', get(ptr[out]), lane('f32x4.extract_lane', l, v), l * s[out] * 4);
-      views.forEach((view, k) => advance(ctx, ptr[k], 4 * s[k] * BYTES[view.dtype]));
-      fn.set(quads, op('i32.sub', get(quads), i32(1)));
-    },
-  );
+  walkRow(ctx, views, ptr, s, quads, 4, () => {
+    const value = compileVector(ctx, spec.expr, {
+      operand: (k) => splat[k] ?? gather(ctx, views[k].dtype, ptr[k], s[k]),
+    });
+    const v = fn.let(value);
+    if (s[out] === 1) fn.store('v128.store', get(ptr[out]), v);
+    else
+      for (let l = 0; l < 4; l++)
+        fn.store('f32.store', get(ptr[out]), lane('f32x4.extract_lane', l, v), l * s[out] * 4);
+  });
   const tail = fn.local('i32');
   fn.set(tail, op('i32.and', get(n), i32(3)));
-  whileNot(
-    fn,
-    () => op('i32.eqz', get(tail)),
-    () => {
-      const value = compileVector(ctx, spec.expr, {
-        operand: (k) =>
-          splat[k] ??
-          (views[k].dtype === 'bool'
-            ? op('i32x4.splat', load('i32.load8_u', get(ptr[k])))
-            : load('v128.load32_splat', get(ptr[k]))),
-      });
-      fn.store('f32.store', get(ptr[out]), lane('f32x4.extract_lane', 0, value));
-      views.forEach((view, k) => advance(ctx, ptr[k], s[k] * BYTES[view.dtype]));
-      fn.set(tail, op('i32.sub', get(tail), i32(1)));
-    },
-  );
+  walkRow(ctx, views, ptr, s, tail, 1, () => {
+    const value = compileVector(ctx, spec.expr, {
+      operand: (k) =>
+        splat[k] ??
+        (views[k].dtype === 'bool'
+          ? op('i32x4.splat', load('i32.load8_u', get(ptr[k])))
+          : load('v128.load32_splat', get(ptr[k]))),
+    });
+    fn.store('f32.store', get(ptr[out]), lane('f32x4.extract_lane', 0, value));
+  });
 }
 
 /** Lane `l` of a strided walk: a memarg offset where it is positive (memargs are unsigned), else an add. */
@@ -193,19 +212,12 @@ function scalarRow(
   s: readonly number[],
   n: Local,
 ): void {
-  const { fn } = ctx;
   const out = views.length - 1;
-  whileNot(
-    fn,
-    () => op('i32.eqz', get(n)),
-    () => {
-      const value = compileScalar(ctx, spec.expr, {
-        operand: (k) => loadScalar(views[k].dtype, get(ptr[k])),
-      });
-      const outDtype = views[out].dtype;
-      storeScalar(ctx, outDtype, get(ptr[out]), convert(ctx, fn.let(value), dtypeOf(spec.expr), outDtype));
-      views.forEach((view, k) => advance(ctx, ptr[k], s[k] * BYTES[view.dtype]));
-      fn.set(n, op('i32.sub', get(n), i32(1)));
-    },
-  );
+  walkRow(ctx, views, ptr, s, n, 1, () => {
+    const value = compileScalar(ctx, spec.expr, {
+      operand: (k) => loadScalar(views[k].dtype, get(ptr[k])),
+    });
+    const outDtype = views[out].dtype;
+    storeScalar(ctx, outDtype, get(ptr[out]), convert(ctx, ctx.fn.let(value), dtypeOf(spec.expr), outDtype));
+  });
 }

@@ -1,6 +1,7 @@
 /**
  * float32 matmul `C[b] = A[b] · B[b]` (GotoBLAS structure, `gemm-4x8-kc256`): B is packed once into
- * panels of 8 columns (zero-padded), each thread packs 4-row panels of A per 256-deep slice of k, and
+ * panels of 8 columns (zero-padded), each thread packs 4-row panels of A per slice of k (256 deep,
+ * less where B's slice would not stay in L2), and
  * a 4×8 register tile (eight f32x4 accumulators, 11 live vectors: V8 spills beyond ~12) runs over the
  * slice with a broadcast load of A and two loads of B per step. Transposes are only strides, read
  * while packing. Threads take row panels, so every element is computed the same way for any split.
@@ -15,7 +16,15 @@ import { fromF64, toF64 } from './scalar-ops.js';
 
 export const MR = 4;
 export const NR = 8;
+/** Deepest k slice; slices are shallower where B's slice (kc × n) would not fit {@link B_SLICE_BYTES}. */
 export const KC = 256;
+/**
+ * A slice of packed B is walked once per row panel, so it should stay in L2 (1.25 MiB a core on the
+ * benchmark machine) next to C's rows, A's panel and whatever else the core runs: at n = 1024 a
+ * 256-deep slice is 1 MiB. (With the slice-contiguous layout, 1024³ on one thread on the shared
+ * machine: 0.041 ns/flop CPU time at 512 KiB and 256 KiB alike, 0.047 before.)
+ */
+export const B_SLICE_BYTES = 512 << 10;
 
 export interface MatmulSpec {
   readonly batch: number;
@@ -34,6 +43,8 @@ export interface MatmulSpec {
 export interface MatmulPlan {
   readonly rowPanels: number;
   readonly colPanels: number;
+  /** Depth of the k slices (the last may be shallower). */
+  readonly kc: number;
   /** Bytes of packed B (all batches) and of one thread's packed A slice. */
   readonly packedBBytes: number;
   readonly packedABytes: number;
@@ -41,23 +52,33 @@ export interface MatmulPlan {
 
 export function planMatmul(spec: MatmulSpec): MatmulPlan {
   const colPanels = Math.ceil(spec.n / NR);
+  const fit = Math.floor(B_SLICE_BYTES / (colPanels * NR * 4) / 16) * 16;
+  const kc = Math.min(KC, Math.max(64, fit), spec.k);
   return {
     rowPanels: spec.batch * Math.ceil(spec.m / MR),
     colPanels,
+    kc,
     packedBBytes: spec.batch * colPanels * spec.k * NR * 4,
-    packedABytes: Math.min(KC, spec.k) * MR * 4,
+    packedABytes: kc * MR * 4,
   };
 }
 
 const add = (a: Expr, b: Expr) => op('i32.add', a, b);
 const mul = (a: Expr, b: Expr) => op('i32.mul', a, b);
 
-/** `packB(wStart, wEnd)`: work item w = batch · colPanels + panel; writes k × 8 floats per panel. */
+/**
+ * `packB(wStart, wEnd)`: work item w = batch · colPanels + panel; writes k × 8 floats per panel. Each
+ * batch's packed B is stored slice by slice (all panels of k rows `k0 .. k0 + kc`, then the next
+ * slice), so the slice the compute loop walks is contiguous: panels k × 8 apart mapped onto a few
+ * cache sets and thrashed L2 at 512² and above.
+ */
 export function generatePackB(ctx: KernelContext, spec: MatmulSpec, plan: MatmulPlan, packed: number): void {
   const { fn } = ctx;
   const [start, end] = fn.params;
   const w = fn.local('i32');
   const kk = fn.local('i32');
+  const k0 = fn.local('i32');
+  const kc = fn.local('i32');
   const src = fn.local('i32');
   const dst = fn.local('i32');
   const [sb, sk, sn] = spec.b.strides;
@@ -67,29 +88,60 @@ export function generatePackB(ctx: KernelContext, spec: MatmulSpec, plan: Matmul
     () => op('i32.ge_s', get(w), get(end)),
     () => {
       const bi = fn.let(op('i32.div_u', get(w), i32(plan.colPanels)));
-      const col0 = fn.let(mul(op('i32.rem_u', get(w), i32(plan.colPanels)), i32(NR)));
+      const panel = fn.let(op('i32.rem_u', get(w), i32(plan.colPanels)));
+      const col0 = fn.let(mul(panel, i32(NR)));
       fn.set(
         src,
         add(i32(spec.b.address + spec.b.offset * 4), mul(add(mul(bi, i32(sb)), mul(col0, i32(sn))), i32(4))),
       );
-      fn.set(dst, add(i32(packed), mul(get(w), i32(spec.k * NR * 4))));
-      fn.set(kk, i32(spec.k));
+      fn.set(k0, i32(0));
       whileNot(
         fn,
-        () => op('i32.eqz', get(kk)),
+        () => op('i32.ge_s', get(k0), i32(spec.k)),
         () => {
-          for (let c = 0; c < NR; c++) {
-            const inside = op('i32.lt_s', add(col0, i32(c)), i32(spec.n));
-            const v = load('f32.load', select(add(get(src), i32(c * sn * 4)), get(src), inside));
-            fn.store('f32.store', get(dst), select(v, f32(0), inside), c * 4);
-          }
-          fn.set(src, add(get(src), i32(sk * 4)));
-          fn.set(dst, add(get(dst), i32(NR * 4)));
-          fn.set(kk, op('i32.sub', get(kk), i32(1)));
+          const left = op('i32.sub', i32(spec.k), get(k0));
+          fn.set(kc, select(i32(plan.kc), left, op('i32.lt_s', i32(plan.kc), left)));
+          fn.set(dst, packedSlice(spec, plan, packed, bi, get(k0), panel, get(kc)));
+          fn.set(kk, get(kc));
+          whileNot(
+            fn,
+            () => op('i32.eqz', get(kk)),
+            () => {
+              for (let c = 0; c < NR; c++) {
+                const inside = op('i32.lt_s', add(col0, i32(c)), i32(spec.n));
+                const v = load('f32.load', select(add(get(src), i32(c * sn * 4)), get(src), inside));
+                fn.store('f32.store', get(dst), select(v, f32(0), inside), c * 4);
+              }
+              fn.set(src, add(get(src), i32(sk * 4)));
+              fn.set(dst, add(get(dst), i32(NR * 4)));
+              fn.set(kk, op('i32.sub', get(kk), i32(1)));
+            },
+          );
+          fn.set(k0, add(get(k0), i32(plan.kc)));
         },
       );
       fn.set(w, add(get(w), i32(1)));
     },
+  );
+}
+
+/** Address of panel `panel`'s rows `k0 .. k0 + kc` of batch `bi` in packed B. */
+function packedSlice(
+  spec: MatmulSpec,
+  plan: MatmulPlan,
+  packed: number,
+  bi: Expr,
+  k0: Expr,
+  panel: Expr,
+  kc: Expr,
+): Expr {
+  const panelBytes = NR * 4;
+  return add(
+    i32(packed),
+    mul(
+      add(add(mul(bi, i32(plan.colPanels * spec.k)), mul(k0, i32(plan.colPanels))), mul(panel, kc)),
+      i32(panelBytes),
+    ),
   );
 }
 
@@ -121,7 +173,7 @@ export function generateMatmulCompute(
     () => op('i32.ge_s', get(k0), i32(spec.k)),
     () => {
       const left = op('i32.sub', i32(spec.k), get(k0));
-      fn.set(kc, select(i32(KC), left, op('i32.lt_s', i32(KC), left)));
+      fn.set(kc, select(i32(plan.kc), left, op('i32.lt_s', i32(plan.kc), left)));
       fn.set(w, get(start));
       whileNot(
         fn,
@@ -172,16 +224,7 @@ export function generateMatmulCompute(
               );
               loadTile(ctx, spec, acc, cBase, full, row0, col0, get(k0));
               fn.set(pa, apack);
-              fn.set(
-                pb,
-                add(
-                  i32(packedB),
-                  mul(
-                    add(mul(add(mul(bi, i32(plan.colPanels)), get(jp)), i32(spec.k)), get(k0)),
-                    i32(NR * 4),
-                  ),
-                ),
-              );
+              fn.set(pb, packedSlice(spec, plan, packedB, bi, get(k0), get(jp), get(kc)));
               fn.set(kk, get(kc));
               whileNot(
                 fn,
@@ -206,7 +249,7 @@ export function generateMatmulCompute(
           fn.set(w, add(get(w), i32(1)));
         },
       );
-      fn.set(k0, add(get(k0), i32(KC)));
+      fn.set(k0, add(get(k0), i32(plan.kc)));
     },
   );
 }

@@ -244,7 +244,6 @@ export function matmulShader(spec: MatmulSpec): ShaderModule {
     i0 = ident('i0', 'i32');
     j0 = ident('j0', 'i32');
     body.push(if_(binary('||', binary('>=', i0, m), binary('>=', j0, n)), [return_]));
-    const last = (e: Expr, size: Expr) => call('min', [e, binary('-', size, lit(1, 'i32'))], 'i32');
     // Rows and columns past the edge are clamped to the last one and their results dropped.
     for (let r = 0; r < 4; r++)
       body.push(let_(`ra${r}`, binary('*', last(binary('+', i0, lit(r, 'i32')), m), param(L.a.strides[1]))));
@@ -301,28 +300,12 @@ export function matmulShader(spec: MatmulSpec): ShaderModule {
       const ar = binary('+', rowBase, binary('/', e, lit(TILE_K, 'i32')));
       const ak = binary('+', t, binary('%', e, lit(TILE_K, 'i32')));
       const aOk = binary('&&', binary('<', ar, m), binary('<', ak, k));
-      const aIndex = binary(
-        '+',
-        aBase,
-        binary(
-          '+',
-          binary('*', call('min', [ar, binary('-', m, lit(1, 'i32'))], 'i32'), param(L.a.strides[1])),
-          binary('*', call('min', [ak, binary('-', k, lit(1, 'i32'))], 'i32'), param(L.a.strides[2])),
-        ),
-      );
+      const aIndex = clampedIndex(aBase, [ar, m, L.a.strides[1]], [ak, k, L.a.strides[2]]);
       tileLoads.push(assign(at('tileA', e, T), select(zero, loadA(aIndex), aOk)));
       const bk = binary('+', t, binary('/', e, lit(TILE, 'i32')));
       const bc = binary('+', colBase, binary('%', e, lit(TILE, 'i32')));
       const bOk = binary('&&', binary('<', bk, k), binary('<', bc, n));
-      const bIndex = binary(
-        '+',
-        bBase,
-        binary(
-          '+',
-          binary('*', call('min', [bk, binary('-', k, lit(1, 'i32'))], 'i32'), param(L.b.strides[1])),
-          binary('*', call('min', [bc, binary('-', n, lit(1, 'i32'))], 'i32'), param(L.b.strides[2])),
-        ),
-      );
+      const bIndex = clampedIndex(bBase, [bk, k, L.b.strides[1]], [bc, n, L.b.strides[2]]);
       tileLoads.push(assign(at('tileB', e, T), select(zero, loadB(bIndex), bOk)));
     }
     const kk = ident('kk', 'i32');
@@ -432,6 +415,27 @@ export function splitCount(batch: number, m: number, n: number, k: number): numb
   if (tiles >= 64 || k < 512) return 1;
   return Math.max(1, Math.min(Math.floor(k / 256), Math.ceil(256 / tiles), 64));
 }
+
+/** `min(e, size - 1)`: a row or column past the edge reads the last one; its result is dropped. */
+function last(e: Expr, size: Expr): Expr {
+  return call('min', [e, binary('-', size, lit(1, 'i32'))], 'i32');
+}
+
+/** The element at clamped (row, column) of a tile load: `base + last(row)·rowStride + last(col)·colStride`. */
+function clampedIndex(base: Expr, [row, rows, rowStride]: Dim, [col, cols, colStride]: Dim): Expr {
+  return binary(
+    '+',
+    base,
+    binary(
+      '+',
+      binary('*', last(row, rows), param(rowStride)),
+      binary('*', last(col, cols), param(colStride)),
+    ),
+  );
+}
+
+/** A coordinate, its extent, and the parameter slot of its stride. */
+type Dim = readonly [Expr, Expr, number];
 
 function convertTo(e: Expr, to: ScalarType): Expr {
   return e.type === to ? e : call(to, [e], to);

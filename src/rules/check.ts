@@ -5,15 +5,15 @@
  * lines of the files, run through `optimize`. It lives at the root of `src/` because checks need the
  * optimizer, which the rule modules must not import.
  */
-import type { DType } from './graph/dtype.js';
-import { SaturnError, SourceError } from './graph/errors.js';
-import { parseDecls, parseExpr } from './graph/syntax/index.js';
-import { formatExpr } from './graph/syntax/format.js';
-import { optimize } from './optimize.js';
-import { growthHazards, type Hazard, sameLeftSides } from './rules/hazards.js';
-import type { CheckSpec, RuleLibrary } from './rules/library.js';
-import { loadLibrary, type RuleSource } from './rules/load.js';
-import { checkSoundness, formatCounterexample, type SoundnessResult } from './rules/soundness.js';
+import type { DType } from '../graph/dtype.js';
+import { SaturnError, SourceError } from '../graph/errors.js';
+import { parseDecls, parseExpr } from '../graph/syntax/index.js';
+import { formatExpr } from '../graph/syntax/format.js';
+import { optimize } from '../optimize.js';
+import { growthHazards, type Hazard, sameLeftSides } from './hazards.js';
+import type { CheckSpec, RuleLibrary } from './library.js';
+import { loadLibrary, type RuleSource } from './load.js';
+import { checkSoundness, formatCounterexample, type SoundnessResult } from './soundness.js';
 
 /** The outcome of one `check A ~> B` line. */
 export interface CheckResult {

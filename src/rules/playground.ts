@@ -7,17 +7,17 @@
  * one e-graph with explanations on (`saturate` with `restarts: false`: a restart would start a fresh
  * e-graph and cut the proof); the result printed first is `optimize`'s own.
  */
-import { addGraph, buildGraph } from './egraph/tensor/index.js';
-import { formatTerm } from './egraph/term.js';
-import { extractDag } from './extract/dag.js';
-import type { Node } from './graph/node.js';
-import { SaturnError } from './graph/errors.js';
-import { formatExpr } from './graph/syntax/format.js';
-import { parseExpr } from './graph/syntax/parse.js';
-import { graphInputs } from './graph/topo.js';
-import { type CostModel, nodeCostFor, optimize, saturate } from './optimize.js';
-import { egraphToDot } from './rules/dot.js';
-import type { RuleLibrary } from './rules/library.js';
+import { addGraph, buildGraph } from '../egraph/tensor/index.js';
+import { formatTerm } from '../egraph/term.js';
+import { extractDag } from '../extract/dag.js';
+import type { Node } from '../graph/node.js';
+import { SaturnError } from '../graph/errors.js';
+import { formatExpr } from '../graph/syntax/format.js';
+import { parseExpr } from '../graph/syntax/parse.js';
+import { graphInputs } from '../graph/topo.js';
+import { type CostModel, nodeCostFor, optimize, saturate } from '../optimize.js';
+import { egraphToDot } from './dot.js';
+import type { RuleLibrary } from './library.js';
 
 /** Options of the playground. */
 export interface PlaygroundOptions {

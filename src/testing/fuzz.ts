@@ -13,23 +13,23 @@ import { mkdirSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { exactValue } from './graph/exact/evaluate.js';
-import { formatExpr } from './graph/syntax/format.js';
-import { Tensor } from './graph/tensor.js';
-import { graphInputs } from './graph/topo.js';
-import { optimize } from './optimize.js';
-import { castDrawn, EDGE_VALUES } from './rules/draws.js';
-import { readRuleDir, SHIPPED_RULES_DIR } from './rules/load.js';
-import { compare, evaluateAll } from './rules/soundness.js';
-import { findCounterexample } from './testing/check-optimizer.js';
-import { mutateText } from './testing/mutate.js';
-import { arbGraph, prng, RECIPES } from './testing/random-graphs.js';
-import { optimizerFixture, replayRules, saveFixture } from './testing/regressions.js';
+import { exactValue } from '../graph/exact/evaluate.js';
+import { formatExpr } from '../graph/syntax/format.js';
+import { Tensor } from '../graph/tensor.js';
+import { graphInputs } from '../graph/topo.js';
+import { optimize } from '../optimize.js';
+import { castDrawn, EDGE_VALUES } from '../rules/draws.js';
+import { readRuleDir, SHIPPED_RULES_DIR } from '../rules/load.js';
+import { compare, evaluateAll } from '../rules/soundness.js';
+import { findCounterexample } from './check-optimizer.js';
+import { mutateText } from './mutate.js';
+import { arbGraph, prng, RECIPES } from './random-graphs.js';
+import { optimizerFixture, replayRules, saveFixture } from './regressions.js';
 
 const { values } = parseArgs({
   options: {
     minutes: { type: 'string', default: '1' },
-    out: { type: 'string', default: fileURLToPath(new URL('../test/regressions/', import.meta.url)) },
+    out: { type: 'string', default: fileURLToPath(new URL('../../test/regressions/', import.meta.url)) },
     seed: { type: 'string' },
   },
 });
