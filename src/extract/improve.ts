@@ -8,8 +8,12 @@
  */
 import type { ExtractionProblem } from './problem.js';
 
-/** Steps (classes visited while pricing) one improvement may take: bounded work on large graphs. */
-const WORK_LIMIT = 3_000_000;
+/**
+ * Steps (classes visited while pricing) one improvement may take: a fixed allowance (the model graphs
+ * need under 50k) plus a few per e-node, so on a large e-graph it stays a small share of extraction,
+ * which runs after the optimizer's deadline.
+ */
+const workLimit = (p: ExtractionProblem): number => 200_000 + 4 * p.nodes.length;
 
 /**
  * Improves `pick` in place; returns its DAG cost. Never raises the cost: a switch is kept only when the
@@ -19,15 +23,16 @@ const WORK_LIMIT = 3_000_000;
  */
 export function improvePick(p: ExtractionProblem, pick: Int32Array): number {
   const pricer = new Pricer(p);
+  const limit = workLimit(p);
   let best = pricer.cost(pick);
-  for (let round = 0; round < 4 && pricer.work < WORK_LIMIT; round++) {
+  for (let round = 0; round < 4 && pricer.work < limit; round++) {
     let improved = false;
     for (const c of pricer.reached(pick)) {
       const nodes = p.classNodes[c];
       if (nodes.length < 2) continue;
       for (const e of nodes) {
         if (e === pick[c] || !kidsPicked(p, pick, e)) continue;
-        if (pricer.work >= WORK_LIMIT) return best;
+        if (pricer.work >= limit) return best;
         const old = pick[c];
         pick[c] = e;
         const cost = pricer.cost(pick);
