@@ -24,9 +24,11 @@ import {
 } from './codegen/reduce.js';
 import { generateSoftmax } from './codegen/softmax.js';
 import { gemvOf, generateGemv } from './codegen/gemv.js';
+import { type ColumnsPlan, columnsPlan, generateReduceColumns } from './codegen/reduce-columns.js';
 import { vectorizable } from './codegen/vector-ops.js';
 import {
   expressionNs,
+  NS_PER_COLUMN_REDUCE_ELEMENT,
   NS_PER_GEMM_FLOP,
   NS_PER_GEMV_FLOP,
   NS_PER_PACKED_ELEMENT,
@@ -170,6 +172,12 @@ export function buildProgramModule(
             (ctx) => generateReduceFinish(ctx, plan.spec, rp),
             true,
           );
+        } else if (plan.columns) {
+          const columns = plan.columns;
+          const total = columns.rows * columns.groups;
+          add(i, `${base}_columns`, total, rp.work * NS_PER_COLUMN_REDUCE_ELEMENT, range, (ctx) =>
+            generateReduceColumns(ctx, plan.spec, columns),
+          );
         } else if (rp.outputs > 0) {
           add(i, base, rp.outputs, rp.work * perElement, range, (ctx) =>
             generateReducePerOutput(ctx, plan.spec),
@@ -232,7 +240,7 @@ export function buildProgramModule(
 
 type KernelPlan =
   | { kind: 'elementwise'; parts: ElementwiseSpec[] }
-  | { kind: 'reduce'; spec: ReduceSpec; plan: ReturnType<typeof planReduce> }
+  | { kind: 'reduce'; spec: ReduceSpec; plan: ReturnType<typeof planReduce>; columns?: ColumnsPlan }
   | {
       kind: 'matmul';
       spec: MatmulSpec;
@@ -304,7 +312,8 @@ function planKernel(
       const probe = planReduce(spec, 0);
       const plan =
         probe.kind === 'chunked' ? planReduce(spec, layout.reserve(probe.outputs * probe.chunks * 8)) : probe;
-      return { kind: 'reduce', spec, plan };
+      const columns = plan.kind === 'per-output' && plan.outputs > 0 ? columnsPlan(spec) : undefined;
+      return { kind: 'reduce', spec, plan, columns };
     }
     case 'matmul':
       return planMatmulKernel(kernel, layout, contiguous, access, maxThreads);

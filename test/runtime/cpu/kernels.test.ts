@@ -86,6 +86,11 @@ describe('cpu reductions', () => {
     [[4, 9], [1], 'prod'],
     [[3, 200001], [1], 'sum'],
     [[300001], [0], 'sum'],
+    // Strided reduced axes, contiguous kept axis: four columns at a time, a partial group last.
+    [[64, 30], [0], 'max'],
+    [[100, 7], [0], 'min'],
+    [[3, 50, 9], [1], 'sum'],
+    [[40, 4], [0], 'prod'],
   ] as [number[], number[], ReduceKernel['op']][])('%j over axes %j (%s)', async (shape, axes, op) => {
     const { got, want, absSums } = await reduceCase(shape, axes, op, 1);
     // float32 sums round blocks of 4 elements a lane in float32 (two roundings, each within 2⁻²⁴ of
@@ -101,6 +106,19 @@ describe('cpu reductions', () => {
     const epilogue = ap('cast', [ap('div', [acc, cnst(13, 'f64')], 'f64')], 'f32', { dtype: 'f32' });
     const { got, want } = await reduceCase([7, 13], [1], 'sum', 1, { producer, epilogue, strides: [1, 7] });
     want.forEach((w, i) => expect(f32Ulps(got[i], w)).toBeLessThanOrEqual(1));
+  });
+
+  it('column sums and maxima are the same bits on 1 and 2 threads; NaN stays in its column', async () => {
+    for (const op of ['sum', 'max'] as const) {
+      const data = random(300 * 37, 4);
+      data[5 * 37 + 10] = NaN;
+      const one = await reduceCase([300, 37], [0], op, 1, { data });
+      const two = await reduceCase([300, 37], [0], op, 2, { data });
+      expect(Buffer.from(two.got.buffer).equals(Buffer.from(one.got.buffer))).toBe(true);
+      one.got.forEach((v, i) => expect(Number.isNaN(v), `column ${i}`).toBe(i === 10));
+      one.p.dispose();
+      two.p.dispose();
+    }
   });
 
   it('max propagates NaN as the reference does', async () => {

@@ -59,7 +59,7 @@ export type ReducePlan =
       readonly work: number;
     };
 
-interface Geometry {
+export interface Geometry {
   readonly keptShape: number[];
   readonly keptStrides: number[][];
   readonly redShape: number[];
@@ -68,7 +68,7 @@ interface Geometry {
   readonly inner: number;
 }
 
-function geometry(spec: ReduceSpec): Geometry {
+export function geometry(spec: ReduceSpec): Geometry {
   const kept = spec.shape.map((_, i) => i).filter((i) => !spec.axes.includes(i));
   const red = [...spec.axes];
   const k = coalesce(
@@ -110,7 +110,7 @@ export function planReduce(spec: ReduceSpec, scratch: number): ReducePlan {
   return { kind: 'per-output', outputs: g.outputs, work: total };
 }
 
-const INIT: Record<ReduceSpec['op'], number> = {
+export const INIT: Record<ReduceSpec['op'], number> = {
   sum: 0,
   prod: 1,
   max: -Infinity,
@@ -140,7 +140,7 @@ function fold(opName: ReduceSpec['op'], a: Expr, v: Expr): Expr {
 }
 
 /** Addresses of each operand at flat index `index` over `shape` with per-operand `strides`. */
-function addressesAt(
+export function addressesAt(
   ctx: KernelContext,
   shape: readonly number[],
   strides: readonly (readonly number[])[],
@@ -307,7 +307,7 @@ function foldInner(
 }
 
 /** Stores `epilogue(acc)` at output `o`. */
-function finishOutput(ctx: KernelContext, spec: ReduceSpec, o: Expr, acc: Expr): void {
+export function finishOutput(ctx: KernelContext, spec: ReduceSpec, o: Expr, acc: Expr): void {
   const value = compileScalar(ctx, spec.epilogue, { operand: () => acc, acc });
   const addr = op('i32.add', i32(spec.output.address), op('i32.mul', o, i32(BYTES[spec.output.dtype])));
   const out = convert(ctx, ctx.fn.let(value), dtypeOf(spec.epilogue), spec.output.dtype);
@@ -317,11 +317,24 @@ function finishOutput(ctx: KernelContext, spec: ReduceSpec, o: Expr, acc: Expr):
 /** `fn(oStart, oEnd)`: whole groups (per-output plans). */
 export function generateReducePerOutput(ctx: KernelContext, spec: ReduceSpec): void {
   const { fn } = ctx;
-  const g = geometry(spec);
   const [start, end] = fn.params;
-  const sizes = spec.operands.map((v) => BYTES[v.dtype]);
   const o = fn.local('i32');
   fn.set(o, get(start));
+  whileNot(
+    fn,
+    () => op('i32.ge_s', get(o), get(end)),
+    () => {
+      foldOutput(ctx, spec, get(o));
+      fn.set(o, op('i32.add', get(o), i32(1)));
+    },
+  );
+}
+
+/** Folds output `o`'s whole group and stores it. */
+export function foldOutput(ctx: KernelContext, spec: ReduceSpec, o: Expr): void {
+  const { fn } = ctx;
+  const g = geometry(spec);
+  const sizes = spec.operands.map((v) => BYTES[v.dtype]);
   const acc = fn.local('f64');
   const ptr = spec.operands.map(() => fn.local('i32'));
   const count = fn.local('i32');
@@ -330,42 +343,35 @@ export function generateReducePerOutput(ctx: KernelContext, spec: ReduceSpec): v
   const outerShape = g.redShape.slice(0, q - 1);
   const outerCount = outerShape.reduce((a, b) => a * b, 1);
   const steps = g.redStrides.map((s) => s[q - 1]);
+  const bases = addressesAt(
+    ctx,
+    g.keptShape,
+    g.keptStrides,
+    spec.operands.map((v) => i32(v.address + v.offset * BYTES[v.dtype])),
+    sizes,
+    o,
+  );
+  fn.set(acc, f64(INIT[spec.op]));
+  fn.set(outer, i32(0));
   whileNot(
     fn,
-    () => op('i32.ge_s', get(o), get(end)),
+    () => op('i32.ge_s', get(outer), i32(outerCount)),
     () => {
-      const bases = addressesAt(
+      const at = addressesAt(
         ctx,
-        g.keptShape,
-        g.keptStrides,
-        spec.operands.map((v) => i32(v.address + v.offset * BYTES[v.dtype])),
+        outerShape,
+        g.redStrides.map((s) => s.slice(0, q - 1)),
+        bases,
         sizes,
-        get(o),
+        get(outer),
       );
-      fn.set(acc, f64(INIT[spec.op]));
-      fn.set(outer, i32(0));
-      whileNot(
-        fn,
-        () => op('i32.ge_s', get(outer), i32(outerCount)),
-        () => {
-          const at = addressesAt(
-            ctx,
-            outerShape,
-            g.redStrides.map((s) => s.slice(0, q - 1)),
-            bases,
-            sizes,
-            get(outer),
-          );
-          at.forEach((a, k) => fn.set(ptr[k], a));
-          fn.set(count, i32(g.inner));
-          foldInner(ctx, spec, acc, ptr, steps, count);
-          fn.set(outer, op('i32.add', get(outer), i32(1)));
-        },
-      );
-      finishOutput(ctx, spec, get(o), get(acc));
-      fn.set(o, op('i32.add', get(o), i32(1)));
+      at.forEach((a, k) => fn.set(ptr[k], a));
+      fn.set(count, i32(g.inner));
+      foldInner(ctx, spec, acc, ptr, steps, count);
+      fn.set(outer, op('i32.add', get(outer), i32(1)));
     },
   );
+  finishOutput(ctx, spec, o, get(acc));
 }
 
 /** `partial(wStart, wEnd)` of a chunked plan: work item w = output · chunks + chunk. */
