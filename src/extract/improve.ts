@@ -9,11 +9,10 @@
 import type { ExtractionProblem } from './problem.js';
 
 /**
- * Steps (classes visited while pricing) one improvement may take: a fixed allowance (the model graphs
- * need under 50k) plus a few per e-node, so on a large e-graph it stays a small share of extraction,
- * which runs after the optimizer's deadline.
+ * Steps (classes visited while pricing) one improvement may take: the model graphs need under 50k.
+ * Extraction runs after the optimizer's deadline, so the work is bounded whatever the e-graph's size.
  */
-const workLimit = (p: ExtractionProblem): number => 200_000 + 4 * p.nodes.length;
+const WORK_LIMIT = 200_000;
 
 /**
  * Improves `pick` in place; returns its DAG cost. Never raises the cost: a switch is kept only when the
@@ -23,7 +22,7 @@ const workLimit = (p: ExtractionProblem): number => 200_000 + 4 * p.nodes.length
  */
 export function improvePick(p: ExtractionProblem, pick: Int32Array): number {
   const pricer = new Pricer(p);
-  const limit = workLimit(p);
+  const limit = WORK_LIMIT;
   let best = pricer.cost(pick);
   for (let round = 0; round < 4 && pricer.work < limit; round++) {
     let improved = false;
