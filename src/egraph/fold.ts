@@ -22,11 +22,10 @@ export function foldTree<N, R, E = undefined>(
   combine: (node: N, kids: R[], entered: E) => R,
   enter?: (node: N) => E,
 ): R {
-  const visit = (node: N): E => (enter ? enter(node) : (undefined as E));
   // One frame per inner node on the path from the root: the node, what `enter` gave, its children, and
   // their results so far.
   const nodes: N[] = [root];
-  const entered: E[] = [visit(root)];
+  const entered: E[] = [enter ? enter(root) : (undefined as E)];
   const kidsOf: (readonly N[])[] = [children(root)];
   const results: R[][] = [[]];
   for (;;) {
@@ -37,10 +36,11 @@ export function foldTree<N, R, E = undefined>(
       const kid = kids[done.length];
       const grandkids = children(kid);
       // A leaf is folded at once, without a frame: about half the nodes of a tree are leaves.
-      if (grandkids.length === 0) done.push(combine(kid, [], visit(kid)));
+      const e = enter ? enter(kid) : (undefined as E);
+      if (grandkids.length === 0) done.push(combine(kid, [], e));
       else {
         nodes.push(kid);
-        entered.push(visit(kid));
+        entered.push(e);
         kidsOf.push(grandkids);
         results.push([]);
       }

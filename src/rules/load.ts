@@ -308,10 +308,14 @@ type PatternSource = Expr | { readonly kind: 'list-arg'; readonly op: string; re
 function toPattern(root: Expr, at: At): RulePattern {
   return foldTree<PatternSource, RulePattern>(
     root,
-    (e) =>
-      e.kind === 'call'
-        ? e.args.map((a) => (a.kind === 'list' ? { kind: 'list-arg' as const, op: e.op, span: a.span } : a))
-        : [],
+    (e) => {
+      if (e.kind !== 'call') return [];
+      // Lists are rare: the args themselves serve unless one is a list.
+      if (!e.args.some((a) => a.kind === 'list')) return e.args as readonly Expr[];
+      return e.args.map((a) =>
+        a.kind === 'list' ? { kind: 'list-arg' as const, op: e.op, span: a.span } : a,
+      );
+    },
     (e, args) => {
       if (e.kind === 'number') return { kind: 'literal', value: e.value, span: e.span };
       if (e.kind === 'var') return { kind: 'var', name: e.name, span: e.span };

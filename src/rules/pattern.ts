@@ -34,10 +34,19 @@ export const patternArgs = (p: RulePattern): readonly RulePattern[] => (p.kind =
 export function patternVariables(p: RulePattern): { classVars: string[]; attrVars: string[] } {
   const classVars = new Set<string>();
   const attrVars = new Set<string>();
-  for (const q of preorder(p, patternArgs)) {
+  // Pre-order with a stack of its own (a pattern can be as deep as it is large); loaded rules call this
+  // several times each, so it avoids the generic walk's callbacks.
+  const stack: RulePattern[] = [p];
+  while (stack.length) {
+    const q = stack.pop()!;
     if (q.kind === 'var') classVars.add(q.name);
-    else if (q.kind === 'op')
-      for (const a of Object.values(q.attrs)) if (a.kind === 'var') attrVars.add(a.name);
+    else if (q.kind === 'op') {
+      for (const name in q.attrs) {
+        const a = q.attrs[name];
+        if (a.kind === 'var') attrVars.add(a.name);
+      }
+      for (let i = q.args.length - 1; i >= 0; i--) stack.push(q.args[i]);
+    }
   }
   return { classVars: [...classVars], attrVars: [...attrVars] };
 }

@@ -69,6 +69,8 @@ export interface RuleCounters {
 export class CompiledRule {
   readonly lhs: CompiledLhs;
   readonly rhs: CompiledRhs;
+  /** The right side's tensor variables, in order of first occurrence (what its applier reads). */
+  private readonly rhsVars: readonly string[];
   readonly counters: RuleCounters = {
     applied: 0,
     rejected: { 'ill-typed': 0, 'type-changed': 0, 'literal-shape': 0 },
@@ -112,6 +114,7 @@ export class CompiledRule {
     }
     checkRhsOps(def.rhs, fail);
     this.rhs = compileRhs(def.rhs);
+    this.rhsVars = right.classVars;
   }
 
   get name(): string {
@@ -182,7 +185,7 @@ export class CompiledRule {
     if (this.def.guard) guards.push(sharedGuard(this.def.guard));
     const rhs = this.rhs;
     const counters = this.counters;
-    const vars = patternVariables(this.def.rhs).classVars;
+    const vars = this.rhsVars;
     const replaces = this.def.replaces === true;
     const applier = new ComputeApplier(vars, (eg, matched, subst) => {
       const t = tensorOf(eg);

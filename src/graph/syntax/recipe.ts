@@ -66,7 +66,7 @@ export function grammarFromRecipe(
 /**
  * The recipe file of a grammar built from `source`, for the build step.
  *
- * @example writeFileSync(path, JSON.stringify(recipeFile(text, exprGrammar)))
+ * @example writeFileSync(path, JSON.stringify(recipeFile(text, exprGrammar())))
  */
 export function recipeFile(source: string, grammar: ohm.Grammar): RecipeFile {
   // `toRecipe(expr)` writes `expr` in the supergrammar's place; 'null' leaves a slot to fill on load.

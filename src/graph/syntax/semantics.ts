@@ -23,7 +23,7 @@ import type {
   TypeAst,
 } from './ast.js';
 
-/** The Ohm source of the expression grammar, for sub-grammars: `ohm.grammars(src, { Expr: exprGrammar })`. */
+/** The Ohm source of the expression grammar, for sub-grammars: `ohm().grammars(src, { Expr: exprGrammar() })`. */
 export const exprGrammarSource: string = readFileSync(new URL('./expr.ohm', import.meta.url), 'utf8');
 
 let grammar: ohm.Grammar | undefined;
