@@ -1,14 +1,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { CpuExecutor, closeCpuPool } from '../../../src/runtime/cpu/executor.js';
 import type { ScalarExpr } from '../../../src/runtime/program.js';
-import { ap, at, cnst, evalScalar, f32Ulps, indices, operand, ProgramDraft, rng } from './programs.js';
+import { constant, operand, ProgramDraft } from '../programs.js';
+import { ap, at, evalScalar, f32Ulps, indices, rng } from './programs.js';
 
 afterAll(() => closeCpuPool());
 
 // W1: exp(x)*y + sin(x)/(1+z*z)
 const W1: ScalarExpr = ap('add', [
   ap('mul', [ap('exp', [operand(0)]), operand(1)]),
-  ap('div', [ap('sin', [operand(0)]), ap('add', [cnst(1), ap('mul', [operand(2), operand(2)])])]),
+  ap('div', [ap('sin', [operand(0)]), ap('add', [constant(1), ap('mul', [operand(2), operand(2)])])]),
 ]);
 
 async function runW1(n: number, threads: number, seed = 1) {
@@ -26,7 +27,7 @@ async function runW1(n: number, threads: number, seed = 1) {
     shape: [n],
     expr: W1,
   });
-  const prepared = await new CpuExecutor({ threads }).prepare(d.program());
+  const prepared = await new CpuExecutor({ threads }).prepare(d.build());
   const r = rng(seed);
   const data = [0, 1, 2].map(() => Float32Array.from({ length: n }, () => (r() - 0.5) * 20));
   [x, y, z].forEach((b, i) => prepared.write(b, data[i]));
@@ -72,7 +73,7 @@ describe('cpu elementwise kernels', () => {
       shape: [7, 9],
       expr,
     });
-    const p = await new CpuExecutor({ threads: 1 }).prepare(d.program());
+    const p = await new CpuExecutor({ threads: 1 }).prepare(d.build());
     const r = rng(2);
     const av = Float32Array.from({ length: 63 }, () => r() * 4 - 2);
     const rv = Float32Array.from({ length: 9 }, () => r() * 4 - 2);
@@ -116,7 +117,7 @@ describe('cpu elementwise kernels', () => {
         shape: [6],
         expr,
       });
-    const p = await new CpuExecutor({ threads: 1 }).prepare(d.program());
+    const p = await new CpuExecutor({ threads: 1 }).prepare(d.build());
     const av = Int32Array.from([7, -7, 7, -7, 2147483647, 5]);
     const bv = Int32Array.from([2, 2, -2, -2, 1, 0]);
     p.write(a, av);
@@ -134,7 +135,7 @@ describe('cpu elementwise kernels', () => {
     const x = d.buffer('f32', [12], 'input');
     const outs = ['exp', 'log', 'sqrt', 'relu', 'sigmoid', 'tanh', 'maximum'].map((o) => {
       const out = d.buffer('f32', [12], 'output');
-      const expr = o === 'maximum' ? ap('maximum', [operand(0), cnst(0)]) : ap(o, [operand(0)]);
+      const expr = o === 'maximum' ? ap('maximum', [operand(0), constant(0)]) : ap(o, [operand(0)]);
       d.kernels.push({
         kind: 'elementwise',
         name: o,
@@ -146,7 +147,7 @@ describe('cpu elementwise kernels', () => {
       });
       return { out, expr };
     });
-    const p = await new CpuExecutor({ threads: 1 }).prepare(d.program());
+    const p = await new CpuExecutor({ threads: 1 }).prepare(d.build());
     const xs = Float32Array.from([
       NaN,
       Infinity,
@@ -192,7 +193,7 @@ describe('cpu elementwise kernels', () => {
     const log = console.log;
     console.log = (text: string) => lines.push(text);
     try {
-      await new CpuExecutor({ threads: 1 }).prepare(d.program(), { debug: true });
+      await new CpuExecutor({ threads: 1 }).prepare(d.build(), { debug: true });
     } finally {
       console.log = log;
     }

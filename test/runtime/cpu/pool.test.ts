@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { CpuExecutor, closeCpuPool } from '../../../src/runtime/cpu/executor.js';
-import { ap, operand, ProgramDraft } from './programs.js';
+import { operand, ProgramDraft } from '../programs.js';
+import { ap } from './programs.js';
 
 function bigProgram() {
   const d = new ProgramDraft();
@@ -21,7 +22,7 @@ function bigProgram() {
     shape: [n],
     expr: ap('exp', [ap('sin', [operand(0)])]),
   });
-  return { program: d.program(), x, out, n };
+  return { program: d.build(), x, out, n };
 }
 
 describe('cpu worker pool', () => {

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { CpuExecutor, type CpuProgram, closeCpuPool } from '../../../src/runtime/cpu/executor.js';
-import { acc, ap, operand, ProgramDraft } from './programs.js';
+import { operand, ProgramDraft } from '../programs.js';
+import { acc, ap } from './programs.js';
 
 afterAll(() => closeCpuPool());
 
@@ -44,7 +45,7 @@ function program(big: number, small: number, m: number) {
       epilogue: acc,
     },
   );
-  return d.program();
+  return d.build();
 }
 
 describe('cpu thread split', () => {
