@@ -63,6 +63,29 @@ export class ProgramDraft {
     this.kernels.push(k);
   }
 
+  /**
+   * Appends an elementwise kernel `name` computing `expr` over all of `output`; a buffer among
+   * `operands` is read through its contiguous view.
+   *
+   * @example d.elementwise('e', [x], out, ap('exp', [operand(0)]))
+   */
+  elementwise(
+    name: string,
+    operands: readonly (BufferId | View)[],
+    output: BufferId,
+    expr: ScalarExpr,
+  ): void {
+    this.kernels.push({
+      kind: 'elementwise',
+      name,
+      ops: [],
+      operands: operands.map((v) => (typeof v === 'number' ? this.view(v) : v)),
+      output,
+      shape: [...this.buffers[output].shape],
+      expr,
+    });
+  }
+
   /** The Program so far; slots sized as the memory planner sizes them (the largest buffer in each). */
   build(): Program {
     const byRole = (role: BufferRole) => this.buffers.filter((b) => b.role === role).map((b) => b.id);

@@ -335,15 +335,7 @@ describe('cpu softmax, copy and concat', () => {
     const d = new ProgramDraft();
     const x = d.buffer('f32', [6], 'input');
     const out = d.buffer('f32', [6], 'output');
-    d.kernels.push({
-      kind: 'elementwise',
-      name: 'e',
-      ops: [],
-      operands: [d.view(x)],
-      output: out,
-      shape: [6],
-      expr: ap('mul', [operand(0), constant(2)]),
-    });
+    d.elementwise('e', [x], out, ap('mul', [operand(0), constant(2)]));
     const p = (await new CpuExecutor({ threads: 1 }).prepare(d.build())) as CpuProgram;
     const slot = p.resident(x) as Float32Array;
     slot.set([1, 2, 3, 4, 5, 6]);
@@ -357,15 +349,7 @@ describe('cpu softmax, copy and concat', () => {
     const w = d.buffer('f32', [5], 'param');
     const g = d.buffer('f32', [5], 'input');
     const next = d.buffer('f32', [5], 'output');
-    d.kernels.push({
-      kind: 'elementwise',
-      name: 'sgd',
-      ops: [],
-      operands: [d.view(w), d.view(g)],
-      output: next,
-      shape: [5],
-      expr: ap('sub', [operand(0), ap('mul', [constant(0.5), operand(1)])]),
-    });
+    d.elementwise('sgd', [w, g], next, ap('sub', [operand(0), ap('mul', [constant(0.5), operand(1)])]));
     d.updates.push({ param: w, value: next });
     const p = await new CpuExecutor({ threads: 1 }).prepare(d.build());
     p.write(w, Float32Array.from([1, 2, 3, 4, 5]));

@@ -13,15 +13,7 @@ function bigProgram() {
   const n = 1 << 20;
   const x = d.buffer('f32', [n], 'input');
   const out = d.buffer('f32', [n], 'output');
-  d.kernels.push({
-    kind: 'elementwise',
-    name: 'e',
-    ops: [],
-    operands: [d.view(x)],
-    output: out,
-    shape: [n],
-    expr: ap('exp', [ap('sin', [operand(0)])]),
-  });
+  d.elementwise('e', [x], out, ap('exp', [ap('sin', [operand(0)])]));
   return { program: d.build(), x, out, n };
 }
 

@@ -94,15 +94,7 @@ describe.skipIf(noGpu)('WebGPU kernels against the reference', () => {
         op('mul', 'f32', op('exp', 'f32', X), Y),
         op('div', 'f32', op('sin', 'f32', X), op('add', 'f32', constant(1), op('mul', 'f32', Z, Z))),
       );
-      p.kernel({
-        kind: 'elementwise',
-        name: 'w1',
-        ops: [],
-        operands: [p.view(x), p.view(y), p.broadcast(z, shape)],
-        output: out,
-        shape,
-        expr,
-      });
+      p.elementwise('w1', [x, y, p.broadcast(z, shape)], out, expr);
       await check(p.build());
     }
   });
@@ -179,15 +171,7 @@ describe.skipIf(noGpu)('WebGPU kernels against the reference', () => {
     ];
     outs.forEach((expr, i) => {
       const out = p.buffer('i32', [101], 'output', `out${i}`);
-      p.kernel({
-        kind: 'elementwise',
-        name: `k${i}`,
-        ops: [],
-        operands: [p.view(a), p.view(b)],
-        output: out,
-        shape: [101],
-        expr,
-      });
+      p.elementwise(`k${i}`, [a, b], out, expr);
     });
     const bools = p.buffer('bool', [101], 'output', 'bools');
     p.kernel({
@@ -389,15 +373,7 @@ describe.skipIf(noGpu)('WebGPU kernels against the reference', () => {
     const x = p.buffer('f32', [100], 'input', 'x');
     const t = p.buffer('f32', [100], 'temp', 't');
     const out = p.buffer('f32', [100], 'output', 'out', 1);
-    p.kernel({
-      kind: 'elementwise',
-      name: 'a',
-      ops: [],
-      operands: [p.view(x)],
-      output: t,
-      shape: [100],
-      expr: op('exp', 'f32', operand(0)),
-    });
+    p.elementwise('a', [x], t, op('exp', 'f32', operand(0)));
     // t and out share slot 1 (t was given slot 1 by the builder): the second kernel is in place.
     p.kernel({
       kind: 'elementwise',
