@@ -19,11 +19,11 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { type CompiledFunction, compile, type RunOptions } from '../src/compile/index.js';
 import { T } from '../src/graph/builders.js';
-import { grad } from '../src/graph/grad.js';
 import { prng } from '../src/graph/random.js';
 import { wasmFeatures } from '../src/runtime/cpu/features.js';
 import { CpuExecutor, closeCpuPool } from '../src/runtime/cpu/executor.js';
 import type { BufferId, Kernel, Program, ScalarExpr, View } from '../src/runtime/program.js';
+import { logisticTraining, mlpTraining } from './models.js';
 import { encodeOnnx, type OnnxGraph } from './onnx-model.js';
 import { formatTable, registerSuite } from './registry.js';
 import { formatSpread as fmt, type Spread, spread } from './spread.js';
@@ -393,24 +393,7 @@ async function logistic(tf: Tf, rows: Row[], threads: number) {
   const rand = prng(8);
   const ys = Float32Array.from({ length: n }, () => (rand() > 0.5 ? 1 : 0));
   const w0 = randomArray(k, 9, 0.01);
-  const build = () => {
-    const x = T.matrix('x', 'f32', [n, k]);
-    const y = T.vector('y', 'f32', n);
-    const w = T.shared('w', w0);
-    const b = T.shared('b', 0, 'f32');
-    const p = T.sigmoid(T.add(T.dot(x, w), b));
-    const xent = T.sub(T.mul(T.neg(y), T.log(p)), T.mul(T.sub(1, y), T.log(T.sub(1, p))));
-    const cost = T.add(T.mean(xent), T.mul(0.01, T.sum(T.pow(w, 2))));
-    const [gw, gb] = grad(cost, [w, b]);
-    return {
-      inputs: [x, y],
-      outputs: [cost],
-      updates: [
-        [w, w.sub(gw.mul(rate))],
-        [b, b.sub(gb.mul(rate))],
-      ] as const,
-    };
-  };
+  const build = () => logisticTraining(n, k, w0, rate);
   const tx = tf.tensor2d(xs, [n, k]);
   const ty = tf.tensor2d(ys, [n, 1]);
   const tw = tf.variable(tf.tensor2d(w0, [k, 1]));
@@ -450,24 +433,7 @@ async function mlpStep(tf: Tf, rows: Row[], threads: number) {
   for (let i = 0; i < batch; i++) labels[i * classes + Math.floor(rand() * classes)] = 1;
   const w1v = randomArray(inputs * hidden, 12, 0.05);
   const w2v = randomArray(hidden * classes, 13, 0.05);
-  const build = () => {
-    const x = T.matrix('x', 'f32', [batch, inputs]);
-    const lab = T.matrix('labels', 'f32', [batch, classes]);
-    const w1 = T.shared('w1', { data: w1v, shape: [inputs, hidden] });
-    const b1 = T.shared('b1', new Float32Array(hidden));
-    const w2 = T.shared('w2', { data: w2v, shape: [hidden, classes] });
-    const b2 = T.shared('b2', new Float32Array(classes));
-    const h = T.relu(T.add(T.dot(x, w1), b1));
-    const probs = T.softmax(T.add(T.dot(h, w2), b2));
-    const cost = T.mean(T.neg(T.sum(T.mul(lab, T.log(probs)), { axis: 1 })));
-    const params = [w1, b1, w2, b2];
-    const grads = grad(cost, params);
-    return {
-      inputs: [x, lab],
-      outputs: [cost],
-      updates: params.map((p, i) => [p, p.sub(grads[i].mul(rate))] as const),
-    };
-  };
+  const build = () => mlpTraining(batch, { inputs, hidden, classes }, w1v, w2v, rate);
   const tx = tf.tensor2d(xs, [batch, inputs]);
   const tl = tf.tensor2d(labels, [batch, classes]);
   const tw1 = tf.variable(tf.tensor2d(w1v, [inputs, hidden]));
