@@ -56,7 +56,14 @@ export class EGraph {
   readonly analyses: readonly Analysis<unknown>[];
   private readonly uf = new UnionFind();
   private pending: number[] = [];
+  /**
+   * Nodes whose analysis data must be recomputed, first in first out and each at most once while
+   * waiting (egg's unique queue): a change low in a deep graph reaches each ancestor once per wave
+   * instead of once per path. `analysisQueued` marks the waiting nodes.
+   */
   private analysisPending: number[] = [];
+  private analysisHead = 0;
+  private analysisQueued = new Uint8Array(256);
   private touched: number[] = [];
   private readonly merged: unknown[] = [];
   private readonly childScratch: ClassId[][] = [];
@@ -71,6 +78,20 @@ export class EGraph {
   private nodeTotal = 0;
   /** Bumped on every change, so derived indexes (the op index) know when to refresh. */
   version = 0;
+  /**
+   * A clock of analysis-data changes, and per canonical class the clock value of its last change: a
+   * match a guard turned down is tried again only once one of its classes' data has moved past the
+   * time it was refused (see `Rewrite.apply`). @internal
+   */
+  dataClock = 0;
+  /** @internal */
+  readonly dataStamp: number[] = [];
+  /**
+   * Per canonical class, the `dataClock` value of its last change of any kind: created, merged into,
+   * or its analysis data changed. An incremental search looks only near classes changed since the
+   * previous one (see `RunOptions.incremental`). @internal
+   */
+  readonly changeStamp: number[] = [];
 
   constructor(
     readonly lang: Language,
@@ -146,6 +167,7 @@ export class EGraph {
       }
     }
     const id = this.uf.makeSet();
+    this.changeStamp[id] = ++this.dataClock;
     if (explain !== undefined) explain.addNode(symbol, children, arity, id);
     const e = this.nodes.push(symbol, kids, arity, id);
     this.nodes.insert(e, arity);
@@ -271,8 +293,11 @@ export class EGraph {
     for (let k = 0; k < analyses.length; k++) {
       const data = this.analysisData[k];
       const m = merged[k];
-      if (!analyses[k].same(m, data[ra])) for (const p of parentsA) this.analysisPending.push(p);
-      if (!analyses[k].same(m, data[rb])) for (const p of parentsB) this.analysisPending.push(p);
+      if (!analyses[k].same(m, data[ra])) {
+        this.dataStamp[ra] = this.changeStamp[ra] = ++this.dataClock;
+        for (const p of parentsA) this.queueAnalysis(p);
+      }
+      if (!analyses[k].same(m, data[rb])) for (const p of parentsB) this.queueAnalysis(p);
       data[ra] = m;
       data[rb] = undefined;
       merged[k] = undefined;
@@ -286,6 +311,7 @@ export class EGraph {
     this.classNodes[rb] = NO_NODES;
     this.classParents[rb] = NO_NODES;
     this.touched.push(ra);
+    this.changeStamp[ra] = ++this.dataClock;
     this.nClasses--;
     this.version++;
     for (const an of analyses) an.modify?.(this, ra);
@@ -308,7 +334,7 @@ export class EGraph {
     const store = this.nodes;
     const lang = this.lang;
     let unions = 0;
-    while (this.pending.length > 0 || this.analysisPending.length > 0) {
+    while (this.pending.length > 0 || this.analysisHead < this.analysisPending.length) {
       let e = this.pending.pop();
       while (e !== undefined) {
         if (store.dead[e] === 0) {
@@ -330,11 +356,14 @@ export class EGraph {
         }
         e = this.pending.pop();
       }
-      e = this.analysisPending.pop();
-      while (e !== undefined) {
-        if (store.dead[e] === 0) this.repairAnalyses(e);
-        e = this.analysisPending.pop();
+      const queue = this.analysisPending;
+      while (this.analysisHead < queue.length) {
+        const a = queue[this.analysisHead++];
+        this.analysisQueued[a] = 0;
+        if (store.dead[a] === 0) this.repairAnalyses(a);
       }
+      queue.length = 0;
+      this.analysisHead = 0;
     }
     this.rebuildClasses();
     return unions;
@@ -343,6 +372,17 @@ export class EGraph {
   /** Verifies the invariants (canonical nodes, complete hashcons, congruence); throws on a violation. */
   check(): void {
     checkInvariants(this);
+  }
+
+  private queueAnalysis(e: number): void {
+    if (e >= this.analysisQueued.length) {
+      const grown = new Uint8Array(Math.max(e + 1, this.analysisQueued.length * 2));
+      grown.set(this.analysisQueued);
+      this.analysisQueued = grown;
+    }
+    if (this.analysisQueued[e] !== 0) return;
+    this.analysisQueued[e] = 1;
+    this.analysisPending.push(e);
   }
 
   private repairAnalyses(e: number): void {
@@ -360,7 +400,8 @@ export class EGraph {
       const m = an.merge(old, an.make(this, sym, kids));
       if (an.same(m, old)) continue;
       data[cls] = m;
-      for (const p of this.classParents[cls]) this.analysisPending.push(p);
+      this.dataStamp[cls] = this.changeStamp[cls] = ++this.dataClock;
+      for (const p of this.classParents[cls]) this.queueAnalysis(p);
       an.modify?.(this, cls);
     }
   }

@@ -20,10 +20,20 @@ export class OpIndex {
 
   /** Index of the e-graph as it is now (the graph should be clean). @example `OpIndex.of(eg)` */
   static of(eg: EGraph): OpIndex {
+    return OpIndex.over(eg, undefined);
+  }
+
+  /**
+   * Index of some canonical classes only, given ascending (an incremental search's candidates), or of
+   * every class. @example `OpIndex.over(eg, [3, 8, 9])`
+   */
+  static over(eg: EGraph, classes: readonly number[] | undefined): OpIndex {
     const index = new OpIndex(eg.version);
     const sym = eg.nodes.sym;
     const lists = index.bySymbol;
-    for (let c = 0; c < eg.idCount; c++) {
+    const n = classes === undefined ? eg.idCount : classes.length;
+    for (let i = 0; i < n; i++) {
+      const c = classes === undefined ? i : classes[i];
       const nodes = eg.classNodes[c];
       if (nodes === undefined || nodes.length === 0) continue;
       index.all.push(c);

@@ -1,5 +1,6 @@
 import { SaturnError } from '../graph/errors.js';
 import type { EGraph } from './egraph.js';
+import type { Pattern } from './pattern.js';
 import type { ClassId } from './ids.js';
 import type { Matches } from './machine.js';
 import { OpIndex } from './op-index.js';
@@ -92,6 +93,15 @@ export interface RunOptions {
   readonly goals?: readonly (readonly [ClassId, ClassId])[];
   /** Run `eg.check()` after every rebuild (tests). */
   readonly checkInvariants?: boolean;
+  /**
+   * Search each rule, after its first search, only at classes within its pattern's depth of a class
+   * that changed (created, merged, new analysis data) since its previous search. Every match found
+   * the full way but not this way was applied or turned down with unchanged data before, so the same
+   * matches are applied; a rule that was banned, or whose applier reads nodes, searches everything.
+   * The backoff scheduler then counts only the matches near changes, so its bans differ from egg's
+   * (off by default, for the egg comparisons).
+   */
+  readonly incremental?: boolean;
 }
 
 /**
@@ -155,6 +165,9 @@ export class Runner {
     });
     if (!eg.isClean) eg.rebuild();
     const sizeLimit = this.options.nodeCheck === 'rule' ? Number.POSITIVE_INFINITY : this.nodeLimit;
+    // Incremental search: the rules that searched last iteration, and the clock when they did.
+    let searchedBefore = new Set<Rewrite>();
+    let clockBefore = 0;
     for (let iter = 0; ; iter++) {
       if (this.goalReached()) return finish({ kind: 'goalReached' });
       if (iter >= this.iterLimit)
@@ -168,10 +181,23 @@ export class Runner {
       const classesBefore = eg.classCount;
       const tSearch = performance.now();
       const index = OpIndex.of(eg);
+      const near =
+        this.options.incremental && iter > 0 ? new Neighbourhood(eg, clockBefore, index) : undefined;
+      const searched = new Set<Rewrite>();
+      clockBefore = eg.dataClock;
       const found: (Matches | undefined)[] = [];
       let timedOut = false;
       for (const rule of rules) {
-        found.push(this.scheduler.search(iter, eg, rule, index, deadline));
+        const partial = near !== undefined && searchedBefore.has(rule) && rule.applier.readsNodes !== true;
+        const m = this.scheduler.search(
+          iter,
+          eg,
+          rule,
+          partial ? near.index(depthOf(rule)) : index,
+          deadline,
+        );
+        if (m !== undefined) searched.add(rule);
+        found.push(m);
         if (rule.searcher.timedOut || performance.now() > deadline) {
           timedOut = true;
           break;
@@ -193,6 +219,7 @@ export class Runner {
         if (performance.now() > deadline) timedOut = true;
         full = eg.size > this.nodeLimit;
       }
+      searchedBefore = searched;
       const tRebuild = performance.now();
       const rebuildUnions = eg.rebuild();
       const tEnd = performance.now();
@@ -224,5 +251,80 @@ export class Runner {
     const goals = this.options.goals;
     if (goals === undefined || goals.length === 0) return false;
     return goals.every(([a, b]) => this.egraph.find(a) === this.egraph.find(b));
+  }
+}
+
+const depths = new WeakMap<Rewrite, number>();
+
+/** How many levels below its root a rule's left side reaches (0 for a bare variable). */
+function depthOf(rule: Rewrite): number {
+  let d = depths.get(rule);
+  if (d === undefined) {
+    d = patternDepth(rule.searcher.pattern);
+    depths.set(rule, d);
+  }
+  return d;
+}
+
+function patternDepth(p: Pattern): number {
+  if (p.kind === 'var') return 0;
+  let d = 0;
+  for (const c of p.children) d = Math.max(d, patternDepth(c));
+  return d + 1;
+}
+
+/**
+ * The classes changed since a clock value and their ancestors level by level, as op indexes: a match
+ * of a pattern of depth d that was not there at the previous search has its root within d levels above
+ * a changed class (a new node, a merge, or new analysis data read by a guard).
+ */
+class Neighbourhood {
+  private readonly levels: number[][];
+  private readonly seen: Uint8Array;
+  private readonly byDepth: OpIndex[] = [];
+
+  constructor(
+    private readonly eg: EGraph,
+    since: number,
+    private readonly full: OpIndex,
+  ) {
+    this.seen = new Uint8Array(eg.idCount);
+    const changed: number[] = [];
+    for (const c of full.all)
+      if ((eg.changeStamp[c] ?? 0) > since) {
+        changed.push(c);
+        this.seen[c] = 1;
+      }
+    this.levels = [changed];
+  }
+
+  /** The op index of the classes within `depth` levels above a change (the full one when that is most). */
+  index(depth: number): OpIndex {
+    const known = this.byDepth[depth];
+    if (known !== undefined) return known;
+    const eg = this.eg;
+    const store = eg.nodes;
+    while (this.levels.length <= depth) {
+      const next: number[] = [];
+      for (const c of this.levels[this.levels.length - 1])
+        for (const e of eg.classParents[c]) {
+          const owner = eg.find(store.owner[e] as ClassId);
+          if (this.seen[owner] === 0) {
+            this.seen[owner] = 1;
+            next.push(owner);
+          }
+        }
+      this.levels.push(next);
+    }
+    const classes = this.levels.slice(0, depth + 1).flat();
+    const index =
+      classes.length * 2 > this.full.all.length
+        ? this.full
+        : OpIndex.over(
+            eg,
+            classes.sort((a, b) => a - b),
+          );
+    this.byDepth[depth] = index;
+    return index;
   }
 }

@@ -96,8 +96,9 @@ describe('timeMs bounds the whole optimize call', () => {
     const { report } = optimize([sum200], { library, mode: 'go3', limits: { nodes: 1e9, timeMs } });
     const elapsed = performance.now() - t0;
     // 10%, and slack for what runs after the deadline (the linear extraction, building the graph) on a
-    // loaded 2-core machine, where it took up to 320 ms.
-    expect(elapsed).toBeLessThanOrEqual(1.1 * timeMs + 250);
+    // loaded 2-core machine, where it took up to 320 ms, and 270-470 ms at load 10-13 (before and after
+    // the AC-products work alike: this test failed at 1,360-1,580 ms with +250).
+    expect(elapsed).toBeLessThanOrEqual(1.1 * timeMs + 500);
     expect(report.warnings?.[0]).toMatch(/^TIME LIMIT: the 1000 ms limit stopped phase boom/);
   });
 
