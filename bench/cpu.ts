@@ -23,7 +23,7 @@ import { prng } from '../src/graph/random.js';
 import { wasmFeatures } from '../src/runtime/cpu/features.js';
 import { CpuExecutor, closeCpuPool } from '../src/runtime/cpu/executor.js';
 import type { BufferId, Kernel, Program, ScalarExpr, View } from '../src/runtime/program.js';
-import { logisticTraining, mlpTraining } from './models.js';
+import { logisticTraining, mlpTraining, type TrainingStep } from './models.js';
 import { encodeOnnx, type OnnxGraph } from './onnx-model.js';
 import { formatTable, registerSuite } from './registry.js';
 import { formatSpread as fmt, type Spread, spread } from './spread.js';
@@ -127,6 +127,25 @@ function callAllocated(
     }),
   );
   return () => f.runSync(resident, options)[0].array;
+}
+
+/**
+ * A training step's contenders: tfjs-wasm's hand-written step against the compiled step on the cpu
+ * executor (inputs copied in each call, then resident in `f.alloc` storage) and on the js executor.
+ */
+async function trainingContenders(
+  tfStep: Contender,
+  threads: number,
+  build: () => TrainingStep,
+  inputs: Record<string, { data: Float32Array; shape: number[] }>,
+): Promise<Record<string, Contender>> {
+  const arrays = Object.fromEntries(Object.entries(inputs).map(([name, { data }]) => [name, data]));
+  return {
+    'tfjs-wasm': tfStep,
+    'saturn cpu': call(await saturn('cpu', threads, build), arrays),
+    'saturn cpu, f.alloc inputs': callAllocated(await saturn('cpu', threads, build), inputs),
+    'saturn js': call(await saturn('js', 1, build), arrays),
+  };
 }
 
 /**
@@ -413,15 +432,10 @@ async function logistic(tf: Tf, rows: Row[], threads: number) {
     cost.dispose();
     return v;
   };
-  const contenders: Record<string, Contender> = {
-    'tfjs-wasm': tfStep,
-    'saturn cpu': call(await saturn('cpu', threads, build), { x: xs, y: ys }),
-    'saturn cpu, f.alloc inputs': callAllocated(await saturn('cpu', threads, build), {
-      x: { data: xs, shape: [n, k] },
-      y: { data: ys, shape: [n] },
-    }),
-    'saturn js': call(await saturn('js', 1, build), { x: xs, y: ys }),
-  };
+  const contenders = await trainingContenders(tfStep, threads, build, {
+    x: { data: xs, shape: [n, k] },
+    y: { data: ys, shape: [n] },
+  });
   report(rows, `logreg step 10000×100 (cpu ${threads} thr)`, await interleaved(contenders, 15), 'tfjs-wasm');
 }
 
@@ -460,15 +474,10 @@ async function mlpStep(tf: Tf, rows: Row[], threads: number) {
     cost.dispose();
     return v;
   };
-  const contenders: Record<string, Contender> = {
-    'tfjs-wasm': tfStep,
-    'saturn cpu': call(await saturn('cpu', threads, build), { x: xs, labels }),
-    'saturn cpu, f.alloc inputs': callAllocated(await saturn('cpu', threads, build), {
-      x: { data: xs, shape: [batch, inputs] },
-      labels: { data: labels, shape: [batch, classes] },
-    }),
-    'saturn js': call(await saturn('js', 1, build), { x: xs, labels }),
-  };
+  const contenders = await trainingContenders(tfStep, threads, build, {
+    x: { data: xs, shape: [batch, inputs] },
+    labels: { data: labels, shape: [batch, classes] },
+  });
   report(
     rows,
     `MLP step 256, 784→256→10 (cpu ${threads} thr)`,
