@@ -89,6 +89,7 @@ async function ortSession(ort: Ort, graph: OnnxGraph, threads: number) {
 // ---- tfjs-backend-wasm -------------------------------------------------------------------------
 
 type Tf = typeof import('@tensorflow/tfjs-core');
+type TfTensor = ReturnType<Tf['tensor']>;
 
 async function loadTf(): Promise<Tf> {
   const tf = require('@tensorflow/tfjs-core') as Tf;
@@ -130,18 +131,26 @@ function callAllocated(
 }
 
 /**
- * A training step's contenders: tfjs-wasm's hand-written step against the compiled step on the cpu
- * executor (inputs copied in each call, then resident in `f.alloc` storage) and on the js executor.
+ * A training step's contenders: tfjs-wasm's hand-written step (`tfStep` returns the cost; it runs in
+ * `tf.tidy` and the cost is read back, as Saturn's contenders read theirs) against the compiled step
+ * on the cpu executor (inputs copied in each call, then resident in `f.alloc` storage) and on the js
+ * executor.
  */
 async function trainingContenders(
-  tfStep: Contender,
+  tf: Tf,
+  tfStep: () => TfTensor,
   threads: number,
   build: () => TrainingStep,
   inputs: Record<string, { data: Float32Array; shape: number[] }>,
 ): Promise<Record<string, Contender>> {
   const arrays = Object.fromEntries(Object.entries(inputs).map(([name, { data }]) => [name, data]));
   return {
-    'tfjs-wasm': tfStep,
+    'tfjs-wasm': () => {
+      const cost = tf.tidy(tfStep);
+      const v = cost.dataSync();
+      cost.dispose();
+      return v;
+    },
     'saturn cpu': call(await saturn('cpu', threads, build), arrays),
     'saturn cpu, f.alloc inputs': callAllocated(await saturn('cpu', threads, build), inputs),
     'saturn js': call(await saturn('js', 1, build), arrays),
@@ -418,21 +427,16 @@ async function logistic(tf: Tf, rows: Row[], threads: number) {
   const tw = tf.variable(tf.tensor2d(w0, [k, 1]));
   const tb = tf.variable(tf.scalar(0));
   const tfStep = () => {
-    const cost = tf.tidy(() => {
-      const p = tf.sigmoid(tf.add(tf.matMul(tx, tw), tb));
-      const xent = tf.sub(tf.mul(tf.neg(ty), tf.log(p)), tf.mul(tf.sub(1, ty), tf.log(tf.sub(1, p))));
-      const c = tf.add(tf.mean(xent), tf.mul(0.01, tf.sum(tf.square(tw))));
-      const d = tf.div(tf.sub(p, ty), n);
-      const gw = tf.add(tf.matMul(tx, d, true, false), tf.mul(0.02, tw));
-      tw.assign(tf.sub(tw, tf.mul(rate, gw)));
-      tb.assign(tf.sub(tb, tf.mul(rate, tf.sum(d))));
-      return c;
-    });
-    const v = cost.dataSync();
-    cost.dispose();
-    return v;
+    const p = tf.sigmoid(tf.add(tf.matMul(tx, tw), tb));
+    const xent = tf.sub(tf.mul(tf.neg(ty), tf.log(p)), tf.mul(tf.sub(1, ty), tf.log(tf.sub(1, p))));
+    const c = tf.add(tf.mean(xent), tf.mul(0.01, tf.sum(tf.square(tw))));
+    const d = tf.div(tf.sub(p, ty), n);
+    const gw = tf.add(tf.matMul(tx, d, true, false), tf.mul(0.02, tw));
+    tw.assign(tf.sub(tw, tf.mul(rate, gw)));
+    tb.assign(tf.sub(tb, tf.mul(rate, tf.sum(d))));
+    return c;
   };
-  const contenders = await trainingContenders(tfStep, threads, build, {
+  const contenders = await trainingContenders(tf, tfStep, threads, build, {
     x: { data: xs, shape: [n, k] },
     y: { data: ys, shape: [n] },
   });
@@ -455,26 +459,21 @@ async function mlpStep(tf: Tf, rows: Row[], threads: number) {
   const tw2 = tf.variable(tf.tensor2d(w2v, [hidden, classes]));
   const tb2 = tf.variable(tf.zeros([classes]));
   const tfStep = () => {
-    const cost = tf.tidy(() => {
-      const pre = tf.add(tf.matMul(tx, tw1), tb1);
-      const h = tf.relu(pre);
-      const probs = tf.softmax(tf.add(tf.matMul(h, tw2), tb2));
-      const c = tf.mean(tf.neg(tf.sum(tf.mul(tl, tf.log(probs)), 1)));
-      const dl = tf.div(tf.sub(probs, tl), batch);
-      const gw2 = tf.matMul(h, dl, true, false);
-      const dh = tf.mul(tf.matMul(dl, tw2, false, true), tf.step(pre));
-      const gw1 = tf.matMul(tx, dh, true, false);
-      tw1.assign(tf.sub(tw1, tf.mul(rate, gw1)));
-      tb1.assign(tf.sub(tb1, tf.mul(rate, tf.sum(dh, 0))));
-      tw2.assign(tf.sub(tw2, tf.mul(rate, gw2)));
-      tb2.assign(tf.sub(tb2, tf.mul(rate, tf.sum(dl, 0))));
-      return c;
-    });
-    const v = cost.dataSync();
-    cost.dispose();
-    return v;
+    const pre = tf.add(tf.matMul(tx, tw1), tb1);
+    const h = tf.relu(pre);
+    const probs = tf.softmax(tf.add(tf.matMul(h, tw2), tb2));
+    const c = tf.mean(tf.neg(tf.sum(tf.mul(tl, tf.log(probs)), 1)));
+    const dl = tf.div(tf.sub(probs, tl), batch);
+    const gw2 = tf.matMul(h, dl, true, false);
+    const dh = tf.mul(tf.matMul(dl, tw2, false, true), tf.step(pre));
+    const gw1 = tf.matMul(tx, dh, true, false);
+    tw1.assign(tf.sub(tw1, tf.mul(rate, gw1)));
+    tb1.assign(tf.sub(tb1, tf.mul(rate, tf.sum(dh, 0))));
+    tw2.assign(tf.sub(tw2, tf.mul(rate, gw2)));
+    tb2.assign(tf.sub(tb2, tf.mul(rate, tf.sum(dl, 0))));
+    return c;
   };
-  const contenders = await trainingContenders(tfStep, threads, build, {
+  const contenders = await trainingContenders(tf, tfStep, threads, build, {
     x: { data: xs, shape: [batch, inputs] },
     labels: { data: labels, shape: [batch, classes] },
   });
