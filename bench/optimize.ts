@@ -15,7 +15,14 @@ import { dagCost } from '../src/extract/choice.js';
 import { extractDag } from '../src/extract/dag.js';
 import { extractExactWith, loadSolver } from '../src/extract/exact.js';
 import { extractTree } from '../src/extract/tree.js';
-import { logisticRegression, mlp } from '../src/models.js';
+import {
+  autoencoder,
+  type Dims,
+  logisticRegression,
+  mlp,
+  softmaxRegression,
+  tanhMlp as tanhMlpModel,
+} from '../src/models.js';
 import { countOps, nodeCostFor, optimize, saturate } from '../src/optimize.js';
 import { defaultLibrary } from '../src/rules/load.js';
 import { cliCold } from './cli-cold.js';
@@ -204,6 +211,61 @@ function modelGraphs(log: (line: string) => void) {
   return rows;
 }
 
+/**
+ * PyTensor 2.34 FAST_RUN on the same model graphs (cost and gradients), ops after its rewrites counted
+ * without fusion, as measured by the author of issue 13 ("The optimizer's reach"); `shape` is how many
+ * of those are shape/view/assert nodes (Shape_i, Reshape, DimShuffle, Assert), where the issue says.
+ * The goal: Saturn's ops at most `ops - shape`, with named and with unknown dims.
+ */
+const PYTENSOR_OPS: Record<string, { ops: number; shape?: number }> = {
+  logreg: { ops: 35, shape: 11 },
+  tanhMlp: { ops: 43 },
+  mlp: { ops: 37 },
+};
+
+/** The models of issue 13, each with named and with unknown dims (`T.matrix('x')`). */
+const REACH_MODELS: Record<string, (dims: Dims) => readonly Node[]> = {
+  logreg: (d) => logisticRegression('f64', d).outputs,
+  tanhMlp: (d) => tanhMlpModel({}, 'f32', d).outputs,
+  mlp: (d) => mlp({}, 'f32', d).outputs,
+  softmaxReg: (d) => softmaxRegression({}, 'f32', d).outputs,
+  autoencoder: (d) => autoencoder({}, 'f32', d).outputs,
+};
+
+/** Ops after fast_run with named and unknown dims, next to PyTensor's (issue 13's table). */
+function reach(log: (line: string) => void) {
+  const library = defaultLibrary();
+  const rows = Object.entries(REACH_MODELS).map(([name, build]) => {
+    const ops = (dims: Dims) => {
+      const outputs = build(dims);
+      return { before: countOps(outputs), after: optimize(outputs, { library }).report.nodesAfter };
+    };
+    const named = ops('named');
+    const unknown = ops('unknown');
+    const py = PYTENSOR_OPS[name];
+    const goal = py === undefined ? undefined : py.ops - (py.shape ?? 0);
+    return { name, named, unknown, pytensor: py, goal };
+  });
+  log('');
+  log('ops after fast_run, named and unknown dims, vs PyTensor 2.34 FAST_RUN unfused (issue 13):');
+  log(
+    formatTable([
+      ['graph', 'named dims', 'unknown dims', 'PyTensor ops', 'goal (ops - shape)', 'met'],
+      ...rows.map((r) => [
+        r.name,
+        `${r.named.before} -> ${r.named.after}`,
+        `${r.unknown.before} -> ${r.unknown.after}`,
+        r.pytensor === undefined
+          ? '-'
+          : `${r.pytensor.ops}${r.pytensor.shape ? ` (${r.pytensor.shape} shape)` : ''}`,
+        r.goal === undefined ? '-' : String(r.goal),
+        r.goal === undefined ? '-' : r.named.after <= r.goal && r.unknown.after <= r.goal ? 'yes' : 'no',
+      ]),
+    ]),
+  );
+  return rows;
+}
+
 function pct(part: number, whole: number): string {
   return `${((100 * part) / whole).toFixed(0)}%`;
 }
@@ -267,6 +329,7 @@ registerSuite({
   description: 'optimize() on model graphs (warm, cold, phases, vs PyTensor) and random graphs (scale)',
   run(log) {
     const models = modelGraphs(log);
+    const reachRows = reach(log);
     const cli = cliCold(log);
     const random = scale(log);
     const extraction = [
@@ -292,6 +355,6 @@ registerSuite({
         ]),
       ]),
     );
-    return { suite: 'optimize', models, cli, random, extraction };
+    return { suite: 'optimize', models, reach: reachRows, cli, random, extraction };
   },
 });

@@ -6,6 +6,18 @@ import { T } from './graph/builders.js';
 import type { DType } from './graph/dtype.js';
 import { grad } from './graph/grad.js';
 import type { Node } from './graph/node.js';
+import type { Dim } from './graph/shape.js';
+
+/**
+ * How a model declares its inputs' dims: `named` (`['n', 64]`, sizes that agree by name) or `unknown`
+ * (every dim `?`, as `T.matrix('x')` declares them: the optimizer must find which ones agree).
+ */
+export type Dims = 'named' | 'unknown';
+
+/** The declared shape for `dims`: as written, or every dim unknown. */
+function pick(dims: Dims, shape: readonly Dim[]): Dim[] {
+  return dims === 'named' ? [...shape] : shape.map(() => '?');
+}
 
 /** A model's training step: `outputs` is `[cost, ...gradients]`, one gradient per parameter. */
 export interface ModelGraph {
@@ -20,13 +32,15 @@ export interface ModelGraph {
  * `mean(-y*log(p) - (1-y)*log(1-p)) + 0.01*sum(w**2)` with `p = sigmoid(dot(x, w) + b)`, and its
  * gradients with respect to `w` and `b`. Inputs `x: [n, k]`, `w: [k]`, `b: []`, `y: [n]`.
  *
+ * With `dims = 'unknown'` every input is declared as Theano users do, `T.matrix('x')`, with no sizes.
+ *
  * @example optimize(logisticRegression().outputs).report.nodesAfter // about 20 (the phases have time limits: a loaded machine may stop earlier, with more)
  */
-export function logisticRegression(dtype: DType = 'f64'): ModelGraph {
-  const x = T.matrix('x', dtype, ['n', 'k']);
-  const w = T.vector('w', dtype, 'k');
+export function logisticRegression(dtype: DType = 'f64', dims: Dims = 'named'): ModelGraph {
+  const x = T.matrix('x', dtype, pick(dims, ['n', 'k']));
+  const w = T.vector('w', dtype, pick(dims, ['k'])[0]);
   const b = T.scalar('b', dtype);
-  const y = T.vector('y', dtype, 'n');
+  const y = T.vector('y', dtype, pick(dims, ['n'])[0]);
   return training(logisticCost(x, y, w, b), [w, b]);
 }
 
@@ -51,14 +65,15 @@ export function logisticCost(x: Node, y: Node, w: Node, b: Node): Node {
 export function mlp(
   sizes: { inputs?: number; hidden?: number; classes?: number } = {},
   dtype: DType = 'f32',
+  dims: Dims = 'named',
 ): ModelGraph {
   const { inputs = 64, hidden = 128, classes = 10 } = sizes;
-  const x = T.matrix('x', dtype, ['n', inputs]);
-  const labels = T.matrix('labels', dtype, ['n', classes]);
-  const w1 = T.matrix('w1', dtype, [inputs, hidden]);
-  const b1 = T.vector('b1', dtype, hidden);
-  const w2 = T.matrix('w2', dtype, [hidden, classes]);
-  const b2 = T.vector('b2', dtype, classes);
+  const x = T.matrix('x', dtype, pick(dims, ['n', inputs]));
+  const labels = T.matrix('labels', dtype, pick(dims, ['n', classes]));
+  const w1 = T.matrix('w1', dtype, pick(dims, [inputs, hidden]));
+  const b1 = T.vector('b1', dtype, pick(dims, [hidden])[0]);
+  const w2 = T.matrix('w2', dtype, pick(dims, [hidden, classes]));
+  const b2 = T.vector('b2', dtype, pick(dims, [classes])[0]);
   const params = [w1, b1, w2, b2] as const;
   return training(mlpCost(x, labels, params), params);
 }
@@ -87,6 +102,76 @@ export function mlpCost(x: Node, labels: Node, params: readonly [Node, Node, Nod
 export function sgd(cost: Node, params: readonly Node[], rate: number): (readonly [Node, Node])[] {
   const grads = grad(cost, params);
   return params.map((p, i) => [p, p.sub(grads[i].mul(rate))] as const);
+}
+
+/**
+ * A 2-layer perceptron with a tanh hidden layer, softmax cross-entropy and an L2 penalty on both
+ * weight matrices, `1e-4 * (sum(w1**2) + sum(w2**2))`, with the gradients of its four parameters: the
+ * model PyTensor was compared on in issue 13 (784 -> hidden -> 10 style; sizes here are smaller).
+ *
+ * @example tanhMlp({}, 'f32', 'unknown').params.length // 4
+ */
+export function tanhMlp(
+  sizes: { inputs?: number; hidden?: number; classes?: number } = {},
+  dtype: DType = 'f32',
+  dims: Dims = 'named',
+): ModelGraph {
+  const { inputs = 784, hidden = 128, classes = 10 } = sizes;
+  const x = T.matrix('x', dtype, pick(dims, ['n', inputs]));
+  const labels = T.matrix('labels', dtype, pick(dims, ['n', classes]));
+  const w1 = T.matrix('w1', dtype, pick(dims, [inputs, hidden]));
+  const b1 = T.vector('b1', dtype, pick(dims, [hidden])[0]);
+  const w2 = T.matrix('w2', dtype, pick(dims, [hidden, classes]));
+  const b2 = T.vector('b2', dtype, pick(dims, [classes])[0]);
+  const h = T.tanh(T.add(T.dot(x, w1), b1));
+  const probs = T.softmax(T.add(T.dot(h, w2), b2));
+  const xent = T.mean(T.neg(T.sum(T.mul(labels, T.log(probs)), { axis: 1 })));
+  const l2 = T.mul(1e-4, T.add(T.sum(T.pow(w1, 2)), T.sum(T.pow(w2, 2))));
+  return training(T.add(xent, l2), [w1, b1, w2, b2]);
+}
+
+/**
+ * Softmax (multinomial logistic) regression: `mean(-sum(labels * log(softmax(x·w + b)), axis=1))`,
+ * with the gradients of `w` and `b`.
+ *
+ * @example softmaxRegression({}, 'f32', 'unknown').params.length // 2
+ */
+export function softmaxRegression(
+  sizes: { inputs?: number; classes?: number } = {},
+  dtype: DType = 'f32',
+  dims: Dims = 'named',
+): ModelGraph {
+  const { inputs = 784, classes = 10 } = sizes;
+  const x = T.matrix('x', dtype, pick(dims, ['n', inputs]));
+  const labels = T.matrix('labels', dtype, pick(dims, ['n', classes]));
+  const w = T.matrix('w', dtype, pick(dims, [inputs, classes]));
+  const b = T.vector('b', dtype, pick(dims, [classes])[0]);
+  const probs = T.softmax(T.add(T.dot(x, w), b));
+  const cost = T.mean(T.neg(T.sum(T.mul(labels, T.log(probs)), { axis: 1 })));
+  return training(cost, [w, b]);
+}
+
+/**
+ * A 2-layer autoencoder: `h = sigmoid(x·w1 + b1)`, `r = sigmoid(h·w2 + b2)`, binary cross-entropy
+ * `mean(-x*log(r) - (1-x)*log(1-r))` against the input, with the gradients of its four parameters.
+ *
+ * @example autoencoder({}, 'f32', 'unknown').params.length // 4
+ */
+export function autoencoder(
+  sizes: { inputs?: number; hidden?: number } = {},
+  dtype: DType = 'f32',
+  dims: Dims = 'named',
+): ModelGraph {
+  const { inputs = 784, hidden = 64 } = sizes;
+  const x = T.matrix('x', dtype, pick(dims, ['n', inputs]));
+  const w1 = T.matrix('w1', dtype, pick(dims, [inputs, hidden]));
+  const b1 = T.vector('b1', dtype, pick(dims, [hidden])[0]);
+  const w2 = T.matrix('w2', dtype, pick(dims, [hidden, inputs]));
+  const b2 = T.vector('b2', dtype, pick(dims, [inputs])[0]);
+  const h = T.sigmoid(T.add(T.dot(x, w1), b1));
+  const r = T.sigmoid(T.add(T.dot(h, w2), b2));
+  const xent = T.sub(T.mul(T.neg(x), T.log(r)), T.mul(T.sub(1, x), T.log(T.sub(1, r))));
+  return training(T.mean(xent), [w1, b1, w2, b2]);
 }
 
 function training(cost: Node, params: readonly Node[]): ModelGraph {

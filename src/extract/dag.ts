@@ -7,6 +7,7 @@
 import type { ClassId } from '../egraph/ids.js';
 import type { EGraph } from '../egraph/index.js';
 import { type Extraction, findPickCycle, pickToExtraction } from './choice.js';
+import { improvePick } from './improve.js';
 import type { NodeCost } from './node-cost.js';
 import { buildProblem, type ExtractionProblem } from './problem.js';
 import { treePick } from './tree.js';
@@ -46,6 +47,7 @@ export function dagFromProblem(p: ExtractionProblem): DagExtraction {
   const tree = treePick(p).pick;
   for (let c = 0; c < pick.length; c++) if (pick[c] < 0) pick[c] = tree[c];
   const cyclesBroken = breakCycles(p, pick, tree);
+  improvePick(p, pick);
   const dag = pickToExtraction(p, pick);
   // The heuristic has no guarantee against the tree choice; keep whichever shares better.
   const treeChoice = pickToExtraction(p, tree);

@@ -184,6 +184,9 @@ export const T = {
   fill: (like: TensorLike, value: number) => apply('fill', [like], { value }),
   zeros_like: (x: TensorLike) => apply('zeros_like', [x]),
   ones_like: (x: TensorLike) => apply('ones_like', [x]),
+  /** How many elements of `x` a reduction over `axis` counts (what `mean` divides by), typed like `x`. */
+  size: (x: TensorLike, options: ReduceOptions & { readonly dtype?: DType } = {}) =>
+    apply('size', [x], { ...options }),
 };
 
 /** Per-axis slice bounds; missing entries mean the whole axis. */

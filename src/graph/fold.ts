@@ -1,12 +1,14 @@
 /**
  * Constant folding on a graph: every node whose args are all constants is evaluated once with the
  * reference interpreter and replaced by a constant, when the result is small. The optimizer runs it on
- * the graph extraction chose, so the value comes from the stabilized form.
+ * the graph extraction chose, so the value comes from the stabilized form. Constructors that read only
+ * their argument's type (`ones_like`, `size`) fold whenever that type is static.
  */
 import { apply } from './apply.js';
 import { evaluate } from './interpret.js';
 import type { Node } from './node.js';
-import { isConcrete } from './shape.js';
+import { shapeOnlyValue } from './ops/constructors.js';
+import { isConcrete, sizeOf } from './shape.js';
 import { topoSort } from './topo.js';
 
 /**
@@ -25,6 +27,11 @@ export function foldConstants(outputs: readonly Node[], sizeLimit = 1024): Node[
       isConcrete(next.shape) &&
       next.shape.reduce((n: number, d) => n * (d as number), 1) <= sizeLimit;
     if (foldable) next = apply('constant', [], { value: evaluate(next, {}) });
+    else if (next.args.length === 1 && isConcrete(next.shape) && sizeOf(next.shape) <= sizeLimit) {
+      // ones_like, zeros_like, fill and size read only their argument's type: constant when it is static.
+      const value = shapeOnlyValue(next.op, next.args[0], next.attrs);
+      if (value !== undefined) next = apply('constant', [], { value });
+    }
     if (next !== node) replaced.set(node.id, next);
   }
   return outputs.map((o) => replaced.get(o.id) ?? o);

@@ -7,6 +7,7 @@
  */
 import { byteSize, castValue } from '../graph/dtype.js';
 import type { Node } from '../graph/node.js';
+import { countAlong } from '../graph/ops/constructors.js';
 import { getOp } from '../graph/op-table.js';
 import { formatShape } from '../graph/shape.js';
 import type { Tensor } from '../graph/tensor.js';
@@ -208,6 +209,13 @@ class Lowering {
     return (v.expr as { view: View }).view;
   }
 
+  /** The count `size` reads from its argument's bound shape. */
+  private sizeOf(node: Node, type: LoweredType): number {
+    const shape = this.types.get(node.args[0].id)!.shape;
+    const axes = type.attrs.axis as number[] | null;
+    return countAlong(shape, axes ?? shape.map((_, i) => i))!;
+  }
+
   /** Elementwise ops, constructors and scalar constants. */
   private expression(node: Node, type: LoweredType): Value {
     const { dtype, shape } = type;
@@ -215,7 +223,14 @@ class Lowering {
       const value =
         node.op === 'constant'
           ? (node.attrs.value as Tensor).data[0]
-          : castValue(node.op === 'fill' ? (type.attrs.value as number) : CONSTRUCTOR_VALUE[node.op], dtype);
+          : castValue(
+              node.op === 'fill'
+                ? (type.attrs.value as number)
+                : node.op === 'size'
+                  ? this.sizeOf(node, type)
+                  : CONSTRUCTOR_VALUE[node.op],
+              dtype,
+            );
       return {
         shape,
         dtype,

@@ -62,7 +62,7 @@ describe('exact extraction', () => {
     expect(exact.optimal).toBe(true);
     expect(exact.fallback).toBeUndefined();
     expect(exact.cost).toBe(5);
-    expect(extractDag(eg, [root], nodeCountCost).cost).toBe(6);
+    expect(extractTree(eg, [root], nodeCountCost).cost).toBeGreaterThan(5);
     expectValid(eg, [root], exact, nodeCountCost);
   });
 

@@ -367,6 +367,7 @@ const CASES: Record<string, GradCase[]> = {
   fill: [g('zero gradient', [[[3], ANY]], (x) => T.add(T.fill(x, 2), x))],
   zeros_like: [g('zero gradient', [[[3], ANY]], (x) => T.add(T.zeros_like(x), x))],
   ones_like: [g('zero gradient', [[[3], ANY]], (x) => T.mul(T.ones_like(x), x))],
+  size: [g('zero gradient', [[[3], ANY]], (x) => T.mul(T.size(x), x))],
 };
 
 describe('grad of every op matches finite differences', () => {

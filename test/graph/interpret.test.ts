@@ -57,6 +57,15 @@ const CASES: Record<string, [string, () => Node, unknown][]> = {
   fill: [['like x', () => T.fill(T.vector('x', 'f64'), 7), [7, 7]]],
   zeros_like: [['bool', () => T.zeros_like(c([1, 0], 'bool')), [false, false]]],
   ones_like: [['i32', () => T.ones_like(c([[5, 6]], 'i32')), [[1, 1]]]],
+  size: [
+    ['every axis', () => T.size(c([[5, 6, 7]])), 3],
+    [
+      'axis 1 kept, f64',
+      () => T.size(c([[5, 6, 7]], 'i32'), { axis: 1, keepdims: true, dtype: 'f64' }),
+      [[3]],
+    ],
+    ['of an input', () => T.size(T.vector('x', 'f64')), 2],
+  ],
   neg: [['with -0', () => T.neg(c([1, 0, -I])), [-1, -0, I]]],
   abs: [['', () => T.abs(c([-2, 3, -I])), [2, 3, I]]],
   sign: [['NaN stays NaN', () => T.sign(c([-2, 0, 5, Number.NaN])), [-1, 0, 1, Number.NaN]]],

@@ -4,6 +4,7 @@
  */
 import { apply } from '../../graph/apply.js';
 import type { Node } from '../../graph/node.js';
+import { impliedDimRenaming, renameShapeAttrs } from '../../graph/unknown-dims.js';
 import type { EGraph, ENode } from '../egraph.js';
 import type { ClassId } from '../ids.js';
 import type { TensorLanguage } from './language.js';
@@ -16,12 +17,19 @@ import type { TensorLanguage } from './language.js';
  * with everything built earlier in the process, so an id order would make class ids, and with them
  * extraction's tie-breaks, depend on process history. This order depends on the graph alone.
  *
+ * Unknown dims that the graph implies equal (see `impliedDimRenaming`) are renamed to one name in every
+ * input and shape attribute, so the type analysis sees them equal; `buildGraph` gives back the inputs as
+ * the user declared them.
+ *
  * @example const [root] = addGraph(eg, lang, [T.exp(x)]);
  */
 export function addGraph(eg: EGraph, lang: TensorLanguage, outputs: readonly Node[]): ClassId[] {
   const classOf = new Map<number, ClassId>();
+  const renaming = impliedDimRenaming(outputs);
   for (const node of postOrder(outputs)) {
-    const symbol = lang.symbol(node.op, node.attrs, node.args.length);
+    const attrs = renameShapeAttrs(node.op, node.attrs, renaming);
+    const symbol = lang.symbol(node.op, attrs, node.args.length);
+    if (node.op === 'input' && attrs !== node.attrs) lang.declaredInputs.set(symbol, node);
     classOf.set(
       node.id,
       eg.addUncanonical(
@@ -96,6 +104,11 @@ export function buildGraph(
       }
       stack.pop();
       onPath.delete(top.cls);
+      const declared = lang.declaredInputs.get(top.node.symbol);
+      if (declared !== undefined) {
+        built.set(top.cls, declared);
+        continue;
+      }
       const { def, attrs } = lang.tensorSymbol(top.node.symbol);
       const args = top.node.children.map((c) => built.get(eg.find(c))!);
       built.set(top.cls, apply(def.name, args, { ...attrs }));

@@ -4,7 +4,7 @@ import { TensorLanguage } from './language.js';
 import { RangeAnalysis } from './range-analysis.js';
 import { ReplacedNodes } from './replaced.js';
 import { TypeAnalysis } from './type-analysis.js';
-import { ValueAnalysis } from './value-analysis.js';
+import { VALUE_SIZE_LIMIT, ValueAnalysis } from './value-analysis.js';
 
 export { addGraph, buildGraph } from './convert.js';
 export { TensorLanguage, type TensorSymbol } from './language.js';
@@ -35,7 +35,7 @@ export interface TensorEGraph {
 export function createTensorEGraph(options: { explanations?: boolean } = {}): TensorEGraph {
   const lang = new TensorLanguage();
   const types = new TypeAnalysis();
-  const values = new ValueAnalysis();
+  const values = new ValueAnalysis(VALUE_SIZE_LIMIT, types);
   const ranges = new RangeAnalysis(types);
   const egraph = new EGraph(lang, { analyses: [types, values, ranges], explanations: options.explanations });
   const t = { egraph, lang, types, values, ranges, replaced: new ReplacedNodes() };

@@ -4,6 +4,7 @@
  * e-node by symbol also matches its attributes.
  */
 import { attrsKey } from '../../graph/apply.js';
+import type { Node } from '../../graph/node.js';
 import type { Attrs, OpDef } from '../../graph/op-def.js';
 import { getOp } from '../../graph/op-table.js';
 import type { Tensor } from '../../graph/tensor.js';
@@ -26,6 +27,12 @@ export interface TensorSymbol {
  */
 export class TensorLanguage extends Language {
   private readonly byOp = new Map<string, SymbolId[]>();
+
+  /**
+   * Inputs whose unknown dims were renamed on the way in (see `addGraph`), by their renamed symbol: the
+   * graph built back uses the input as declared, so the caller's inputs stay the graph's inputs.
+   */
+  readonly declaredInputs = new Map<SymbolId, Node>();
 
   constructor() {
     super('saturn-tensor');

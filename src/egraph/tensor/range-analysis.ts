@@ -118,6 +118,7 @@ const TRANSFER: Record<string, Transfer> = {
   zeros_like: () => point(0),
   ones_like: () => point(1),
   fill: (_kids, attrs) => point(attrs.value as number),
+  size: () => NONNEG,
 };
 for (const op of ['lt', 'le', 'gt', 'ge', 'eq', 'neq', 'and', 'or', 'xor', 'not', 'all', 'any'])
   TRANSFER[op] = () => BOOL;

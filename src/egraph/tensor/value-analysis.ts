@@ -4,7 +4,8 @@
  * folding happens on the extracted graph, from the form extraction chose, so a value computed from an
  * unstable form (`log(1 + exp(800))` = inf) never replaces the stabilized one (`softplus(800)` = 800).
  */
-import type { Attrs, ConcreteType } from '../../graph/op-def.js';
+import { shapeOnlyValue } from '../../graph/ops/constructors.js';
+import type { Attrs, ConcreteType, TypeInfo } from '../../graph/op-def.js';
 import { isConcrete } from '../../graph/shape.js';
 import type { Tensor } from '../../graph/tensor.js';
 import type { Analysis } from '../analysis.js';
@@ -23,11 +24,19 @@ export const VALUE_SIZE_LIMIT = 1024;
 export class ValueAnalysis implements Analysis<Tensor | undefined> {
   readonly name = 'value';
 
-  constructor(private readonly sizeLimit = VALUE_SIZE_LIMIT) {}
+  /** With `types`, constructors that read only their argument's type are known where it is static. */
+  constructor(
+    private readonly sizeLimit = VALUE_SIZE_LIMIT,
+    private readonly types?: Analysis<TypeInfo>,
+  ) {}
 
   make(eg: EGraph, symbol: SymbolId, children: readonly ClassId[]): Tensor | undefined {
     const { def, attrs } = (eg.lang as TensorLanguage).tensorSymbol(symbol);
     if (def.name === 'input') return undefined;
+    if (this.types && def.kind === 'constructor' && children.length === 1) {
+      const value = shapeOnlyValue(def.name, eg.data(this.types, children[0]), attrs);
+      if (value !== undefined) return value.size <= this.sizeLimit ? value : undefined;
+    }
     const args: Tensor[] = [];
     for (const c of children) {
       const v = eg.data(this, c);

@@ -39,7 +39,7 @@ export function expandReduced(g: Node, input: Node, axes: readonly number[], kee
   return apply('broadcast_to', [expanded], { shape: input.shape });
 }
 
-/** The number of elements reduced, as a graph: a constant when the dims are known, else a sum of ones. */
+/** The number of elements reduced, as a graph: a constant when the dims are known, else read from the shape. */
 export function reducedCount(input: Node, axes: readonly number[], dtype: DType): Node {
   const dims: Shape = axes.map((a) => input.shape[a]);
   if (isConcrete(dims))
@@ -47,8 +47,7 @@ export function reducedCount(input: Node, axes: readonly number[], dtype: DType)
       dims.reduce((a: number, b: number) => a * b, 1),
       dtype,
     );
-  const ones = apply('ones_like', [apply('cast', [input], { dtype })]);
-  return apply('sum', [ones], { axis: axes, keepdims: true });
+  return apply('size', [input], { axis: [...axes], keepdims: true, dtype });
 }
 
 interface ReductionSpec {
