@@ -19,11 +19,11 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { type CompiledFunction, compile, type RunOptions } from '../src/compile/index.js';
 import { T } from '../src/graph/builders.js';
-import { grad } from '../src/graph/grad.js';
 import { prng } from '../src/graph/random.js';
 import { wasmFeatures } from '../src/runtime/cpu/features.js';
 import { CpuExecutor, closeCpuPool } from '../src/runtime/cpu/executor.js';
 import type { BufferId, Kernel, Program, ScalarExpr, View } from '../src/runtime/program.js';
+import { logisticTraining, mlpTraining, type TrainingStep } from './models.js';
 import { encodeOnnx, type OnnxGraph } from './onnx-model.js';
 import { formatTable, registerSuite } from './registry.js';
 import { formatSpread as fmt, type Spread, spread } from './spread.js';
@@ -89,6 +89,7 @@ async function ortSession(ort: Ort, graph: OnnxGraph, threads: number) {
 // ---- tfjs-backend-wasm -------------------------------------------------------------------------
 
 type Tf = typeof import('@tensorflow/tfjs-core');
+type TfTensor = ReturnType<Tf['tensor']>;
 
 async function loadTf(): Promise<Tf> {
   const tf = require('@tensorflow/tfjs-core') as Tf;
@@ -127,6 +128,33 @@ function callAllocated(
     }),
   );
   return () => f.runSync(resident, options)[0].array;
+}
+
+/**
+ * A training step's contenders: tfjs-wasm's hand-written step (`tfStep` returns the cost; it runs in
+ * `tf.tidy` and the cost is read back, as Saturn's contenders read theirs) against the compiled step
+ * on the cpu executor (inputs copied in each call, then resident in `f.alloc` storage) and on the js
+ * executor.
+ */
+async function trainingContenders(
+  tf: Tf,
+  tfStep: () => TfTensor,
+  threads: number,
+  build: () => TrainingStep,
+  inputs: Record<string, { data: Float32Array; shape: number[] }>,
+): Promise<Record<string, Contender>> {
+  const arrays = Object.fromEntries(Object.entries(inputs).map(([name, { data }]) => [name, data]));
+  return {
+    'tfjs-wasm': () => {
+      const cost = tf.tidy(tfStep);
+      const v = cost.dataSync();
+      cost.dispose();
+      return v;
+    },
+    'saturn cpu': call(await saturn('cpu', threads, build), arrays),
+    'saturn cpu, f.alloc inputs': callAllocated(await saturn('cpu', threads, build), inputs),
+    'saturn js': call(await saturn('js', 1, build), arrays),
+  };
 }
 
 /**
@@ -393,52 +421,25 @@ async function logistic(tf: Tf, rows: Row[], threads: number) {
   const rand = prng(8);
   const ys = Float32Array.from({ length: n }, () => (rand() > 0.5 ? 1 : 0));
   const w0 = randomArray(k, 9, 0.01);
-  const build = () => {
-    const x = T.matrix('x', 'f32', [n, k]);
-    const y = T.vector('y', 'f32', n);
-    const w = T.shared('w', w0);
-    const b = T.shared('b', 0, 'f32');
-    const p = T.sigmoid(T.add(T.dot(x, w), b));
-    const xent = T.sub(T.mul(T.neg(y), T.log(p)), T.mul(T.sub(1, y), T.log(T.sub(1, p))));
-    const cost = T.add(T.mean(xent), T.mul(0.01, T.sum(T.pow(w, 2))));
-    const [gw, gb] = grad(cost, [w, b]);
-    return {
-      inputs: [x, y],
-      outputs: [cost],
-      updates: [
-        [w, w.sub(gw.mul(rate))],
-        [b, b.sub(gb.mul(rate))],
-      ] as const,
-    };
-  };
+  const build = () => logisticTraining(n, k, w0, rate);
   const tx = tf.tensor2d(xs, [n, k]);
   const ty = tf.tensor2d(ys, [n, 1]);
   const tw = tf.variable(tf.tensor2d(w0, [k, 1]));
   const tb = tf.variable(tf.scalar(0));
   const tfStep = () => {
-    const cost = tf.tidy(() => {
-      const p = tf.sigmoid(tf.add(tf.matMul(tx, tw), tb));
-      const xent = tf.sub(tf.mul(tf.neg(ty), tf.log(p)), tf.mul(tf.sub(1, ty), tf.log(tf.sub(1, p))));
-      const c = tf.add(tf.mean(xent), tf.mul(0.01, tf.sum(tf.square(tw))));
-      const d = tf.div(tf.sub(p, ty), n);
-      const gw = tf.add(tf.matMul(tx, d, true, false), tf.mul(0.02, tw));
-      tw.assign(tf.sub(tw, tf.mul(rate, gw)));
-      tb.assign(tf.sub(tb, tf.mul(rate, tf.sum(d))));
-      return c;
-    });
-    const v = cost.dataSync();
-    cost.dispose();
-    return v;
+    const p = tf.sigmoid(tf.add(tf.matMul(tx, tw), tb));
+    const xent = tf.sub(tf.mul(tf.neg(ty), tf.log(p)), tf.mul(tf.sub(1, ty), tf.log(tf.sub(1, p))));
+    const c = tf.add(tf.mean(xent), tf.mul(0.01, tf.sum(tf.square(tw))));
+    const d = tf.div(tf.sub(p, ty), n);
+    const gw = tf.add(tf.matMul(tx, d, true, false), tf.mul(0.02, tw));
+    tw.assign(tf.sub(tw, tf.mul(rate, gw)));
+    tb.assign(tf.sub(tb, tf.mul(rate, tf.sum(d))));
+    return c;
   };
-  const contenders: Record<string, Contender> = {
-    'tfjs-wasm': tfStep,
-    'saturn cpu': call(await saturn('cpu', threads, build), { x: xs, y: ys }),
-    'saturn cpu, f.alloc inputs': callAllocated(await saturn('cpu', threads, build), {
-      x: { data: xs, shape: [n, k] },
-      y: { data: ys, shape: [n] },
-    }),
-    'saturn js': call(await saturn('js', 1, build), { x: xs, y: ys }),
-  };
+  const contenders = await trainingContenders(tf, tfStep, threads, build, {
+    x: { data: xs, shape: [n, k] },
+    y: { data: ys, shape: [n] },
+  });
   report(rows, `logreg step 10000×100 (cpu ${threads} thr)`, await interleaved(contenders, 15), 'tfjs-wasm');
 }
 
@@ -450,24 +451,7 @@ async function mlpStep(tf: Tf, rows: Row[], threads: number) {
   for (let i = 0; i < batch; i++) labels[i * classes + Math.floor(rand() * classes)] = 1;
   const w1v = randomArray(inputs * hidden, 12, 0.05);
   const w2v = randomArray(hidden * classes, 13, 0.05);
-  const build = () => {
-    const x = T.matrix('x', 'f32', [batch, inputs]);
-    const lab = T.matrix('labels', 'f32', [batch, classes]);
-    const w1 = T.shared('w1', { data: w1v, shape: [inputs, hidden] });
-    const b1 = T.shared('b1', new Float32Array(hidden));
-    const w2 = T.shared('w2', { data: w2v, shape: [hidden, classes] });
-    const b2 = T.shared('b2', new Float32Array(classes));
-    const h = T.relu(T.add(T.dot(x, w1), b1));
-    const probs = T.softmax(T.add(T.dot(h, w2), b2));
-    const cost = T.mean(T.neg(T.sum(T.mul(lab, T.log(probs)), { axis: 1 })));
-    const params = [w1, b1, w2, b2];
-    const grads = grad(cost, params);
-    return {
-      inputs: [x, lab],
-      outputs: [cost],
-      updates: params.map((p, i) => [p, p.sub(grads[i].mul(rate))] as const),
-    };
-  };
+  const build = () => mlpTraining(batch, { inputs, hidden, classes }, w1v, w2v, rate);
   const tx = tf.tensor2d(xs, [batch, inputs]);
   const tl = tf.tensor2d(labels, [batch, classes]);
   const tw1 = tf.variable(tf.tensor2d(w1v, [inputs, hidden]));
@@ -475,34 +459,24 @@ async function mlpStep(tf: Tf, rows: Row[], threads: number) {
   const tw2 = tf.variable(tf.tensor2d(w2v, [hidden, classes]));
   const tb2 = tf.variable(tf.zeros([classes]));
   const tfStep = () => {
-    const cost = tf.tidy(() => {
-      const pre = tf.add(tf.matMul(tx, tw1), tb1);
-      const h = tf.relu(pre);
-      const probs = tf.softmax(tf.add(tf.matMul(h, tw2), tb2));
-      const c = tf.mean(tf.neg(tf.sum(tf.mul(tl, tf.log(probs)), 1)));
-      const dl = tf.div(tf.sub(probs, tl), batch);
-      const gw2 = tf.matMul(h, dl, true, false);
-      const dh = tf.mul(tf.matMul(dl, tw2, false, true), tf.step(pre));
-      const gw1 = tf.matMul(tx, dh, true, false);
-      tw1.assign(tf.sub(tw1, tf.mul(rate, gw1)));
-      tb1.assign(tf.sub(tb1, tf.mul(rate, tf.sum(dh, 0))));
-      tw2.assign(tf.sub(tw2, tf.mul(rate, gw2)));
-      tb2.assign(tf.sub(tb2, tf.mul(rate, tf.sum(dl, 0))));
-      return c;
-    });
-    const v = cost.dataSync();
-    cost.dispose();
-    return v;
+    const pre = tf.add(tf.matMul(tx, tw1), tb1);
+    const h = tf.relu(pre);
+    const probs = tf.softmax(tf.add(tf.matMul(h, tw2), tb2));
+    const c = tf.mean(tf.neg(tf.sum(tf.mul(tl, tf.log(probs)), 1)));
+    const dl = tf.div(tf.sub(probs, tl), batch);
+    const gw2 = tf.matMul(h, dl, true, false);
+    const dh = tf.mul(tf.matMul(dl, tw2, false, true), tf.step(pre));
+    const gw1 = tf.matMul(tx, dh, true, false);
+    tw1.assign(tf.sub(tw1, tf.mul(rate, gw1)));
+    tb1.assign(tf.sub(tb1, tf.mul(rate, tf.sum(dh, 0))));
+    tw2.assign(tf.sub(tw2, tf.mul(rate, gw2)));
+    tb2.assign(tf.sub(tb2, tf.mul(rate, tf.sum(dl, 0))));
+    return c;
   };
-  const contenders: Record<string, Contender> = {
-    'tfjs-wasm': tfStep,
-    'saturn cpu': call(await saturn('cpu', threads, build), { x: xs, labels }),
-    'saturn cpu, f.alloc inputs': callAllocated(await saturn('cpu', threads, build), {
-      x: { data: xs, shape: [batch, inputs] },
-      labels: { data: labels, shape: [batch, classes] },
-    }),
-    'saturn js': call(await saturn('js', 1, build), { x: xs, labels }),
-  };
+  const contenders = await trainingContenders(tf, tfStep, threads, build, {
+    x: { data: xs, shape: [batch, inputs] },
+    labels: { data: labels, shape: [batch, classes] },
+  });
   report(
     rows,
     `MLP step 256, 784→256→10 (cpu ${threads} thr)`,

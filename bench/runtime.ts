@@ -10,11 +10,11 @@
  */
 import { type CompiledFunction, compile } from '../src/compile/index.js';
 import { T } from '../src/graph/builders.js';
-import { grad } from '../src/graph/grad.js';
 import { evaluate } from '../src/graph/interpret.js';
 import type { Node } from '../src/graph/node.js';
 import { prng } from '../src/graph/random.js';
 import { Tensor } from '../src/graph/tensor.js';
+import { logisticTraining, mlpTraining } from './models.js';
 import { logisticStepByHand, mlpState, mlpStepByHand, w1ByHand } from './runtime-hand.js';
 import { formatTable, registerSuite } from './registry.js';
 import { formatSpread as fmt, type Spread, spread } from './spread.js';
@@ -65,19 +65,9 @@ async function logisticRegressionCase() {
   const xs = randomArray(n * k, rand);
   const ys = Float32Array.from({ length: n }, () => (rand() > 0.5 ? 1 : 0));
   const w0 = randomArray(k, rand, 0.01);
-  const x = T.matrix('x', 'f32', ['n', k]);
-  const y = T.vector('y', 'f32', 'n');
-  const w = T.shared('w', w0);
-  const b = T.shared('b', 0, 'f32');
-  const p = T.sigmoid(T.add(T.dot(x, w), b));
-  const xent = T.sub(T.mul(T.neg(y), T.log(p)), T.mul(T.sub(1, y), T.log(T.sub(1, p))));
-  const cost = T.add(T.mean(xent), T.mul(0.01, T.sum(T.pow(w, 2))));
-  const [gw, gb] = grad(cost, [w, b]);
-  const updates = [
-    [w, w.sub(gw.mul(rate))],
-    [b, b.sub(gb.mul(rate))],
-  ] as const;
-  const step = await compile({ device: DEVICE, inputs: [x, y], outputs: [cost], updates });
+  const model = logisticTraining('n', k, w0, rate);
+  const [cost] = model.outputs;
+  const step = await compile({ device: DEVICE, ...model });
   const handW = w0.slice();
   const handB = new Float32Array(1);
   const scratch = { d: new Float32Array(n), gw: new Float32Array(k) };
@@ -91,7 +81,7 @@ async function logisticRegressionCase() {
     w: Tensor.from(w0, [k], 'f32'),
     b: Tensor.scalar(0, 'f32'),
   };
-  const outputs = [cost, ...updates.map(([, v]) => v)];
+  const outputs = [cost, ...model.updates.map(([, v]) => v)];
   const fast = await interleaved(
     {
       compiled: caller(step, { x: xs, y: ys }),
@@ -117,19 +107,9 @@ async function mlpCase() {
   for (let i = 0; i < batch; i++) labels[i * classes + Math.floor(rand() * classes)] = 1;
   const w1v = randomArray(inputs * hidden, rand, 0.05);
   const w2v = randomArray(hidden * classes, rand, 0.05);
-  const x = T.matrix('x', 'f32', ['n', inputs]);
-  const lab = T.matrix('labels', 'f32', ['n', classes]);
-  const w1 = T.shared('w1', { data: w1v, shape: [inputs, hidden] });
-  const b1 = T.shared('b1', new Float32Array(hidden));
-  const w2 = T.shared('w2', { data: w2v, shape: [hidden, classes] });
-  const b2 = T.shared('b2', new Float32Array(classes));
-  const h = T.relu(T.add(T.dot(x, w1), b1));
-  const probs = T.softmax(T.add(T.dot(h, w2), b2));
-  const cost = T.mean(T.neg(T.sum(T.mul(lab, T.log(probs)), { axis: 1 })));
-  const params = [w1, b1, w2, b2];
-  const grads = grad(cost, params);
-  const updates = params.map((p, i) => [p, p.sub(grads[i].mul(rate))] as const);
-  const step = await compile({ device: DEVICE, inputs: [x, lab], outputs: [cost], updates });
+  const model = mlpTraining('n', { inputs, hidden, classes }, w1v, w2v, rate);
+  const [cost] = model.outputs;
+  const step = await compile({ device: DEVICE, ...model });
   const state = mlpState(inputs, hidden, classes, batch, w1v.slice(), w2v.slice());
   const byHand = () => mlpStepByHand(xs, labels, state, batch, inputs, hidden, classes, rate);
   const first = [(await step.run({ x: xs, labels }))[0].item(), byHand()];
@@ -141,7 +121,7 @@ async function mlpCase() {
     w2: Tensor.from(w2v, [hidden, classes], 'f32'),
     b2: Tensor.zeros([classes], 'f32'),
   };
-  const outputs: Node[] = [cost, ...updates.map(([, v]) => v)];
+  const outputs: Node[] = [cost, ...model.updates.map(([, v]) => v)];
   const fast = await interleaved({ compiled: caller(step, { x: xs, labels }), hand: byHand }, 7, 1);
   const slow = await interleaved(
     { compiled: caller(step, { x: xs, labels }), interpreter: () => evaluate(outputs, refInputs) },

@@ -41,10 +41,19 @@ export function logisticRegression(dtype: DType = 'f64', dims: Dims = 'named'): 
   const w = T.vector('w', dtype, pick(dims, ['k'])[0]);
   const b = T.scalar('b', dtype);
   const y = T.vector('y', dtype, pick(dims, ['n'])[0]);
+  return training(logisticCost(x, y, w, b), [w, b]);
+}
+
+/**
+ * {@link logisticRegression}'s cost over nodes of the caller's choosing (inputs, or shared variables
+ * a compiled step updates), so every user of the model builds the same graph.
+ *
+ * @example logisticCost(T.matrix('x'), T.vector('y'), T.vector('w'), T.scalar('b')).shape // []
+ */
+export function logisticCost(x: Node, y: Node, w: Node, b: Node): Node {
   const p = T.sigmoid(T.add(T.dot(x, w), b));
   const xent = T.sub(T.mul(T.neg(y), T.log(p)), T.mul(T.sub(1, y), T.log(T.sub(1, p))));
-  const cost = T.add(T.mean(xent), T.mul(0.01, T.sum(T.pow(w, 2))));
-  return training(cost, [w, b]);
+  return T.add(T.mean(xent), T.mul(0.01, T.sum(T.pow(w, 2))));
 }
 
 /**
@@ -65,10 +74,34 @@ export function mlp(
   const b1 = T.vector('b1', dtype, pick(dims, [hidden])[0]);
   const w2 = T.matrix('w2', dtype, pick(dims, [hidden, classes]));
   const b2 = T.vector('b2', dtype, pick(dims, [classes])[0]);
+  const params = [w1, b1, w2, b2] as const;
+  return training(mlpCost(x, labels, params), params);
+}
+
+/**
+ * {@link mlp}'s cost over nodes of the caller's choosing (inputs, or shared variables a compiled step
+ * updates): `params` are `[w1, b1, w2, b2]`.
+ *
+ * @example mlpCost(T.matrix('x'), T.matrix('labels'), [T.matrix('w1'), T.vector('b1'), T.matrix('w2'), T.vector('b2')]).shape // []
+ */
+export function mlpCost(x: Node, labels: Node, params: readonly [Node, Node, Node, Node]): Node {
+  const [w1, b1, w2, b2] = params;
   const h = T.relu(T.add(T.dot(x, w1), b1));
   const probs = T.softmax(T.add(T.dot(h, w2), b2));
-  const cost = T.mean(T.neg(T.sum(T.mul(labels, T.log(probs)), { axis: 1 })));
-  return training(cost, [w1, b1, w2, b2]);
+  return T.mean(T.neg(T.sum(T.mul(labels, T.log(probs)), { axis: 1 })));
+}
+
+/**
+ * Plain gradient-descent updates `[param, param - rate * gradient]` for `compile`'s `updates`, the
+ * step the benchmarks and tests train with.
+ *
+ * @example
+ * const model = logisticRegression();
+ * sgd(model.cost, model.params, 0.1).length // 2
+ */
+export function sgd(cost: Node, params: readonly Node[], rate: number): (readonly [Node, Node])[] {
+  const grads = grad(cost, params);
+  return params.map((p, i) => [p, p.sub(grads[i].mul(rate))] as const);
 }
 
 /**

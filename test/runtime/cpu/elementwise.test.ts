@@ -1,14 +1,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { CpuExecutor, closeCpuPool } from '../../../src/runtime/cpu/executor.js';
 import type { ScalarExpr } from '../../../src/runtime/program.js';
-import { ap, at, cnst, evalScalar, f32Ulps, indices, operand, ProgramDraft, rng } from './programs.js';
+import { constant, operand, ProgramDraft } from '../programs.js';
+import { ap, at, evalScalar, f32Ulps, indices, rng } from './programs.js';
 
 afterAll(() => closeCpuPool());
 
 // W1: exp(x)*y + sin(x)/(1+z*z)
 const W1: ScalarExpr = ap('add', [
   ap('mul', [ap('exp', [operand(0)]), operand(1)]),
-  ap('div', [ap('sin', [operand(0)]), ap('add', [cnst(1), ap('mul', [operand(2), operand(2)])])]),
+  ap('div', [ap('sin', [operand(0)]), ap('add', [constant(1), ap('mul', [operand(2), operand(2)])])]),
 ]);
 
 async function runW1(n: number, threads: number, seed = 1) {
@@ -17,16 +18,8 @@ async function runW1(n: number, threads: number, seed = 1) {
   const y = d.buffer('f32', [n], 'input');
   const z = d.buffer('f32', [n], 'input');
   const out = d.buffer('f32', [n], 'output');
-  d.kernels.push({
-    kind: 'elementwise',
-    name: 'w1',
-    ops: [],
-    operands: [d.view(x), d.view(y), d.view(z)],
-    output: out,
-    shape: [n],
-    expr: W1,
-  });
-  const prepared = await new CpuExecutor({ threads }).prepare(d.program());
+  d.elementwise('w1', [x, y, z], out, W1);
+  const prepared = await new CpuExecutor({ threads }).prepare(d.build());
   const r = rng(seed);
   const data = [0, 1, 2].map(() => Float32Array.from({ length: n }, () => (r() - 0.5) * 20));
   [x, y, z].forEach((b, i) => prepared.write(b, data[i]));
@@ -63,16 +56,8 @@ describe('cpu elementwise kernels', () => {
       ap('mul', [operand(0), operand(1)]),
       ap('neg', [operand(0)]),
     ]);
-    d.kernels.push({
-      kind: 'elementwise',
-      name: 'e',
-      ops: [],
-      operands: views,
-      output: out,
-      shape: [7, 9],
-      expr,
-    });
-    const p = await new CpuExecutor({ threads: 1 }).prepare(d.program());
+    d.elementwise('e', views, out, expr);
+    const p = await new CpuExecutor({ threads: 1 }).prepare(d.build());
     const r = rng(2);
     const av = Float32Array.from({ length: 63 }, () => r() * 4 - 2);
     const rv = Float32Array.from({ length: 9 }, () => r() * 4 - 2);
@@ -106,17 +91,8 @@ describe('cpu elementwise kernels', () => {
       [s, ap('add', [operand(0, 'i32'), operand(1, 'i32')], 'i32')],
       [f, ap('div', [operand(0, 'i32'), operand(1, 'i32')], 'f64')],
     ];
-    for (const [o, expr] of ops)
-      d.kernels.push({
-        kind: 'elementwise',
-        name: 'i',
-        ops: [],
-        operands: [d.view(a), d.view(b)],
-        output: o as never,
-        shape: [6],
-        expr,
-      });
-    const p = await new CpuExecutor({ threads: 1 }).prepare(d.program());
+    for (const [o, expr] of ops) d.elementwise('i', [a, b], o as never, expr);
+    const p = await new CpuExecutor({ threads: 1 }).prepare(d.build());
     const av = Int32Array.from([7, -7, 7, -7, 2147483647, 5]);
     const bv = Int32Array.from([2, 2, -2, -2, 1, 0]);
     p.write(a, av);
@@ -134,19 +110,11 @@ describe('cpu elementwise kernels', () => {
     const x = d.buffer('f32', [12], 'input');
     const outs = ['exp', 'log', 'sqrt', 'relu', 'sigmoid', 'tanh', 'maximum'].map((o) => {
       const out = d.buffer('f32', [12], 'output');
-      const expr = o === 'maximum' ? ap('maximum', [operand(0), cnst(0)]) : ap(o, [operand(0)]);
-      d.kernels.push({
-        kind: 'elementwise',
-        name: o,
-        ops: [],
-        operands: [d.view(x)],
-        output: out,
-        shape: [12],
-        expr,
-      });
+      const expr = o === 'maximum' ? ap('maximum', [operand(0), constant(0)]) : ap(o, [operand(0)]);
+      d.elementwise(o, [x], out, expr);
       return { out, expr };
     });
-    const p = await new CpuExecutor({ threads: 1 }).prepare(d.program());
+    const p = await new CpuExecutor({ threads: 1 }).prepare(d.build());
     const xs = Float32Array.from([
       NaN,
       Infinity,
@@ -179,20 +147,12 @@ describe('cpu elementwise kernels', () => {
     const d = new ProgramDraft();
     const x = d.buffer('f32', [4], 'input');
     const out = d.buffer('f32', [4], 'output');
-    d.kernels.push({
-      kind: 'elementwise',
-      name: 'e',
-      ops: [],
-      operands: [d.view(x)],
-      output: out,
-      shape: [4],
-      expr: ap('exp', [operand(0)]),
-    });
+    d.elementwise('e', [x], out, ap('exp', [operand(0)]));
     const lines: string[] = [];
     const log = console.log;
     console.log = (text: string) => lines.push(text);
     try {
-      await new CpuExecutor({ threads: 1 }).prepare(d.program(), { debug: true });
+      await new CpuExecutor({ threads: 1 }).prepare(d.build(), { debug: true });
     } finally {
       console.log = log;
     }

@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { CpuExecutor, type CpuProgram, closeCpuPool } from '../../../src/runtime/cpu/executor.js';
 import type { Kernel, ReduceKernel, ScalarExpr, View } from '../../../src/runtime/program.js';
-import { acc, ap, at, cnst, evalScalar, f32Ulps, indices, operand, ProgramDraft, rng } from './programs.js';
+import { constant, operand, ProgramDraft } from '../programs.js';
+import { acc, ap, at, evalScalar, f32Ulps, indices, rng } from './programs.js';
 
 afterAll(() => closeCpuPool());
 
@@ -38,7 +39,7 @@ async function reduceCase(
     epilogue,
     accDtype: 'f64',
   });
-  const p = await new CpuExecutor({ threads, splitThresholdMs: 0 }).prepare(d.program());
+  const p = await new CpuExecutor({ threads, splitThresholdMs: 0 }).prepare(d.build());
   const data = opts.data ?? random(size, size + axes.length);
   p.write(x, data);
   p.run();
@@ -103,7 +104,7 @@ describe('cpu reductions', () => {
 
   it('fuses its producer and epilogue (mean of squares over a transposed view)', async () => {
     const producer = ap('mul', [operand(0), operand(0)]);
-    const epilogue = ap('cast', [ap('div', [acc, cnst(13, 'f64')], 'f64')], 'f32', { dtype: 'f32' });
+    const epilogue = ap('cast', [ap('div', [acc, constant(13, 'f64')], 'f64')], 'f32', { dtype: 'f32' });
     const { got, want } = await reduceCase([7, 13], [1], 'sum', 1, { producer, epilogue, strides: [1, 7] });
     want.forEach((w, i) => expect(f32Ulps(got[i], w)).toBeLessThanOrEqual(1));
   });
@@ -174,7 +175,7 @@ async function matmulCase(
     epilogue,
   };
   d.kernels.push(kernel);
-  const p = await new CpuExecutor({ threads, splitThresholdMs: 0 }).prepare(d.program());
+  const p = await new CpuExecutor({ threads, splitThresholdMs: 0 }).prepare(d.build());
   const av = random(batch * m * k, 1);
   const bv = random(batch * n * k, 2);
   const cv = random(n, 3);
@@ -272,7 +273,7 @@ describe('cpu softmax, copy and concat', () => {
           rows,
           length,
         });
-        const p = await new CpuExecutor({ threads: 1 }).prepare(d.program());
+        const p = await new CpuExecutor({ threads: 1 }).prepare(d.build());
         const data = random(rows * length, rows + length, -5, 5);
         p.write(x, data);
         p.run();
@@ -318,7 +319,7 @@ describe('cpu softmax, copy and concat', () => {
       axis: 1,
       shape: [3, 6],
     });
-    const p = await new CpuExecutor({ threads: 1 }).prepare(d.program());
+    const p = await new CpuExecutor({ threads: 1 }).prepare(d.build());
     const av = Float32Array.from({ length: 12 }, (_, i) => i);
     const bv = Float32Array.from({ length: 6 }, (_, i) => 100 + i);
     p.write(a, av);
@@ -334,16 +335,8 @@ describe('cpu softmax, copy and concat', () => {
     const d = new ProgramDraft();
     const x = d.buffer('f32', [6], 'input');
     const out = d.buffer('f32', [6], 'output');
-    d.kernels.push({
-      kind: 'elementwise',
-      name: 'e',
-      ops: [],
-      operands: [d.view(x)],
-      output: out,
-      shape: [6],
-      expr: ap('mul', [operand(0), cnst(2)]),
-    });
-    const p = (await new CpuExecutor({ threads: 1 }).prepare(d.program())) as CpuProgram;
+    d.elementwise('e', [x], out, ap('mul', [operand(0), constant(2)]));
+    const p = (await new CpuExecutor({ threads: 1 }).prepare(d.build())) as CpuProgram;
     const slot = p.resident(x) as Float32Array;
     slot.set([1, 2, 3, 4, 5, 6]);
     p.write(x, slot);
@@ -356,17 +349,9 @@ describe('cpu softmax, copy and concat', () => {
     const w = d.buffer('f32', [5], 'param');
     const g = d.buffer('f32', [5], 'input');
     const next = d.buffer('f32', [5], 'output');
-    d.kernels.push({
-      kind: 'elementwise',
-      name: 'sgd',
-      ops: [],
-      operands: [d.view(w), d.view(g)],
-      output: next,
-      shape: [5],
-      expr: ap('sub', [operand(0), ap('mul', [cnst(0.5), operand(1)])]),
-    });
+    d.elementwise('sgd', [w, g], next, ap('sub', [operand(0), ap('mul', [constant(0.5), operand(1)])]));
     d.updates.push({ param: w, value: next });
-    const p = await new CpuExecutor({ threads: 1 }).prepare(d.program());
+    const p = await new CpuExecutor({ threads: 1 }).prepare(d.build());
     p.write(w, Float32Array.from([1, 2, 3, 4, 5]));
     p.write(g, Float32Array.from([2, 2, 2, 2, 2]));
     p.run();

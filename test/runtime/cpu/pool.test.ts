@@ -5,23 +5,16 @@ import { dirname, join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { CpuExecutor, closeCpuPool } from '../../../src/runtime/cpu/executor.js';
-import { ap, operand, ProgramDraft } from './programs.js';
+import { operand, ProgramDraft } from '../programs.js';
+import { ap } from './programs.js';
 
 function bigProgram() {
   const d = new ProgramDraft();
   const n = 1 << 20;
   const x = d.buffer('f32', [n], 'input');
   const out = d.buffer('f32', [n], 'output');
-  d.kernels.push({
-    kind: 'elementwise',
-    name: 'e',
-    ops: [],
-    operands: [d.view(x)],
-    output: out,
-    shape: [n],
-    expr: ap('exp', [ap('sin', [operand(0)])]),
-  });
-  return { program: d.program(), x, out, n };
+  d.elementwise('e', [x], out, ap('exp', [ap('sin', [operand(0)])]));
+  return { program: d.build(), x, out, n };
 }
 
 describe('cpu worker pool', () => {

@@ -1,76 +1,9 @@
-// Hand-built Programs for the cpu executor's tests (the lowering's own programs come through the
-// parity suite), and a float64 reference evaluation of scalar expressions.
+// Scalar expressions and a float64 reference evaluation of them for the cpu executor's tests, which
+// build their Programs with ../programs.ts (the lowering's own programs come through the parity suite).
 import { castValue, type DType } from '../../../src/graph/dtype.js';
 import { getOp } from '../../../src/graph/op-table.js';
-import type {
-  BufferDecl,
-  BufferId,
-  BufferRole,
-  Kernel,
-  Program,
-  ScalarExpr,
-  View,
-} from '../../../src/runtime/program.js';
+import type { ScalarExpr, View } from '../../../src/runtime/program.js';
 
-const BYTES: Record<DType, number> = { f32: 4, f64: 8, i32: 4, i64: 8, bool: 1 };
-
-export const id = (n: number) => n as BufferId;
-
-export function rowMajor(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i];
-  }
-  return s;
-}
-
-export class ProgramDraft {
-  readonly buffers: BufferDecl[] = [];
-  readonly kernels: Kernel[] = [];
-  readonly updates: { param: BufferId; value: BufferId }[] = [];
-
-  buffer(dtype: DType, shape: number[], role: BufferRole, value?: Float64Array): BufferId {
-    const b = id(this.buffers.length);
-    const size = shape.reduce((a, c) => a * c, 1);
-    this.buffers.push({ id: b, dtype, shape, size, role, name: `b${b}`, value });
-    return b;
-  }
-
-  /** A contiguous view of `buffer`, or one with the given strides/shape/offset. */
-  view(buffer: BufferId, shape?: number[], strides?: number[], offset = 0): View {
-    const decl = this.buffers[buffer];
-    const s = shape ?? [...decl.shape];
-    return { buffer, dtype: decl.dtype, shape: s, strides: strides ?? rowMajor(s), offset };
-  }
-
-  program(): Program {
-    const ofRole = (r: BufferRole) => this.buffers.filter((b) => b.role === r).map((b) => b.id);
-    const slotBytes = this.buffers.map((b) => Math.ceil((b.size * BYTES[b.dtype]) / 16) * 16);
-    return {
-      buffers: this.buffers,
-      kernels: this.kernels,
-      inputs: ofRole('input'),
-      params: ofRole('param'),
-      outputs: ofRole('output'),
-      updates: this.updates,
-      memory: {
-        slotBytes,
-        slotOf: this.buffers.map((_, i) => i),
-        peakBytes: slotBytes.reduce((a, b) => a + b, 0),
-        naiveBytes: slotBytes.reduce((a, b) => a + b, 0),
-      },
-    };
-  }
-}
-
-export const operand = (index: number, dtype: DType = 'f32'): ScalarExpr => ({
-  kind: 'operand',
-  index,
-  dtype,
-});
-export const cnst = (value: number, dtype: DType = 'f32'): ScalarExpr => ({ kind: 'const', value, dtype });
 export const acc: ScalarExpr = { kind: 'acc', dtype: 'f64' };
 export const ap = (
   o: string,

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { CpuExecutor, type CpuProgram, closeCpuPool } from '../../../src/runtime/cpu/executor.js';
-import { acc, ap, operand, ProgramDraft } from './programs.js';
+import { operand, ProgramDraft } from '../programs.js';
+import { acc, ap } from './programs.js';
 
 afterAll(() => closeCpuPool());
 
@@ -12,39 +13,21 @@ function program(big: number, small: number, m: number) {
   const a = d.buffer('f32', [1, m, m], 'input');
   const outs = [d.buffer('f32', [big], 'output'), d.buffer('f32', [small], 'output')];
   const c = d.buffer('f32', [1, m, m], 'output');
-  d.kernels.push(
-    {
-      kind: 'elementwise',
-      name: 'big',
-      ops: [],
-      operands: [d.view(x)],
-      output: outs[0],
-      shape: [big],
-      expr: ap('exp', [operand(0)]),
-    },
-    {
-      kind: 'elementwise',
-      name: 'small',
-      ops: [],
-      operands: [d.view(y)],
-      output: outs[1],
-      shape: [small],
-      expr: ap('add', [operand(0), operand(0)]),
-    },
-    {
-      kind: 'matmul',
-      name: 'mm',
-      ops: [],
-      operands: [d.view(a), d.view(a)],
-      output: c,
-      batch: 1,
-      m,
-      n: m,
-      k: m,
-      epilogue: acc,
-    },
-  );
-  return d.program();
+  d.elementwise('big', [x], outs[0], ap('exp', [operand(0)]));
+  d.elementwise('small', [y], outs[1], ap('add', [operand(0), operand(0)]));
+  d.kernels.push({
+    kind: 'matmul',
+    name: 'mm',
+    ops: [],
+    operands: [d.view(a), d.view(a)],
+    output: c,
+    batch: 1,
+    m,
+    n: m,
+    k: m,
+    epilogue: acc,
+  });
+  return d.build();
 }
 
 describe('cpu thread split', () => {

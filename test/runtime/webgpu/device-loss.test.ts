@@ -4,10 +4,11 @@ import { WebGpuDeviceLostError } from '../../../src/runtime/webgpu/errors.js';
 import { WebGpuExecutor } from '../../../src/runtime/webgpu/executor.js';
 import { acquireGpu } from '../../../src/runtime/webgpu/gpu.js';
 import { gpuContext, noGpu } from './adapter.js';
-import { op, operand, ProgramBuilder } from './programs.js';
+import { operand, ProgramDraft } from '../programs.js';
+import { op } from './programs.js';
 
 function program() {
-  const p = new ProgramBuilder();
+  const p = new ProgramDraft();
   const x = p.buffer('f32', [64], 'input', 'x');
   const out = p.buffer('f32', [64], 'output', 'y');
   p.kernel({

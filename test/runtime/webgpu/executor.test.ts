@@ -5,11 +5,12 @@ import { WebGpuExecutor } from '../../../src/runtime/webgpu/executor.js';
 import { createShader, pipelineCacheStats } from '../../../src/runtime/webgpu/pipelines.js';
 import { BufferPool, poolOf } from '../../../src/runtime/webgpu/pool.js';
 import { gpuContext, noGpu } from './adapter.js';
-import { acc, constant, op, operand, ProgramBuilder } from './programs.js';
+import { constant, operand, ProgramDraft } from '../programs.js';
+import { acc, op } from './programs.js';
 
 /** w ← w - 0.5 * g, loss = Σ w² (of the old w): one step of a tiny training loop. */
 function sgdProgram() {
-  const p = new ProgramBuilder();
+  const p = new ProgramDraft();
   const w = p.buffer('f32', [6], 'param', 'w');
   const g = p.buffer('f32', [6], 'input', 'g');
   const next = p.buffer('f32', [6], 'temp', 'w_next');
@@ -102,7 +103,7 @@ describe.skipIf(noGpu)('the WebGPU executor', () => {
   });
 
   it('refuses f64 at prepare time, naming the buffer, never downcasting', async () => {
-    const p = new ProgramBuilder();
+    const p = new ProgramDraft();
     const x = p.buffer('f64', [3], 'input', 'x');
     const out = p.buffer('f64', [3], 'output', 'y');
     p.kernel({
@@ -134,7 +135,7 @@ describe.skipIf(noGpu)('the WebGPU executor', () => {
     console.log = (s: string) => lines.push(s);
     process.env.SATURN_DEBUG = 'wgsl';
     try {
-      const p = new ProgramBuilder();
+      const p = new ProgramDraft();
       const x = p.buffer('f32', [7], 'input', 'x');
       const out = p.buffer('f32', [7], 'output', 'y');
       // A constant no other test uses, so the pipeline is new and printed.

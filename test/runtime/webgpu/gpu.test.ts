@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { acquireGpu } from '../../../src/runtime/webgpu/gpu.js';
 import { WebGpuExecutor } from '../../../src/runtime/webgpu/executor.js';
 import { gpuContext, noGpu } from './adapter.js';
-import { op, operand, ProgramBuilder } from './programs.js';
+import { operand, ProgramDraft } from '../programs.js';
+import { op } from './programs.js';
 
 /**
  * V8's real collector, as `node --expose-gc` gives it: setting the flag at run time and reading `gc`
@@ -39,7 +40,7 @@ describe.skipIf(noGpu)('the WebGPU device module', () => {
     const gc = exposeGc();
     // Only the device module holds the create() result; this WeakRef would empty if it did not.
     const gpu = new WeakRef(gpuContext().gpu);
-    const p = new ProgramBuilder();
+    const p = new ProgramDraft();
     const x = p.buffer('f32', [1000], 'input', 'x');
     const out = p.buffer('f32', [1000], 'output', 'out');
     p.kernel({

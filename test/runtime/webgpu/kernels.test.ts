@@ -3,16 +3,8 @@ import type { DType } from '../../../src/graph/dtype.js';
 import type { BufferId, Program } from '../../../src/runtime/program.js';
 import { WebGpuExecutor } from '../../../src/runtime/webgpu/executor.js';
 import { gpuContext, noGpu } from './adapter.js';
-import {
-  acc,
-  constant,
-  op,
-  operand,
-  ProgramBuilder,
-  randomValues,
-  referenceRun,
-  rowMajor,
-} from './programs.js';
+import { constant, operand, ProgramDraft } from '../programs.js';
+import { acc, op, randomValues, referenceRun } from './programs.js';
 
 function typed(dtype: DType, values: Float64Array) {
   return dtype === 'f32'
@@ -57,7 +49,7 @@ function binaryProgram(
   yShape: number[],
   expr = op('add', 'f32', operand(0), operand(1)),
 ): Program {
-  const p = new ProgramBuilder();
+  const p = new ProgramDraft();
   const x = p.buffer('f32', shape, 'input', 'x');
   const y = p.buffer('f32', yShape, 'input', 'y');
   const out = p.buffer('f32', shape, 'output', 'out');
@@ -65,7 +57,7 @@ function binaryProgram(
     kind: 'elementwise',
     name: 'fused',
     ops: ['add'],
-    operands: [p.view(x), p.view(y, shape)],
+    operands: [p.view(x), p.broadcast(y, shape)],
     output: out,
     shape,
     expr,
@@ -90,7 +82,7 @@ describe.skipIf(noGpu)('WebGPU kernels against the reference', () => {
       ],
       [[5, 1, 4], []],
     ]) {
-      const p = new ProgramBuilder();
+      const p = new ProgramDraft();
       const x = p.buffer('f32', shape, 'input', 'x');
       const y = p.buffer('f32', shape, 'input', 'y');
       const z = p.buffer('f32', zShape, 'input', 'z');
@@ -102,15 +94,7 @@ describe.skipIf(noGpu)('WebGPU kernels against the reference', () => {
         op('mul', 'f32', op('exp', 'f32', X), Y),
         op('div', 'f32', op('sin', 'f32', X), op('add', 'f32', constant(1), op('mul', 'f32', Z, Z))),
       );
-      p.kernel({
-        kind: 'elementwise',
-        name: 'w1',
-        ops: [],
-        operands: [p.view(x), p.view(y), p.view(z, shape)],
-        output: out,
-        shape,
-        expr,
-      });
+      p.elementwise('w1', [x, y, p.broadcast(z, shape)], out, expr);
       await check(p.build());
     }
   });
@@ -154,7 +138,7 @@ describe.skipIf(noGpu)('WebGPU kernels against the reference', () => {
   });
 
   it('i32 and bool arithmetic: floor division, modulo, comparisons, switch, casts', async () => {
-    const p = new ProgramBuilder();
+    const p = new ProgramDraft();
     const a = p.buffer('i32', [101], 'input', 'a');
     const b = p.buffer('i32', [101], 'input', 'b');
     const outs = [
@@ -187,15 +171,7 @@ describe.skipIf(noGpu)('WebGPU kernels against the reference', () => {
     ];
     outs.forEach((expr, i) => {
       const out = p.buffer('i32', [101], 'output', `out${i}`);
-      p.kernel({
-        kind: 'elementwise',
-        name: `k${i}`,
-        ops: [],
-        operands: [p.view(a), p.view(b)],
-        output: out,
-        shape: [101],
-        expr,
-      });
+      p.elementwise(`k${i}`, [a, b], out, expr);
     });
     const bools = p.buffer('bool', [101], 'output', 'bools');
     p.kernel({
@@ -236,7 +212,7 @@ describe.skipIf(noGpu)('WebGPU kernels against the reference', () => {
   });
 
   it('copy of a transposed view and concat along an inner axis', async () => {
-    const p = new ProgramBuilder();
+    const p = new ProgramDraft();
     const x = p.buffer('f32', [5, 7], 'input', 'x');
     const y = p.buffer('f32', [5, 3], 'input', 'y');
     const t = p.buffer('f32', [7, 5], 'output', 't');
@@ -271,7 +247,7 @@ describe.skipIf(noGpu)('WebGPU kernels against the reference', () => {
     ['sum', [4, 0], [1]],
     ['sum', [], []],
   ] as const)('reduce %s over %j axes %j', async (kind, shape, axes) => {
-    const p = new ProgramBuilder();
+    const p = new ProgramDraft();
     const x = p.buffer('f32', shape as unknown as number[], 'input', 'x');
     const outShape = shape.filter((_, k) => !(axes as readonly number[]).includes(k));
     const out = p.buffer('f32', outShape, 'output', 'out');
@@ -293,7 +269,7 @@ describe.skipIf(noGpu)('WebGPU kernels against the reference', () => {
 
   it('mean of squares over 200k elements: a two-pass tree with producer and epilogue', async () => {
     const n = 200_003;
-    const p = new ProgramBuilder();
+    const p = new ProgramDraft();
     const x = p.buffer('f32', [n], 'input', 'x');
     const out = p.buffer('f32', [], 'output', 'out');
     p.kernel({
@@ -325,7 +301,7 @@ describe.skipIf(noGpu)('WebGPU kernels against the reference', () => {
     for (const variant of ['regblock', 'tiled']) {
       process.env.SATURN_WEBGPU_MATMUL = variant;
       try {
-        const p = new ProgramBuilder();
+        const p = new ProgramDraft();
         const a = p.buffer('f32', [batch, m, k], 'input', 'a');
         const b = p.buffer('f32', [batch, k, n], 'input', 'b');
         const bias = p.buffer('f32', [n], 'input', 'bias');
@@ -339,7 +315,7 @@ describe.skipIf(noGpu)('WebGPU kernels against the reference', () => {
           m,
           n,
           k,
-          operands: [p.view(a), p.view(b), p.view(bias, [batch, m, n])],
+          operands: [p.view(a), p.view(b), p.broadcast(bias, [batch, m, n])],
           epilogue: op('add', 'f32', acc(), operand(2)),
         });
         await check(p.build(), 1e-4);
@@ -350,7 +326,7 @@ describe.skipIf(noGpu)('WebGPU kernels against the reference', () => {
   });
 
   it('matmul of a transposed operand (strided, no vec4 loads)', async () => {
-    const p = new ProgramBuilder();
+    const p = new ProgramDraft();
     const a = p.buffer('f32', [9, 6], 'input', 'a');
     const b = p.buffer('f32', [10, 6], 'input', 'b');
     const out = p.buffer('f32', [9, 10], 'output', 'out');
@@ -376,7 +352,7 @@ describe.skipIf(noGpu)('WebGPU kernels against the reference', () => {
     ['logsumexp', 33, 129],
     ['softmax', 2, 300],
   ] as const)('%s of %i rows of %i', async (kind, rows, length) => {
-    const p = new ProgramBuilder();
+    const p = new ProgramDraft();
     const x = p.buffer('f32', [rows, length], 'input', 'x');
     const out = p.buffer('f32', kind === 'logsumexp' ? [rows] : [rows, length], 'output', 'out');
     p.kernel({
@@ -393,19 +369,11 @@ describe.skipIf(noGpu)('WebGPU kernels against the reference', () => {
   });
 
   it('an in-place kernel reads and writes one buffer (operand and output share a slot)', async () => {
-    const p = new ProgramBuilder();
+    const p = new ProgramDraft();
     const x = p.buffer('f32', [100], 'input', 'x');
     const t = p.buffer('f32', [100], 'temp', 't');
     const out = p.buffer('f32', [100], 'output', 'out', 1);
-    p.kernel({
-      kind: 'elementwise',
-      name: 'a',
-      ops: [],
-      operands: [p.view(x)],
-      output: t,
-      shape: [100],
-      expr: op('exp', 'f32', operand(0)),
-    });
+    p.elementwise('a', [x], t, op('exp', 'f32', operand(0)));
     // t and out share slot 1 (t was given slot 1 by the builder): the second kernel is in place.
     p.kernel({
       kind: 'elementwise',
@@ -419,9 +387,5 @@ describe.skipIf(noGpu)('WebGPU kernels against the reference', () => {
     });
     expect(p.build().memory.slotOf[t]).toBe(p.build().memory.slotOf[out]);
     await check(p.build());
-  });
-
-  it('strides helper is row-major', () => {
-    expect(rowMajor([2, 3, 4])).toEqual([12, 4, 1]);
   });
 });

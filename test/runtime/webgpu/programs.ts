@@ -1,100 +1,13 @@
 /**
- * Hand-built programs for the WebGPU kernel tests, and a float64 reference that evaluates a program
+ * Scalar expressions for the WebGPU kernel tests (their Programs come from ../programs.ts), and a float64 reference that evaluates a program
  * kernel by kernel with the op table's scalar functions (rounding to each buffer's dtype), so every
  * kernel kind is checked on its own, with views the lowering may or may not produce yet.
  */
 import { castValue, type DType } from '../../../src/graph/dtype.js';
 import { OPS } from '../../../src/graph/op-table.js';
-import type {
-  BufferDecl,
-  BufferId,
-  BufferRole,
-  Kernel,
-  Program,
-  ScalarExpr,
-  View,
-} from '../../../src/runtime/program.js';
+import type { BufferId, Program, ScalarExpr, View } from '../../../src/runtime/program.js';
+import { elementCount, rowMajorStrides } from '../../../src/runtime/views.js';
 
-const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-
-export function rowMajor(shape: readonly number[]): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let k = shape.length - 1; k >= 0; k--) {
-    strides[k] = s;
-    s *= shape[k];
-  }
-  return strides;
-}
-
-/** Accumulates buffers and kernels; every buffer gets its own slot unless `slot` is given. */
-export class ProgramBuilder {
-  readonly buffers: BufferDecl[] = [];
-  readonly kernels: Kernel[] = [];
-  readonly updates: { param: BufferId; value: BufferId }[] = [];
-  private readonly slots: number[] = [];
-
-  buffer(
-    dtype: DType,
-    shape: readonly number[],
-    role: BufferRole,
-    name?: string,
-    slot?: number,
-    value?: Float64Array,
-  ): BufferId {
-    const id = this.buffers.length as BufferId;
-    this.buffers.push({ id, dtype, shape, size: sizeOf(shape), role, name, value });
-    this.slots.push(slot ?? (this.slots.length === 0 ? 0 : Math.max(...this.slots) + 1));
-    return id;
-  }
-
-  /** The contiguous view of a buffer, optionally broadcast to `shape` (numpy rules). */
-  view(id: BufferId, shape?: readonly number[]): View {
-    const b = this.buffers[id];
-    const target = shape ?? b.shape;
-    const own = rowMajor(b.shape);
-    const strides = target.map((d, k) => {
-      const j = k - (target.length - b.shape.length);
-      if (j < 0) return 0;
-      return b.shape[j] === 1 && d !== 1 ? 0 : own[j];
-    });
-    return { buffer: id, dtype: b.dtype, shape: target, strides, offset: 0 };
-  }
-
-  kernel(k: Kernel): void {
-    this.kernels.push(k);
-  }
-
-  build(): Program {
-    const byRole = (role: BufferRole) => this.buffers.filter((b) => b.role === role).map((b) => b.id);
-    const slotBytes: number[] = [];
-    this.buffers.forEach((b, i) => {
-      const slot = this.slots[i];
-      slotBytes[slot] = Math.max(slotBytes[slot] ?? 0, Math.ceil((b.size * 4) / 16) * 16);
-    });
-    const peak = slotBytes.reduce((a, b) => a + b, 0);
-    return {
-      buffers: this.buffers,
-      kernels: this.kernels,
-      inputs: byRole('input'),
-      params: byRole('param'),
-      outputs: byRole('output'),
-      updates: this.updates,
-      memory: { slotBytes, slotOf: this.slots, peakBytes: peak, naiveBytes: peak },
-    };
-  }
-}
-
-export const operand = (index: number, dtype: DType = 'f32'): ScalarExpr => ({
-  kind: 'operand',
-  index,
-  dtype,
-});
-export const constant = (value: number, dtype: DType = 'f32'): ScalarExpr => ({
-  kind: 'const',
-  value,
-  dtype,
-});
 export const op = (name: string, dtype: DType, ...args: ScalarExpr[]): ScalarExpr => ({
   kind: 'op',
   op: name,
@@ -129,7 +42,7 @@ export function referenceRun(
     }
   };
   const each = (shape: readonly number[], f: (coords: number[], flat: number) => void) => {
-    const n = sizeOf(shape);
+    const n = elementCount(shape);
     const coords = new Array<number>(shape.length).fill(0);
     for (let i = 0; i < n; i++) {
       let r = i;
@@ -154,7 +67,7 @@ export function referenceRun(
         });
         break;
       case 'concat': {
-        const strides = rowMajor(k.shape);
+        const strides = rowMajorStrides(k.shape);
         let start = 0;
         for (const v of k.operands) {
           each(v.shape, (c) => {
