@@ -5,6 +5,7 @@
  */
 
 import { productRewrites } from './egraph/ac-products.js';
+import type { ENode } from './egraph/egraph.js';
 import type { ClassId } from './egraph/ids.js';
 import type { Rewrite } from './egraph/rewrite.js';
 import type { StopReason } from './egraph/run.js';
@@ -53,8 +54,11 @@ export function nodeCostFor(t: TensorEGraph, model: CostModel = 'cpu'): NodeCost
           : customCost(t, model);
   return (eg, cls, node) => {
     const penalty = t.replaced.size > 0 && t.replaced.has(eg, node) ? REPLACED_PENALTY : 0;
-    // A small constant class is folded after extraction, so computing it costs (almost) nothing.
-    if (node.children.length > 0 && eg.data(t.values, cls) !== undefined) return FOLDED_COST + penalty;
+    // A node of a small constant class is folded after extraction, so computing it costs (almost)
+    // nothing — if folding will see it as constant: its arguments are constants, or it reads only their
+    // type (`ones_like`). `x * 0` in the class of `zeros_like(x)` has a known value but is not folded.
+    if (node.children.length > 0 && eg.data(t.values, cls) !== undefined && foldsAfterExtraction(t, node))
+      return FOLDED_COST + penalty;
     return base(eg, cls, node) + penalty;
   };
 }
@@ -86,6 +90,12 @@ const DAG_EXTRACTION_LIMIT = 2000;
 
 /** Cost of an op whose value is a small known constant: positive (extraction needs that), near zero. */
 const FOLDED_COST = 1e-6;
+
+/** Whether `foldConstants` folds this node once extracted: all its arguments are constant, or it is a constructor. */
+function foldsAfterExtraction(t: TensorEGraph, node: ENode): boolean {
+  if (t.lang.tensorSymbol(node.symbol).def.kind === 'constructor') return true;
+  return node.children.every((c) => t.egraph.data(t.values, c) !== undefined);
+}
 
 /** The optimization modes every rule library defines. */
 export type Mode = 'fast_run' | 'fast_compile' | 'none';

@@ -34,8 +34,8 @@ export class ValueAnalysis implements Analysis<Tensor | undefined> {
     const { def, attrs } = (eg.lang as TensorLanguage).tensorSymbol(symbol);
     if (def.name === 'input') return undefined;
     if (this.types && def.kind === 'constructor' && children.length === 1) {
-      const value = shapeOnlyValue(def.name, eg.data(this.types, children[0]), attrs);
-      if (value !== undefined) return value.size <= this.sizeLimit ? value : undefined;
+      const value = shapeOnlyValue(def.name, eg.data(this.types, children[0]), attrs, this.sizeLimit);
+      if (value !== undefined) return value;
     }
     const args: Tensor[] = [];
     for (const c of children) {

@@ -125,7 +125,8 @@ const SIZE: OpDef = {
 
 /**
  * The value of a constructor that reads only its argument's type (`ones_like`, `zeros_like`, `fill`,
- * `size`), from that type alone: undefined for other ops, or when a dim it needs is symbolic. Constant
+ * `size`), from that type alone: undefined for other ops, when a dim it needs is symbolic, or when it
+ * has more than `sizeLimit` elements (checked before it is built). Constant
  * folding uses it where the argument itself is not a constant (`ones_like(sum(exp(a)))` is `1`).
  *
  * @example shapeOnlyValue('size', { dtype: 'f32', shape: [3, 4] }, { axis: null, keepdims: false, dtype: null })!.item() // 12
@@ -134,10 +135,13 @@ export function shapeOnlyValue(
   op: string,
   arg: { readonly dtype: DType; readonly shape: Shape },
   attrs: Attrs,
+  sizeLimit = Infinity,
 ): Tensor | undefined {
   const out = SHAPE_ONLY.has(op) ? OP_BY_NAME.get(op)!.infer([arg], attrs) : undefined;
   if (out === undefined || !out.shape.every((d) => typeof d === 'number')) return undefined;
   const shape = out.shape as number[];
+  // Checked before the value is built: a 1e10-element zeros_like must stay symbolic, never allocated.
+  if (shape.reduce((n, d) => n * d, 1) > sizeLimit) return undefined;
   if (op === 'size') {
     const n = countAlong(arg.shape, sizeAxes(attrs, arg.shape.length));
     return n === undefined ? undefined : Tensor.full(shape, n, out.dtype);
