@@ -275,7 +275,7 @@ export const hasTrackedOp = (op: string): boolean => op in ARITHMETIC || op in D
  * Applies an elementwise op to tracked arguments; undefined where the double-double result cannot be
  * vouched for (the caller asks the decimal reference).
  *
- * @example applyTracked('sub', [applyTracked('add', [exactly(1e300), exactly(1)])!, exactly(1e300)]) // { v: 1, err: 0 }
+ * @example applyTracked('sub', [applyTracked('add', [exactly(1e300), exactly(1)])!, exactly(1e300)])!.v.hi // 1
  */
 export function applyTracked(op: string, args: readonly Tracked[]): Tracked | undefined {
   const deciding = DECIDING[op];
