@@ -56,6 +56,15 @@ export class Matches {
     return this.values[i * this.width + v] as ClassId;
   }
 
+  /** A copy holding just the matches found. @internal */
+  copy(): Matches {
+    const out = new Matches(this.width, 0);
+    out.classes = this.classes.slice(0, this.count);
+    out.values = this.values.slice(0, this.count * Math.max(this.width, 1));
+    out.count = this.count;
+    return out;
+  }
+
   /** Doubles the capacity (called by generated search code when full). @internal */
   grow(): void {
     const classes = new Int32Array(this.classes.length * 2);
@@ -160,7 +169,6 @@ export class Program {
   private readonly code: SearchCode;
   private readonly one = new Int32Array(1);
   /** Matches found by the last search, to size the next one's arrays (counts change slowly by iteration). */
-  private lastCount = 16;
 
   private constructor(
     readonly pattern: Pattern,
@@ -259,11 +267,16 @@ export class Program {
     }
     // Most rules' root op is absent from most graphs: no arrays to allocate for them.
     if (n === 0) return this.noMatches();
-    const out = new Matches(this.vars.length, this.lastCount);
-    this.runCode(eg, classes, n, out, budget);
-    this.lastCount = Math.max(16, out.count + (out.count >> 2));
-    return out;
+    // Searched into scratch arrays kept by the program, copied out only when something matched: most
+    // searches of a rule whose root op is present find nothing, and allocating for them cost more than
+    // the search.
+    const scratch = (this.scratch ??= new Matches(this.vars.length));
+    scratch.count = 0;
+    this.runCode(eg, classes, n, scratch, budget);
+    return scratch.count === 0 ? this.noMatches() : scratch.copy();
   }
+
+  private scratch: Matches | undefined;
 
   private empty: Matches | undefined;
 

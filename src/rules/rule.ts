@@ -4,7 +4,7 @@
  */
 import type { EGraph } from '../egraph/egraph.js';
 import { foldTree, preorder } from '../egraph/fold.js';
-import type { ClassId } from '../egraph/ids.js';
+import { asSymbolId, type ClassId } from '../egraph/ids.js';
 import type { Pattern } from '../egraph/pattern.js';
 import type { Guard, Subst } from '../egraph/rewrite.js';
 import { ComputeApplier, Rewrite } from '../egraph/rewrite.js';
@@ -121,7 +121,6 @@ export class CompiledRule {
     return this.def.name;
   }
 
-  private readonly perGraph = new WeakMap<TensorEGraph, { size: number; symbols: number; list: Rewrite[] }>();
   /**
    * Rewrites by the symbols they match, shared by all e-graphs: e-graphs built from the same graph number
    * their symbols alike, so a rewrite is built once per process, not once per e-graph (that was 10-15% of
@@ -131,19 +130,32 @@ export class CompiledRule {
 
   /** The rewrites for the symbols now in `t`'s language; stable objects, so schedulers keep their state. */
   rewrites(t: TensorEGraph): readonly Rewrite[] {
-    let cache = this.perGraph.get(t);
+    let caches = expansions.get(t);
+    if (!caches) {
+      caches = new Map();
+      expansions.set(t, caches);
+    }
+    let cache = caches.get(this);
     if (!cache) {
       cache = { size: -1, symbols: -1, list: [] };
-      this.perGraph.set(t, cache);
+      caches.set(this, cache);
     }
     if (cache.size === t.lang.size) return cache.list;
     cache.size = t.lang.size;
     // The language only grows, so while none of this rule's ops gained a symbol its expansion is the
     // same (new symbols, such as constants, mostly belong to other ops): skip re-expanding it.
     let symbols = 0;
-    for (const slot of this.lhs.slots) symbols += t.lang.symbolsOf(slot.op).length;
+    let absent = false;
+    for (const slot of this.lhs.slots) {
+      const n = t.lang.symbolsOf(slot.op).length;
+      symbols += n;
+      absent ||= n === 0;
+    }
     if (symbols === cache.symbols) return cache.list;
     cache.symbols = symbols;
+    // Most rules name an op the graph does not have: they have no rewrite, and expanding them to learn
+    // that was most of this method's time.
+    if (absent) return (cache.list = []);
     const list: Rewrite[] = [];
     for (const e of expand(this.lhs, t.lang)) {
       const key = `${e.key}|${e.symbols.map((s) => t.lang.key(s)).join('|')}`;
@@ -201,6 +213,15 @@ export class CompiledRule {
     return new Rewrite(this.def.name, pattern, applier, guards);
   }
 }
+
+/**
+ * Each rule's expansion per e-graph, one weak entry per e-graph: a weak map per rule cost a slow weak
+ * insertion per rule and e-graph (a tenth of a warm optimize with 450 rules).
+ */
+const expansions = new WeakMap<
+  TensorEGraph,
+  Map<CompiledRule, { size: number; symbols: number; list: Rewrite[] }>
+>();
 
 /** Rewrites kept per rule at most (see `CompiledRule.shared`). */
 const SHARED_REWRITE_LIMIT = 4096;
@@ -270,14 +291,37 @@ export class RuleSet {
   constructor(readonly rules: readonly CompiledRule[]) {}
 
   source(t: TensorEGraph): () => readonly Rewrite[] {
-    // The list changes only when the language gains symbols; most iterations intern none.
-    let size = -1;
+    // The list changes only when the language gains symbols, and then only for the rules that match an
+    // op of a new symbol (mostly constants): asking every rule on each new symbol was 15% of a warm
+    // optimize, and grew with the number of rules.
+    const byOp = new Map<string, number[]>();
+    this.rules.forEach((r, i) => {
+      for (const slot of r.lhs.slots) {
+        const users = byOp.get(slot.op) ?? [];
+        if (users[users.length - 1] !== i) users.push(i);
+        byOp.set(slot.op, users);
+      }
+    });
+    let seen = -1;
+    let lists: (readonly Rewrite[])[] = [];
     let list: readonly Rewrite[] = [];
     return () => {
-      if (t.lang.size !== size) {
-        size = t.lang.size;
-        list = this.rules.flatMap((r) => r.rewrites(t));
+      const size = t.lang.size;
+      if (size === seen) return list;
+      let changed = seen < 0;
+      if (changed) lists = this.rules.map((r) => r.rewrites(t));
+      else {
+        const stale = new Set<number>();
+        for (let s = seen; s < size; s++)
+          for (const i of byOp.get(t.lang.op(asSymbolId(s))) ?? []) stale.add(i);
+        for (const i of stale) {
+          const rewrites = this.rules[i].rewrites(t);
+          if (rewrites !== lists[i]) changed = true;
+          lists[i] = rewrites;
+        }
       }
+      seen = size;
+      if (changed) list = lists.flat();
       return list;
     };
   }
