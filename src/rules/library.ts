@@ -63,13 +63,28 @@ export function rulesForPhase(
   library: RuleLibrary,
   phase: PhaseSpec,
   tags: { include?: readonly string[]; exclude?: readonly string[] } = {},
-): CompiledRule[] {
-  const wanted = new Set([...phase.rulesets, ...(tags.include ?? [])]);
-  const excluded = new Set(tags.exclude ?? []);
-  return library.rules.filter(
-    (r) => r.def.tags.some((t) => wanted.has(t)) && !r.def.tags.some((t) => excluded.has(t)),
-  );
+): readonly CompiledRule[] {
+  // Asked once per phase of every optimize: filtering 450 rules by tag each time was ~3% of a warm one.
+  let cached = phaseRules.get(library.rules);
+  if (!cached) {
+    cached = new Map();
+    phaseRules.set(library.rules, cached);
+  }
+  const key = JSON.stringify([phase.rulesets, tags.include ?? [], tags.exclude ?? []]);
+  let rules = cached.get(key);
+  if (!rules) {
+    const wanted = new Set([...phase.rulesets, ...(tags.include ?? [])]);
+    const excluded = new Set(tags.exclude ?? []);
+    rules = library.rules.filter(
+      (r) => r.def.tags.some((t) => wanted.has(t)) && !r.def.tags.some((t) => excluded.has(t)),
+    );
+    cached.set(key, rules);
+  }
+  return rules;
 }
+
+/** The rules of each phase and tag choice, per library (see `rulesForPhase`). */
+const phaseRules = new WeakMap<readonly CompiledRule[], Map<string, readonly CompiledRule[]>>();
 
 /** Up to three names within two edits of `name`, as a ` (did you mean …?)` hint, or ''. */
 function didYouMean(name: string, known: Iterable<string>): string {

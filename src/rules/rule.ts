@@ -214,6 +214,27 @@ export class CompiledRule {
   }
 }
 
+const NO_REWRITES: readonly Rewrite[] = [];
+
+/** Indices of the rules whose left side names each op, per rule list (built once: lists are per phase). */
+function rulesByOp(rules: readonly CompiledRule[]): ReadonlyMap<string, readonly number[]> {
+  let byOp = ruleIndex.get(rules);
+  if (byOp) return byOp;
+  const index = new Map<string, number[]>();
+  rules.forEach((r, i) => {
+    for (const slot of r.lhs.slots) {
+      const users = index.get(slot.op) ?? [];
+      if (users[users.length - 1] !== i) users.push(i);
+      index.set(slot.op, users);
+    }
+  });
+  byOp = index;
+  ruleIndex.set(rules, byOp);
+  return byOp;
+}
+
+const ruleIndex = new WeakMap<readonly CompiledRule[], ReadonlyMap<string, readonly number[]>>();
+
 /**
  * Each rule's expansion per e-graph, one weak entry per e-graph: a weak map per rule cost a slow weak
  * insertion per rule and e-graph (a tenth of a warm optimize with 450 rules).
@@ -294,14 +315,7 @@ export class RuleSet {
     // The list changes only when the language gains symbols, and then only for the rules that match an
     // op of a new symbol (mostly constants): asking every rule on each new symbol was 15% of a warm
     // optimize, and grew with the number of rules.
-    const byOp = new Map<string, number[]>();
-    this.rules.forEach((r, i) => {
-      for (const slot of r.lhs.slots) {
-        const users = byOp.get(slot.op) ?? [];
-        if (users[users.length - 1] !== i) users.push(i);
-        byOp.set(slot.op, users);
-      }
-    });
+    const byOp = rulesByOp(this.rules);
     let seen = -1;
     let lists: (readonly Rewrite[])[] = [];
     let list: readonly Rewrite[] = [];
@@ -309,8 +323,14 @@ export class RuleSet {
       const size = t.lang.size;
       if (size === seen) return list;
       let changed = seen < 0;
-      if (changed) lists = this.rules.map((r) => r.rewrites(t));
-      else {
+      if (changed) {
+        // Only rules whose every op the graph has can match (most of a library names ops it lacks).
+        const present = new Set<string>();
+        for (let s = 0; s < size; s++) present.add(t.lang.op(asSymbolId(s)));
+        lists = this.rules.map((r) =>
+          r.lhs.slots.every((slot) => present.has(slot.op)) ? r.rewrites(t) : NO_REWRITES,
+        );
+      } else {
         const stale = new Set<number>();
         for (let s = seen; s < size; s++)
           for (const i of byOp.get(t.lang.op(asSymbolId(s))) ?? []) stale.add(i);
