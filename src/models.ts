@@ -67,15 +67,36 @@ export function mlp(
   dtype: DType = 'f32',
   dims: Dims = 'named',
 ): ModelGraph {
-  const { inputs = 64, hidden = 128, classes = 10 } = sizes;
-  const x = T.matrix('x', dtype, pick(dims, ['n', inputs]));
-  const labels = T.matrix('labels', dtype, pick(dims, ['n', classes]));
-  const w1 = T.matrix('w1', dtype, pick(dims, [inputs, hidden]));
-  const b1 = T.vector('b1', dtype, pick(dims, [hidden])[0]);
-  const w2 = T.matrix('w2', dtype, pick(dims, [hidden, classes]));
-  const b2 = T.vector('b2', dtype, pick(dims, [classes])[0]);
-  const params = [w1, b1, w2, b2] as const;
+  const { x, labels, params } = perceptronInputs(
+    { inputs: 64, hidden: 128, classes: 10, ...sizes },
+    dtype,
+    dims,
+  );
   return training(mlpCost(x, labels, params), params);
+}
+
+/** The inputs of a 2-layer perceptron: `x: [n, inputs]`, one-hot `labels: [n, classes]`, `[w1, b1, w2, b2]`. */
+function perceptronInputs(
+  sizes: { inputs: number; hidden: number; classes: number },
+  dtype: DType,
+  dims: Dims,
+): { x: Node; labels: Node; params: readonly [Node, Node, Node, Node] } {
+  const { inputs, hidden, classes } = sizes;
+  return {
+    x: T.matrix('x', dtype, pick(dims, ['n', inputs])),
+    labels: T.matrix('labels', dtype, pick(dims, ['n', classes])),
+    params: [
+      T.matrix('w1', dtype, pick(dims, [inputs, hidden])),
+      T.vector('b1', dtype, pick(dims, [hidden])[0]),
+      T.matrix('w2', dtype, pick(dims, [hidden, classes])),
+      T.vector('b2', dtype, pick(dims, [classes])[0]),
+    ],
+  };
+}
+
+/** Softmax cross-entropy of `logits` against one-hot `labels`, averaged over rows. */
+function softmaxCrossEntropy(logits: Node, labels: Node): Node {
+  return T.mean(T.neg(T.sum(T.mul(labels, T.log(T.softmax(logits))), { axis: 1 })));
 }
 
 /**
@@ -87,8 +108,7 @@ export function mlp(
 export function mlpCost(x: Node, labels: Node, params: readonly [Node, Node, Node, Node]): Node {
   const [w1, b1, w2, b2] = params;
   const h = T.relu(T.add(T.dot(x, w1), b1));
-  const probs = T.softmax(T.add(T.dot(h, w2), b2));
-  return T.mean(T.neg(T.sum(T.mul(labels, T.log(probs)), { axis: 1 })));
+  return softmaxCrossEntropy(T.add(T.dot(h, w2), b2), labels);
 }
 
 /**
@@ -116,18 +136,16 @@ export function tanhMlp(
   dtype: DType = 'f32',
   dims: Dims = 'named',
 ): ModelGraph {
-  const { inputs = 784, hidden = 128, classes = 10 } = sizes;
-  const x = T.matrix('x', dtype, pick(dims, ['n', inputs]));
-  const labels = T.matrix('labels', dtype, pick(dims, ['n', classes]));
-  const w1 = T.matrix('w1', dtype, pick(dims, [inputs, hidden]));
-  const b1 = T.vector('b1', dtype, pick(dims, [hidden])[0]);
-  const w2 = T.matrix('w2', dtype, pick(dims, [hidden, classes]));
-  const b2 = T.vector('b2', dtype, pick(dims, [classes])[0]);
+  const { x, labels, params } = perceptronInputs(
+    { inputs: 784, hidden: 128, classes: 10, ...sizes },
+    dtype,
+    dims,
+  );
+  const [w1, b1, w2, b2] = params;
   const h = T.tanh(T.add(T.dot(x, w1), b1));
-  const probs = T.softmax(T.add(T.dot(h, w2), b2));
-  const xent = T.mean(T.neg(T.sum(T.mul(labels, T.log(probs)), { axis: 1 })));
+  const xent = softmaxCrossEntropy(T.add(T.dot(h, w2), b2), labels);
   const l2 = T.mul(1e-4, T.add(T.sum(T.pow(w1, 2)), T.sum(T.pow(w2, 2))));
-  return training(T.add(xent, l2), [w1, b1, w2, b2]);
+  return training(T.add(xent, l2), params);
 }
 
 /**
@@ -146,9 +164,7 @@ export function softmaxRegression(
   const labels = T.matrix('labels', dtype, pick(dims, ['n', classes]));
   const w = T.matrix('w', dtype, pick(dims, [inputs, classes]));
   const b = T.vector('b', dtype, pick(dims, [classes])[0]);
-  const probs = T.softmax(T.add(T.dot(x, w), b));
-  const cost = T.mean(T.neg(T.sum(T.mul(labels, T.log(probs)), { axis: 1 })));
-  return training(cost, [w, b]);
+  return training(softmaxCrossEntropy(T.add(T.dot(x, w), b), labels), [w, b]);
 }
 
 /**

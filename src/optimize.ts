@@ -9,7 +9,7 @@ import type { ENode } from './egraph/egraph.js';
 import type { ClassId } from './egraph/ids.js';
 import type { Rewrite } from './egraph/rewrite.js';
 import type { StopReason } from './egraph/run.js';
-import { checkLimit, LimitError, Runner } from './egraph/run.js';
+import { checkLimit, LimitError, type RunOptions, Runner } from './egraph/run.js';
 import { addGraph, buildGraph, createTensorEGraph, type TensorEGraph } from './egraph/tensor/index.js';
 import { dagCost } from './extract/choice.js';
 import { extractDag } from './extract/dag.js';
@@ -24,6 +24,7 @@ import { recordOptimized } from './provenance.js';
 import {
   checkTags,
   type PhaseLimits,
+  type PhaseSpec,
   type RuleLibrary,
   rulesForPhase,
   unknownModeMessage,
@@ -361,26 +362,16 @@ export function saturate(
     // The node limit is a budget of e-nodes the phase may add to the graph it starts from, so a graph
     // larger than the limit still gets its local rewrites (stabilization above all), and the work per
     // input op stays bounded on graphs of any size.
-    const run = new Runner(t.egraph, {
+    const runOptions: RunOptions = {
       iterLimit: iterations,
       nodeLimit,
       timeLimitMs: phase.limits.timeMs ?? Number.POSITIVE_INFINITY,
       deadline,
       incremental: true,
-    }).run(withNative(native, new RuleSet(rules).source(t)));
-    for (const it of run.iterations)
-      for (const r of it.rules)
-        if (r.applied > 0) applied.set(r.rule, (applied.get(r.rule) ?? 0) + r.applied);
-    phases.push({
-      name: phase.name,
-      rulesets: phase.rulesets,
-      stopReason: run.stopReason,
-      iterations: run.iterations.length,
-      enodes: t.egraph.nodeCount(),
-      eclasses: t.egraph.classCount,
-      nodeLimit,
-      ms: performance.now() - before,
-    });
+    };
+    phases.push(
+      runPhase(t, phase, withNative(native, new RuleSet(rules).source(t)), runOptions, applied, before),
+    );
   }
   replacedNodes += t.replaced.size;
   t.egraph.rebuild();
@@ -418,6 +409,33 @@ function nativeRewrites(
 }
 
 /** The native rewrites first, then the rule files' (same objects each iteration, for the scheduler). */
+/**
+ * Saturates one phase of a mode on `t` under `runOptions` and reports it; each rule's applications are
+ * added to `applied`. `optimize`'s phases and accuracy mode's share it.
+ */
+export function runPhase(
+  t: TensorEGraph,
+  phase: PhaseSpec,
+  rules: () => readonly Rewrite[],
+  runOptions: RunOptions,
+  applied: Map<string, number>,
+  started = performance.now(),
+): PhaseReport {
+  const run = new Runner(t.egraph, runOptions).run(rules);
+  for (const it of run.iterations)
+    for (const r of it.rules) if (r.applied > 0) applied.set(r.rule, (applied.get(r.rule) ?? 0) + r.applied);
+  return {
+    name: phase.name,
+    rulesets: phase.rulesets,
+    stopReason: run.stopReason,
+    iterations: run.iterations.length,
+    enodes: t.egraph.nodeCount(),
+    eclasses: t.egraph.classCount,
+    nodeLimit: runOptions.nodeLimit ?? Number.POSITIVE_INFINITY,
+    ms: performance.now() - started,
+  };
+}
+
 function withNative(native: readonly Rewrite[], source: () => readonly Rewrite[]): () => readonly Rewrite[] {
   if (native.length === 0) return source;
   let last: readonly Rewrite[] | undefined;

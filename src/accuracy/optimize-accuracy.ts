@@ -6,7 +6,6 @@
  */
 import type { ENode } from '../egraph/egraph.js';
 import type { ClassId } from '../egraph/ids.js';
-import { Runner } from '../egraph/run.js';
 import { addGraph, buildGraph, createTensorEGraph, type TensorEGraph } from '../egraph/tensor/index.js';
 import { cpuCostModel } from '../extract/tensor-cost.js';
 import { apply, constant } from '../graph/apply.js';
@@ -21,6 +20,7 @@ import {
   type OptimizeOptions,
   type OptimizeResult,
   type PhaseReport,
+  runPhase,
 } from '../optimize.js';
 import type { RuleLibrary } from '../rules/library.js';
 import { rulesForPhase } from '../rules/library.js';
@@ -216,25 +216,9 @@ function saturateAccuracy(
     // As optimize's phases: the node limit is a budget over the graph the phase starts from.
     const iterations = options.limits?.iterations ?? phase.limits.iterations;
     const nodeLimit = t.egraph.size + (options.limits?.nodes ?? phase.limits.nodes ?? DEFAULT_NODE_BUDGET);
-    const before = performance.now();
-    const run = new Runner(t.egraph, {
-      iterLimit: iterations,
-      nodeLimit,
-      timeLimitMs: options.limits?.timeMs ?? phase.limits.timeMs ?? Number.POSITIVE_INFINITY,
-    }).run(new RuleSet(rulesForPhase(options.library, phase, options)).source(t));
-    for (const it of run.iterations)
-      for (const r of it.rules)
-        if (r.applied > 0) applied.set(r.rule, (applied.get(r.rule) ?? 0) + r.applied);
-    phases.push({
-      name: phase.name,
-      rulesets: phase.rulesets,
-      stopReason: run.stopReason,
-      iterations: run.iterations.length,
-      enodes: t.egraph.nodeCount(),
-      eclasses: t.egraph.classCount,
-      nodeLimit,
-      ms: performance.now() - before,
-    });
+    const timeLimitMs = options.limits?.timeMs ?? phase.limits.timeMs ?? Number.POSITIVE_INFINITY;
+    const rules = new RuleSet(rulesForPhase(options.library, phase, options)).source(t);
+    phases.push(runPhase(t, phase, rules, { iterLimit: iterations, nodeLimit, timeLimitMs }, applied));
   }
   t.egraph.rebuild();
   return { t, roots: roots.map((r) => t.egraph.find(r)), phases, applied };

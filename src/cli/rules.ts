@@ -4,7 +4,7 @@
  * lines, and exits 1 on any error, unsound rule or failed check. With `--expr`, a playground: optimize
  * one expression and show what the rules did (`--explain`, `--dot FILE`, `--svg FILE`).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseDType } from '../graph/dtype.js';
 import { parseExpr } from '../graph/syntax/index.js';
@@ -54,10 +54,16 @@ function readSources(
       throw new UsageError(`cannot read rule file '${file}'`);
     }
   });
-  // A shipped file is checked as part of the shipped library: alone, not on top of itself.
-  const shipped = new Set(readdirSync(SHIPPED_RULES_DIR).map((f) => resolve(SHIPPED_RULES_DIR, f)));
-  const ownFiles = files.some((f) => !shipped.has(resolve(f)));
-  return { sources, base: alone || !ownFiles ? undefined : defaultLibrary() };
+  if (alone) return { sources };
+  // Files are checked on top of the shipped library, less the shipped files named (a shipped file on top
+  // of itself would declare its rulesets twice; alone, it would miss those of 00-modes.rules).
+  const named = new Set(files.map((f) => resolve(f)));
+  const shipped = readRuleDir(SHIPPED_RULES_DIR);
+  const others = shipped.filter((s) => !named.has(resolve(s.file!)));
+  if (others.length === shipped.length) return { sources, base: defaultLibrary() };
+  const { library, errors } = loadLibrary(others);
+  // Without the files named (00-modes.rules among them) the rest may not load: check them alone then.
+  return { sources, base: errors.length === 0 ? library : undefined };
 }
 
 const OPTIONS = {
@@ -110,7 +116,8 @@ export const rulesCommand: Command = {
   options: OPTIONS,
   details:
     'With no FILES, checks the shipped rules/ library. FILES of your own are checked with the shipped\n' +
-    'rulesets, modes and rules in scope (so [canonicalize] tags and check lines work), unless --alone.\n' +
+    'rulesets, modes and rules in scope (so [canonicalize] tags and check lines work), unless --alone;\n' +
+    'a shipped file (rules/logic.rules) with the rest of the shipped library in scope.\n' +
     'Exit 1 on a loading error, an unsound rule or a failed check line.',
   examples: [
     'saturn rules check',

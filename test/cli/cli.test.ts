@@ -124,3 +124,16 @@ describe('files named by options', () => {
     expect(dot.err).toContain("cannot write --dot file '/nonexistent/dir/x.dot'");
   });
 });
+
+describe('saturn rules check FILE', () => {
+  it('checks one shipped file in the context of the rest of the shipped library', async () => {
+    // logic.rules tags its rules [canonicalize], declared in 00-modes.rules; alone it failed to load.
+    const r = await run('rules', 'check', 'rules/logic.rules', '--runs', '3', '--no-growth', '--json');
+    const report = JSON.parse(r.out);
+    expect(report.errors).toEqual([]);
+    expect(report.files).toEqual(['rules/logic.rules']);
+    expect(report.soundness.length).toBeGreaterThan(0);
+    expect(report.soundness.every((s: { rule: string }) => !s.rule.startsWith('log1p'))).toBe(true);
+    expect(r.code).toBe(0);
+  });
+});
