@@ -12,14 +12,7 @@ import { type TensorEGraph, tensorOf } from '../egraph/tensor/index.js';
 import type { SourceSpan } from '../graph/errors.js';
 import { getOp } from '../graph/op-table.js';
 import type { Span } from '../graph/syntax/ast.js';
-import {
-  compileGuard,
-  formatGuard,
-  type GuardExpr,
-  guardVarSpan,
-  guardVars,
-  validateGuard,
-} from './guards.js';
+import { type GuardExpr, guardVarSpan, guardVars, sharedGuard, validateGuard } from './guards.js';
 import {
   type AttrBindings,
   type CompiledRhs,
@@ -246,21 +239,6 @@ const expansions = new WeakMap<
 
 /** Rewrites kept per rule at most (see `CompiledRule.shared`). */
 const SHARED_REWRITE_LIMIT = 4096;
-
-/** A rule's guard for any tensor e-graph: compiled for the e-graph it is checked on, the last one kept. */
-function sharedGuard(g: GuardExpr): Guard {
-  let lastT: TensorEGraph | undefined;
-  let compiled: Guard | undefined;
-  const forGraph = (eg: EGraph): Guard => {
-    const t = tensorOf(eg);
-    if (t !== lastT || compiled === undefined) {
-      compiled = compileGuard(g, t);
-      lastT = t;
-    }
-    return compiled;
-  };
-  return { name: formatGuard(g), vars: guardVars(g), check: (eg, s) => forGraph(eg).check(eg, s) };
-}
 
 /** Records the e-node a left side matched at its root, so extraction avoids it. */
 function markReplaced(eg: EGraph, t: TensorEGraph, pattern: Pattern, subst: Subst): void {
