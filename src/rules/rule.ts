@@ -319,7 +319,12 @@ export class RuleSet {
         }
       }
       seen = size;
-      if (changed) list = lists.flat();
+      if (changed) {
+        // A loop, not lists.flat(): flat was a third of this function's time.
+        const all: Rewrite[] = [];
+        for (const l of lists) for (const rw of l) all.push(rw);
+        list = all;
+      }
       return list;
     };
   }
