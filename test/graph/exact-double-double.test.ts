@@ -96,3 +96,13 @@ describe('exactValue fast path', () => {
     expect(Array.from(fast.value.data)).toEqual(Array.from(slow.value.data));
   });
 });
+
+describe('underflow in the fast path', () => {
+  it('a product of nonzero factors that underflows is not an exact zero: (a*b)/(a*c) is 0, not 0/0', () => {
+    // 5e-324 * 5e-324 underflows to 0 in double-double too; the exact product is 2.5e-647.
+    const e = parseExpr('(a * b) / (a * c)', { vars: parseDecls('a: f64; b: f64; c: f64') });
+    const inputs = { a: 5e-324, b: 0, c: 5e-324 };
+    expect(exactValue([e], inputs).value.item()).toBe(0);
+    expect(decimalExactValue([e], inputs).value.item()).toBe(0);
+  });
+});

@@ -48,8 +48,10 @@ function add(a: Tracked, b: Tracked): Tracked {
 function mul(a: Tracked, b: Tracked): Tracked {
   const v = D.mul(a.v, b.v);
   const propagated = mag(a) * b.err + mag(b) * a.err + a.err * b.err;
-  // A product of two doubles is exact in double-double while it stays in range; 0 times anything exact is 0.
-  const exact = (a.v.lo === 0 && b.v.lo === 0 && Math.abs(v.hi) > 2 ** -960) || v.hi === 0;
+  // A product of two doubles is exact in double-double while it stays in range; 0 times anything exact
+  // is 0. A zero product of nonzero factors underflowed (5e-324 * 5e-324): not exact.
+  const zeroFactor = (a.v.hi === 0 && a.err === 0) || (b.v.hi === 0 && b.err === 0);
+  const exact = (a.v.lo === 0 && b.v.lo === 0 && Math.abs(v.hi) > 2 ** -960) || zeroFactor;
   return exact && propagated === 0 ? { v, err: 0 } : rounded(v, propagated);
 }
 
