@@ -425,19 +425,7 @@ function fitGuard(rule: CompiledRule, templates: TypeTemplate[]): TypeTemplate[]
   if (!guard) return templates;
   const vars = patternVariables(rule.def.lhs).classVars;
   const kept = templates.filter((template) =>
-    FILLS.some(([fill, dtype]) => {
-      const bindings = new Map(
-        vars.map((v) => [v, constant(Tensor.full(template.shapes[v], fill, dtype))] as const),
-      );
-      try {
-        const lhs = buildPattern(rule.def.lhs, bindings, new Map(Object.entries(template.attrs)), true);
-        if (typeof lhs === 'number') return false;
-        const { t, byName } = loadLhs(lhs, bindings, vars);
-        return compileGuard(guard, t).check(t.egraph, substOf(byName));
-      } catch {
-        return false;
-      }
-    }),
+    FILLS.some(([fill, dtype]) => guardHoldsOnFill(rule, guard, vars, template, fill, dtype)),
   );
   return kept.length ? kept : templates;
 }
@@ -456,21 +444,31 @@ function fitDTypes(
   if (!guard || !template) return dtypes;
   const vars = patternVariables(rule.def.lhs).classVars;
   const fits = dtypes.filter((dtype) =>
-    [1, -1, 2, 0.5].some((fill) => {
-      const bindings = new Map(
-        vars.map((v) => [v, constant(Tensor.full(template.shapes[v], fill, dtype))] as const),
-      );
-      try {
-        const lhs = buildPattern(rule.def.lhs, bindings, new Map(Object.entries(template.attrs)), true);
-        if (typeof lhs === 'number') return false;
-        const { t, byName } = loadLhs(lhs, bindings, vars);
-        return compileGuard(guard, t).check(t.egraph, substOf(byName));
-      } catch {
-        return false;
-      }
-    }),
+    [1, -1, 2, 0.5].some((fill) => guardHoldsOnFill(rule, guard, vars, template, fill, dtype)),
   );
   return fits.length ? fits : dtypes;
+}
+
+/** Whether the rule's guard holds with every variable of its left side bound to `fill` of `dtype`. */
+function guardHoldsOnFill(
+  rule: CompiledRule,
+  guard: NonNullable<CompiledRule['def']['guard']>,
+  vars: readonly string[],
+  template: TypeTemplate,
+  fill: number,
+  dtype: DType,
+): boolean {
+  const bindings = new Map(
+    vars.map((v) => [v, constant(Tensor.full(template.shapes[v], fill, dtype))] as const),
+  );
+  try {
+    const lhs = buildPattern(rule.def.lhs, bindings, new Map(Object.entries(template.attrs)), true);
+    if (typeof lhs === 'number') return false;
+    const { t, byName } = loadLhs(lhs, bindings, vars);
+    return compileGuard(guard, t).check(t.egraph, substOf(byName));
+  } catch {
+    return false;
+  }
 }
 
 function formatBindings(tensors: Readonly<Record<string, Tensor>>): string {
