@@ -25,6 +25,7 @@ import {
   lit,
   param,
   return_,
+  select,
   type ScalarType,
   type ShaderModule,
   type Stmt,
@@ -197,7 +198,7 @@ export function reduceShader(spec: ReduceSpec): ShaderModule {
   };
 
   /** The output's value from the accumulator, as stored. */
-  const finalValue = (): Expr =>
+  const computed = (): Expr =>
     toStorage(
       scalarToWgsl(spec.epilogue, {
         helpers,
@@ -208,6 +209,13 @@ export function reduceShader(spec: ReduceSpec): ShaderModule {
       }),
       spec.outDtype,
     );
+  // The min or max of nothing is ±inf, which an i32 result holds as 0 (the reference casts it so); the
+  // i32 identity would leave ±2^31 there.
+  const emptyIsZero = spec.outDtype === 'i32' && (spec.op === 'min' || spec.op === 'max');
+  const finalValue = (): Expr =>
+    emptyIsZero
+      ? select(computed(), lit(0, 'i32'), binary('==', param(layout.reduced), lit(0, 'i32')))
+      : computed();
 
   /** Tree reduction of `acc` over the workgroup; thread 0 ends with the total in `acc`. */
   const treeReduce = (): Stmt[] => {
