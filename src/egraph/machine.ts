@@ -254,7 +254,6 @@ export class Program {
    */
   search(eg: EGraph, index?: OpIndex, budget: SearchBudget = UNLIMITED): Matches {
     this.timedOut = false;
-    if (!this.resolveGrounds(eg)) return this.noMatches();
     const root = this.rootSymbol;
     let classes: ArrayLike<number>;
     let n: number;
@@ -265,8 +264,9 @@ export class Program {
       classes = eg.classIds();
       n = classes.length;
     }
-    // Most rules' root op is absent from most graphs: no arrays to allocate for them.
-    if (n === 0) return this.noMatches();
+    // Most rules' root op is absent from most graphs (and from an incremental search's neighbourhood):
+    // nothing to allocate, and no ground terms to look up (a hash lookup per node of each term).
+    if (n === 0 || !this.resolveGrounds(eg)) return this.noMatches();
     // Searched into scratch arrays kept by the program, copied out only when something matched: most
     // searches of a rule whose root op is present find nothing, and allocating for them cost more than
     // the search.
