@@ -313,13 +313,17 @@ function scale(log: (line: string) => void) {
     const heapBefore = process.memoryUsage().heapUsed;
     let heapPeak = heapBefore;
     const times: number[] = [];
+    const cpuTimes: number[] = [];
     for (let i = 0; i < runs; i++) {
       const t = performance.now();
+      const c = cpuMs();
       report = optimize(outputs, { library }).report;
+      cpuTimes.push(cpuMs() - c);
       times.push(performance.now() - t);
       heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
     }
     const ms = median(times);
+    const cpu = median(cpuTimes);
     if (report === undefined) throw new Error('no run');
     return {
       draws,
@@ -328,21 +332,26 @@ function scale(log: (line: string) => void) {
       warnings: report.warnings ?? [],
       ms,
       msPer1kOps: (ms / nodes) * 1000,
+      cpuMs: cpu,
+      cpuUsPerOp: (cpu / nodes) * 1000,
       heapGrowthMb: (heapPeak - heapBefore) / 1e6,
       phases: report.phases.map((p) => `${p.stopReason.kind}/${p.iterations}`).join(' '),
     };
   });
   log('');
-  log('random elementwise graphs (wall ms, median; heap growth over the timed runs):');
+  // CPU time too: on a loaded machine the wall time of the 100k-op case doubles while its CPU time holds.
+  log('random elementwise graphs (wall and CPU ms, median; heap growth over the timed runs):');
   for (const r of rows) for (const w of r.warnings) log(`  ${r.nodes} ops: ${w}`);
   log(
     formatTable([
-      ['ops', 'ops after', 'ms', 'ms/1k ops', 'heap MB', 'phases'],
+      ['ops', 'ops after', 'ms', 'ms/1k ops', 'cpu ms', 'cpu µs/op', 'heap MB', 'phases'],
       ...rows.map((r) => [
         String(r.nodes),
         String(r.nodesAfter),
         r.ms.toFixed(0),
         r.msPer1kOps.toFixed(1),
+        r.cpuMs.toFixed(0),
+        r.cpuUsPerOp.toFixed(0),
         r.heapGrowthMb.toFixed(0),
         r.phases,
       ]),
