@@ -1,6 +1,5 @@
 import { SaturnError } from '../graph/errors.js';
 import type { EGraph } from './egraph.js';
-import type { Pattern } from './pattern.js';
 import type { ClassId } from './ids.js';
 import type { Matches } from './machine.js';
 import { OpIndex } from './op-index.js';
@@ -194,7 +193,7 @@ export class Runner {
           iter,
           eg,
           rule,
-          partial ? near.index(depthOf(rule)) : index,
+          partial ? near.index(rule.searcher.depth) : index,
           deadline,
         );
         if (m !== undefined) searched.add(rule);
@@ -257,25 +256,6 @@ export class Runner {
     if (goals === undefined || goals.length === 0) return false;
     return goals.every(([a, b]) => this.egraph.find(a) === this.egraph.find(b));
   }
-}
-
-const depths = new WeakMap<Rewrite, number>();
-
-/** How many levels below its root a rule's left side reaches (0 for a bare variable). */
-function depthOf(rule: Rewrite): number {
-  let d = depths.get(rule);
-  if (d === undefined) {
-    d = patternDepth(rule.searcher.pattern);
-    depths.set(rule, d);
-  }
-  return d;
-}
-
-function patternDepth(p: Pattern): number {
-  if (p.kind === 'var') return 0;
-  let d = 0;
-  for (const c of p.children) d = Math.max(d, patternDepth(c));
-  return d + 1;
 }
 
 /**
