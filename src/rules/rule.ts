@@ -20,6 +20,7 @@ import {
   instantiateRhs,
   type RejectReason,
 } from './instantiate.js';
+import { symbolListNumber } from './expansion-key.js';
 import { type CompiledLhs, compileLhs, expand, LhsError } from './lhs.js';
 import { patternArgs, patternVariables, type RulePattern, varSpan } from './pattern.js';
 
@@ -121,47 +122,76 @@ export class CompiledRule {
    */
   private readonly shared = new Map<string, Rewrite>();
 
+  /**
+   * Expansions by the numbers of the symbol lists of the left side's ops (see `symbolListNumber`): the
+   * e-graphs of a warm optimize grow the lists their phase grew last time, and expanding them again was
+   * most of the time spent listing rewrites.
+   */
+  private readonly expanded = new Map<string, readonly Rewrite[]>();
+
   /** The rewrites for the symbols now in `t`'s language; stable objects, so schedulers keep their state. */
   rewrites(t: TensorEGraph): readonly Rewrite[] {
-    let caches = expansions.get(t);
-    if (!caches) {
-      caches = new Map();
-      expansions.set(t, caches);
+    let listings = expansions.get(t);
+    if (!listings) {
+      listings = new Map();
+      expansions.set(t, listings);
     }
-    let cache = caches.get(this);
-    if (!cache) {
-      cache = { size: -1, symbols: -1, list: [] };
-      caches.set(this, cache);
+    let listing = listings.get(this);
+    if (!listing) {
+      listing = { size: -1, lists: '', list: NO_REWRITES };
+      listings.set(this, listing);
     }
-    if (cache.size === t.lang.size) return cache.list;
-    cache.size = t.lang.size;
+    if (listing.size === t.lang.size) return listing.list;
+    listing.size = t.lang.size;
+    return this.rewritesFor(t, (op) => symbolListNumber(t.lang, op), listing);
+  }
+
+  /**
+   * The rewrites for the symbol lists `numberOf` gives each op (see `symbolListNumber`), updating
+   * `listing`, this rule's last list in `t`.
+   */
+  rewritesFor(t: TensorEGraph, numberOf: (op: string) => number, listing: Listing): readonly Rewrite[] {
     // The language only grows, so while none of this rule's ops gained a symbol its expansion is the
     // same (new symbols, such as constants, mostly belong to other ops): skip re-expanding it.
-    let symbols = 0;
-    let absent = false;
+    let lists = '';
     for (const slot of this.lhs.slots) {
-      const n = t.lang.symbolsOf(slot.op).length;
-      symbols += n;
-      absent ||= n === 0;
+      const n = numberOf(slot.op);
+      // Most rules name an op the graph does not have: they have no rewrite, and expanding them to
+      // learn that was most of this method's time.
+      if (n === 0) {
+        listing.lists = '';
+        return (listing.list = NO_REWRITES);
+      }
+      lists += `${n},`;
     }
-    if (symbols === cache.symbols) return cache.list;
-    cache.symbols = symbols;
-    // Most rules name an op the graph does not have: they have no rewrite, and expanding them to learn
-    // that was most of this method's time.
-    if (absent) return (cache.list = []);
+    if (lists === listing.lists) return listing.list;
+    listing.lists = lists;
+    let list = this.expanded.get(lists);
+    if (!list) {
+      list = this.expand(t);
+      if (this.expanded.size >= EXPANDED_LIMIT) this.expanded.clear();
+      this.expanded.set(lists, list);
+    }
+    return (listing.list = list);
+  }
+
+  private expand(t: TensorEGraph): readonly Rewrite[] {
     const list: Rewrite[] = [];
     for (const e of expand(this.lhs, t.lang)) {
       const key = `${e.key}|${e.symbols.map((s) => t.lang.key(s)).join('|')}`;
       let rw = this.shared.get(key);
       if (!rw) {
         // Bounded: graphs with many attribute values (axes, constants) would otherwise grow it forever.
-        if (this.shared.size >= SHARED_REWRITE_LIMIT) this.shared.clear();
+        // The expansions holding its rewrites go with it, so a list never mixes rewrites of two builds.
+        if (this.shared.size >= SHARED_REWRITE_LIMIT) {
+          this.shared.clear();
+          this.expanded.clear();
+        }
         rw = this.makeRewrite(e.symbols, e.attrs);
         this.shared.set(key, rw);
       }
       list.push(rw);
     }
-    cache.list = list;
     return list;
   }
 
@@ -232,10 +262,16 @@ const ruleIndex = new WeakMap<readonly CompiledRule[], ReadonlyMap<string, reado
  * Each rule's expansion per e-graph, one weak entry per e-graph: a weak map per rule cost a slow weak
  * insertion per rule and e-graph (a tenth of a warm optimize with 450 rules).
  */
-const expansions = new WeakMap<
-  TensorEGraph,
-  Map<CompiledRule, { size: number; symbols: number; list: Rewrite[] }>
->();
+const expansions = new WeakMap<TensorEGraph, Map<CompiledRule, Listing & { size: number }>>();
+
+/** A rule's rewrites as last listed for one e-graph, and the numbers of the symbol lists they came from. */
+interface Listing {
+  lists: string;
+  list: readonly Rewrite[];
+}
+
+/** Expansions kept per rule at most (see `CompiledRule.expanded`). */
+const EXPANDED_LIMIT = 256;
 
 /** Rewrites kept per rule at most (see `CompiledRule.shared`). */
 const SHARED_REWRITE_LIMIT = 4096;
@@ -294,26 +330,27 @@ export class RuleSet {
     // op of a new symbol (mostly constants): asking every rule on each new symbol was 15% of a warm
     // optimize, and grew with the number of rules.
     const byOp = rulesByOp(this.rules);
-    let seen = -1;
-    let lists: (readonly Rewrite[])[] = [];
+    // The number of each op's symbol list, updated for the ops of new symbols only.
+    const numbers = new Map<string, number>();
+    const numberOf = (op: string) => numbers.get(op) ?? 0;
+    const listings: Listing[] = this.rules.map(() => ({ lists: '', list: NO_REWRITES }));
+    let seen = 0;
+    let lists: (readonly Rewrite[])[] | undefined;
     let list: readonly Rewrite[] = [];
     return () => {
       const size = t.lang.size;
-      if (size === seen) return list;
-      let changed = seen < 0;
-      if (changed) {
-        // Only rules whose every op the graph has can match (most of a library names ops it lacks).
-        const present = new Set<string>();
-        for (let s = 0; s < size; s++) present.add(t.lang.op(asSymbolId(s)));
-        lists = this.rules.map((r) =>
-          r.lhs.slots.every((slot) => present.has(slot.op)) ? r.rewrites(t) : NO_REWRITES,
-        );
+      if (size === seen && lists) return list;
+      let changed = !lists;
+      const grown = new Set<string>();
+      for (let s = seen; s < size; s++) grown.add(t.lang.op(asSymbolId(s)));
+      for (const op of grown) numbers.set(op, symbolListNumber(t.lang, op));
+      if (!lists) {
+        lists = this.rules.map((r, i) => r.rewritesFor(t, numberOf, listings[i]));
       } else {
         const stale = new Set<number>();
-        for (let s = seen; s < size; s++)
-          for (const i of byOp.get(t.lang.op(asSymbolId(s))) ?? []) stale.add(i);
+        for (const op of grown) for (const i of byOp.get(op) ?? []) stale.add(i);
         for (const i of stale) {
-          const rewrites = this.rules[i].rewrites(t);
+          const rewrites = this.rules[i].rewritesFor(t, numberOf, listings[i]);
           if (rewrites !== lists[i]) changed = true;
           lists[i] = rewrites;
         }
