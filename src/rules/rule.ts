@@ -258,6 +258,12 @@ function rulesByOp(rules: readonly CompiledRule[]): ReadonlyMap<string, readonly
 
 const ruleIndex = new WeakMap<readonly CompiledRule[], ReadonlyMap<string, readonly number[]>>();
 
+/** Each rule's first listing, per rule list and numbers of the language's symbol lists (see `source`). */
+const firstListings = new WeakMap<readonly CompiledRule[], Map<string, readonly Listing[]>>();
+
+/** Language states kept per rule list at most: a few per phase and model graph optimized. */
+const FIRST_LISTINGS_LIMIT = 64;
+
 /**
  * Each rule's expansion per e-graph, one weak entry per e-graph: a weak map per rule cost a slow weak
  * insertion per rule and e-graph (a tenth of a warm optimize with 450 rules).
@@ -345,7 +351,27 @@ export class RuleSet {
       for (let s = seen; s < size; s++) grown.add(t.lang.op(asSymbolId(s)));
       for (const op of grown) numbers.set(op, symbolListNumber(t.lang, op));
       if (!lists) {
-        lists = this.rules.map((r, i) => r.rewritesFor(t, numberOf, listings[i]));
+        // Each rule's first list depends only on the numbers of its ops' symbol lists, so a language with
+        // the same numbers for all ops (the same phase of a warm optimize) gets the same lists: asking
+        // each of hundreds of rules again was a third of this function's time.
+        let state = '';
+        for (const [op, n] of numbers) state += `${op}:${n},`;
+        let byState = firstListings.get(this.rules);
+        if (!byState) {
+          byState = new Map();
+          firstListings.set(this.rules, byState);
+        }
+        const kept = byState.get(state);
+        if (kept) kept.forEach((l, i) => Object.assign(listings[i], l));
+        else {
+          this.rules.forEach((r, i) => r.rewritesFor(t, numberOf, listings[i]));
+          if (byState.size >= FIRST_LISTINGS_LIMIT) byState.clear();
+          byState.set(
+            state,
+            listings.map((l) => ({ ...l })),
+          );
+        }
+        lists = listings.map((l) => l.list);
       } else {
         const stale = new Set<number>();
         for (const op of grown) for (const i of byOp.get(op) ?? []) stale.add(i);
