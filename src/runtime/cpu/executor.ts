@@ -256,8 +256,9 @@ export class CpuProgram implements PreparedProgram {
     }
     // CHUNKS_PER_THREAD chunks per thread, claimed by whichever thread is free (see pool.ts).
     const even = Math.ceil(step.total / (parts * CHUNKS_PER_THREAD));
-    // Long ranges (elements) in whole cache lines of float32.
-    const chunk = even >= 64 ? Math.ceil(even / 16) * 16 : even;
+    // Long ranges (elements) in whole cache lines of float32, and whole grains of the step.
+    const line = even >= 64 ? Math.ceil(even / 16) * 16 : even;
+    const chunk = Math.ceil(line / step.grain) * step.grain;
     this.pool.run(this.id, { fn: s, total: step.total, chunk }, parts - 1, (start, end) =>
       this.fns[s](start, end, 0),
     );

@@ -23,7 +23,7 @@ import {
   type ReduceSpec,
 } from './codegen/reduce.js';
 import { generateSoftmax } from './codegen/softmax.js';
-import { gemvOf, generateGemv } from './codegen/gemv.js';
+import { gemvGrain, gemvOf, generateGemv } from './codegen/gemv.js';
 import { type ColumnsPlan, columnsPlan, generateReduceColumns } from './codegen/reduce-columns.js';
 import { vectorizable } from './codegen/vector-ops.js';
 import {
@@ -55,6 +55,17 @@ export interface Step {
   readonly serial: boolean;
   /** Estimated nanoseconds on one thread over the whole range, from sizes alone (see cost.ts). */
   readonly costNs: number;
+  /**
+   * Work items a thread's chunk is a multiple of, so a split never cuts what the kernel takes at once
+   * (gemv-axpy's blocks of 16 outputs). Never changes a result.
+   */
+  readonly grain: number;
+}
+
+/** How a step may be split: never (`serial`), or in chunks of whole `grain`s of work items. */
+interface Splitting {
+  readonly serial?: boolean;
+  readonly grain?: number;
 }
 
 export interface ProgramModule {
@@ -121,7 +132,7 @@ export function buildProgramModule(
     costNs: number,
     params: ValType[],
     build: (ctx: KernelContext) => void,
-    serial = false,
+    splitting: Splitting = {},
   ) => {
     imports.takeThreadSafety();
     module.addFunction(name, params, [], (fn) => build(new KernelContext(fn, imports, options.fma)));
@@ -131,8 +142,9 @@ export function buildProgramModule(
       total,
       threadArg: params.length === 3,
       threadSafe: imports.takeThreadSafety(),
-      serial,
+      serial: splitting.serial ?? false,
       costNs,
+      grain: splitting.grain ?? 1,
     });
   };
   const range: ValType[] = ['i32', 'i32'];
@@ -170,7 +182,7 @@ export function buildProgramModule(
             rp.outputs * rp.chunks,
             range,
             (ctx) => generateReduceFinish(ctx, plan.spec, rp),
-            true,
+            { serial: true },
           );
         } else if (plan.columns) {
           const columns = plan.columns;
@@ -198,6 +210,7 @@ export function buildProgramModule(
             flops * NS_PER_GEMV_FLOP,
             range,
             (ctx) => generateGemv(ctx, gemv),
+            { grain: gemvGrain(gemv) },
           );
         } else if (plan.packedB !== undefined) {
           const mp = planMatmul(spec);
