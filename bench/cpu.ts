@@ -1,9 +1,10 @@
 /**
  * CPU benchmark (`npm run bench -- cpu`): Saturn's cpu executor (WebAssembly SIMD on workers) side by
  * side, in this one process, with onnxruntime-node, tfjs-backend-wasm, Saturn's js executor and the
- * machine's memory bandwidth (a triad over the same bytes). Contenders are interleaved rep by rep
- * (rotating who goes first) so machine noise hits them alike; times are medians [min–max] and each
- * ratio is the median of the per-rep ratios with its own [min–max]. On one thread the ratio is also
+ * machine's memory bandwidth (a triad over the same bytes, resident and through the plain path; W1's
+ * contenders are also given as ratios to the triad that moves its bytes as they do). Contenders are
+ * interleaved rep by rep (rotating who goes first) so machine noise hits them alike; times are
+ * medians [min–max] and each ratio is the median of the per-rep ratios with its own [min–max]. On one thread the ratio is also
  * given in process CPU time, which leaves out the time a contender spent descheduled: on a shared,
  * loaded machine it is the steadier figure of the work each does. Plain `saturn cpu` is end to end
  * from JavaScript arrays: inputs in, outputs out.

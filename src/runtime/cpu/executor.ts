@@ -1,6 +1,7 @@
 /**
  * The cpu executor (`device: 'cpu'`): each program becomes one WebAssembly module of SIMD kernels
- * over one memory holding every buffer at a fixed address. Inputs are copied in once per write,
+ * over one memory holding every buffer at a fixed address. Inputs are copied in once per write (or,
+ * when their first reader takes them item by item, chunk by chunk as it reads them: staging.ts),
  * parameters stay resident between runs, outputs are copied out on read (or viewed in place). With
  * `threads > 1` the memory is shared and a lazily started pool of workers (unref'd) takes parts of
  * each large step; which steps are large is estimated from their sizes (cost.ts), so thread use never
