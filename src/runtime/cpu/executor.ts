@@ -217,7 +217,9 @@ export class CpuProgram implements PreparedProgram {
     // Filled in place through `resident()`: nothing to copy.
     if (data.buffer === target.buffer && data.byteOffset === target.byteOffset) return;
     if (data instanceof BigInt64Array) target.set(Array.from(data, Number));
-    else if (this.streamed.has(buffer)) this.pending[buffer] = data;
+    // An array over this memory (an earlier output's view) may be overwritten by a kernel before the
+    // staged copy reads it: copied now.
+    else if (this.streamed.has(buffer) && data.buffer !== target.buffer) this.pending[buffer] = data;
     else target.set(data);
   }
 

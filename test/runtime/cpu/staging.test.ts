@@ -137,4 +137,24 @@ describe('cpu input staging (copies streamed into the first reader)', () => {
     expect((prepared.read(outs[3]) as Float32Array)[0]).toBe(6);
     prepared.dispose();
   });
+
+  it('an input given as a view of an earlier output is the value it had when written', async () => {
+    // Kernel 0 rewrites `doubled` before kernel 1, x's first reader, would copy x in.
+    const d = new ProgramDraft();
+    const x = d.buffer('f32', [1000], 'input');
+    const y = d.buffer('f32', [1000], 'input');
+    const doubled = d.buffer('f32', [1000], 'output');
+    const out = d.buffer('f32', [1000], 'output');
+    d.elementwise('double', [y], doubled, ap('mul', [operand(0), constant(2)]));
+    d.elementwise('inc', [x], out, ap('add', [operand(0), constant(1)]));
+    const prepared = (await new CpuExecutor({ threads: 1 }).prepare(d.build())) as CpuProgram;
+    prepared.write(x, new Float32Array(1000));
+    prepared.write(y, new Float32Array(1000).fill(3));
+    prepared.run();
+    prepared.write(x, prepared.view(doubled));
+    prepared.write(y, new Float32Array(1000).fill(5));
+    prepared.run();
+    expect((prepared.read(out) as Float32Array)[999]).toBe(7);
+    prepared.dispose();
+  });
 });
