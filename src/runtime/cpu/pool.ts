@@ -160,11 +160,11 @@ export class WorkerPool {
       commanded.push(w);
     }
     let error: unknown;
-    /** Claims the next chunk and runs it here; false when none is left. */
-    const claim = (): boolean => {
+    /** Claims the next chunk if it is below `limit` and runs it here; false when there is none. */
+    const claim = (limit = chunks): boolean => {
       for (;;) {
         const cur = Atomics.load(this.words, shared + CLAIM);
-        if ((cur & COUNT_MASK) >= chunks) return false;
+        if ((cur & COUNT_MASK) >= limit) return false;
         if (Atomics.compareExchange(this.words, shared + CLAIM, cur, cur + 1) !== cur) continue;
         const start = (cur & COUNT_MASK) * job.chunk;
         try {
@@ -186,7 +186,8 @@ export class WorkerPool {
       staged++;
       Atomics.store(this.words, shared + READY, tag | staged);
       Atomics.notify(this.words, shared + READY);
-      if (staged - (Atomics.load(this.words, shared + CLAIM) & COUNT_MASK) > commanded.length) claim();
+      // Only a staged chunk: workers may have claimed up to it since the count was read.
+      if (staged - (Atomics.load(this.words, shared + CLAIM) & COUNT_MASK) > commanded.length) claim(staged);
     }
     while (claim());
     for (;;) {
