@@ -81,19 +81,22 @@ describe('log(erfc(x)) for large x', () => {
   it.each<[DType, number[]]>([
     ['f64', [-3, 0, 1, 5, 20, 25.9, 26.1, 26.6, 27, 28, 40, 1e3, 1e6]],
     ['f32', [-3, 0, 1, 5, 8.9, 9.1, 9.5, 10, 10.2, 15, 40, 1e3]],
-  ])('%s: the stable form is within a few bits everywhere; erfc alone is -Inf past its underflow', (dtype, values) => {
-    const v = T.vector('v', dtype, values.length);
-    const start = T.log(T.erfc(v));
-    const stable = optimize(start).outputs[0];
-    expect(formatExpr(stable)).toMatch(/^switch\(/);
-    const before = bits(start, start, values, dtype);
-    const after = bits(stable, start, values, dtype);
-    const underflow = dtype === 'f64' ? 27.3 : 10.1;
-    values.forEach((value, i) => {
-      if (value > underflow) expect(before[i], `x = ${value} before`).toBeGreaterThan(20);
-      expect(after[i], `x = ${value} after`).toBeLessThanOrEqual(3);
-    });
-  });
+  ])(
+    '%s: the stable form is within a few bits everywhere; erfc alone is -Inf past its underflow',
+    (dtype, values) => {
+      const v = T.vector('v', dtype, values.length);
+      const start = T.log(T.erfc(v));
+      const stable = optimize(start).outputs[0];
+      expect(formatExpr(stable)).toMatch(/^switch\(/);
+      const before = bits(start, start, values, dtype);
+      const after = bits(stable, start, values, dtype);
+      const underflow = dtype === 'f64' ? 27.3 : 10.1;
+      values.forEach((value, i) => {
+        if (value > underflow) expect(before[i], `x = ${value} before`).toBeGreaterThan(20);
+        expect(after[i], `x = ${value} after`).toBeLessThanOrEqual(3);
+      });
+    },
+  );
 
   it("the exact reference follows erfc past float64's range (the asymptotic series at x = 30 and 100)", () => {
     const v = T.vector('v', 'f64', 2);
@@ -101,7 +104,8 @@ describe('log(erfc(x)) for large x', () => {
     const exact = exactValue([T.log(T.erfc(v))], inputs).value.data;
     [30, 100].forEach((x, i) => {
       const u = 1 / (x * x);
-      const series = -x * x - Math.log(x) - 0.5 * Math.log(Math.PI) + Math.log1p(u * (-0.5 + u * (0.75 - 1.875 * u)));
+      const series =
+        -x * x - Math.log(x) - 0.5 * Math.log(Math.PI) + Math.log1p(u * (-0.5 + u * (0.75 - 1.875 * u)));
       expect(exact[i]).toBeCloseTo(series, 9);
     });
   });
