@@ -148,6 +148,15 @@ export const T = {
     apply(op, args, attrs),
   ...unaryOps,
   ...binaryOps,
+  /**
+   * The log-odds log(p / (1 - p)), built as `log(p) - log1p(-p)`: there is no logit op, and the rules
+   * know this form's compositions (`T.logit(T.sigmoid(z))` optimizes to `z`, `T.sigmoid(T.logit(p))`
+   * to `p` where p is in (0, 1]).
+   *
+   * @example formatExpr(T.logit(T.vector('p'))) // 'log(p) - log1p(-p)'
+   * @example formatExpr(optimize(T.logit(T.sigmoid(T.vector('z')))).outputs[0]) // 'z'
+   */
+  logit: (p: TensorLike): Node => apply('sub', [apply('log', [p]), apply('log1p', [apply('neg', [p])])]),
   /** numpy.where: `a` where `cond`, else `b`. */
   switch: (cond: TensorLike, a: TensorLike, b: TensorLike) => apply('switch', [cond, a, b]),
   cast: (x: TensorLike, dtype: DType) => apply('cast', [x], { dtype }),
