@@ -159,6 +159,27 @@ const REDUCE: Readonly<Record<string, (vs: readonly Exact[]) => Exact>> = {
   logsumexp,
 };
 
+/**
+ * argmax and argmin on the reals: the first NaN, else the first extreme. Where rounding merged values
+ * into a tie (exp(1e-10) and exp(2e-10) in f32), this is the index the float evaluation lost.
+ */
+const argExtreme =
+  (better: (v: Exact, best: Exact) => boolean) =>
+  (vs: readonly Exact[]): Exact => {
+    const nan = vs.findIndex((v) => v.isNaN());
+    if (nan >= 0) return new Exact(nan);
+    let best = 0;
+    vs.forEach((v, i) => {
+      if (better(v, vs[best])) best = i;
+    });
+    return new Exact(best);
+  };
+
+const ARG: Readonly<Record<string, (vs: readonly Exact[]) => Exact>> = {
+  argmax: argExtreme((v, best) => v.gt(best)),
+  argmin: argExtreme((v, best) => v.lt(best)),
+};
+
 const LANE: Readonly<Record<string, (vs: readonly Exact[]) => Exact[]>> = {
   softmax: (vs) => {
     const lse = logsumexp(vs);
@@ -212,6 +233,13 @@ function evaluateNode(
   if (scalar) return elementwise(args, out, scalar);
   const reduceFn = REDUCE[node.op];
   if (reduceFn) return grouped(args[0], axesOf(attrs, args[0].shape.length)).map(reduceFn);
+  const arg = ARG[node.op];
+  if (arg) {
+    // One group per output element, its elements in the order of the axis (all of them when null).
+    const rank = args[0].shape.length;
+    const axes = attrs.axis === null ? Array.from({ length: rank }, (_, i) => i) : [attrs.axis as number];
+    return grouped(args[0], axes).map(arg);
+  }
   const lane = LANE[node.op];
   if (lane) {
     const x = args[0];
