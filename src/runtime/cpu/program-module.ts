@@ -23,6 +23,7 @@ import {
   type ReduceSpec,
 } from './codegen/reduce.js';
 import { generateSoftmax } from './codegen/softmax.js';
+import { type ArgReduceSpec, generateArgReduce, NS_PER_ARGREDUCE_ELEMENT } from './codegen/argreduce.js';
 import { gemvOf, generateGemv } from './codegen/gemv.js';
 import { type ColumnsPlan, columnsPlan, generateReduceColumns } from './codegen/reduce-columns.js';
 import { vectorizable } from './codegen/vector-ops.js';
@@ -233,6 +234,17 @@ export function buildProgramModule(
             (ctx) => generateSoftmax(ctx, plan.spec),
           );
         break;
+      case 'argreduce':
+        if (plan.spec.rows > 0)
+          add(
+            i,
+            base,
+            plan.spec.rows,
+            plan.spec.rows * plan.spec.length * NS_PER_ARGREDUCE_ELEMENT,
+            range,
+            (ctx) => generateArgReduce(ctx, plan.spec),
+          );
+        break;
     }
   });
   return { bytes: module.encode(), steps, text: () => module.text(), maxThreads: options.maxThreads };
@@ -248,7 +260,8 @@ type KernelPlan =
       packedA?: number;
       epilogue?: ElementwiseSpec;
     }
-  | { kind: 'softmax'; spec: Parameters<typeof generateSoftmax>[1] };
+  | { kind: 'softmax'; spec: Parameters<typeof generateSoftmax>[1] }
+  | { kind: 'argreduce'; spec: ArgReduceSpec };
 
 function planKernel(
   kernel: Kernel,
@@ -331,6 +344,17 @@ function planKernel(
         },
       };
     }
+    case 'argreduce':
+      return {
+        kind: 'argreduce',
+        spec: {
+          op: kernel.op,
+          rows: kernel.rows,
+          length: kernel.length,
+          x: access(kernel.operands[0]),
+          out: layout.address(kernel.output),
+        },
+      };
   }
 }
 
