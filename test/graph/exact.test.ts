@@ -52,6 +52,11 @@ describe('evaluateExact', () => {
       ),
     ).toEqual([1, 0]);
     expect(Array.from(exact('argmax(x)', 'x: f64[n]', { x: [1, Number.NaN, 9, Number.NaN] }))).toEqual([1]);
+    // One value at any number of digits (1 - e^-1000 and 1 - e^-999 agree to 434), told apart by x.
+    expect(Array.from(exact('argmax(sigmoid(x))', 'x: f64[n]', { x: [999, 1000, 998] }))).toEqual([1]);
+    expect(Array.from(exact('argmin(tanh(exp(x)))', 'x: f64[n]', { x: [30, 20, 25] }))).toEqual([1]);
+    // relu ties negatives on the reals too: the first of them.
+    expect(Array.from(exact('argmax(relu(x))', 'x: f64[n]', { x: [-2, -1] }))).toEqual([0]);
   });
 
   it('grows the precision for a cancellation of 300 digits', () => {
