@@ -324,11 +324,14 @@ function* planKernel(
     }
     case 'argreduce': {
       if (kernel.rows === 0) return;
+      // As softmax: a row of more than 128 elements is worth a workgroup.
+      const serial = kernel.length <= 128;
       const spec: ArgReduceSpec = {
         kind: 'argreduce',
         op: kernel.op,
         inType: kernel.operands[0].dtype === 'i32' ? 'i32' : 'f32',
-        workgroupSize: SMALL_WG,
+        variant: serial ? 'serial' : 'workgroup',
+        workgroupSize: serial ? SMALL_WG : WG,
       };
       yield {
         kernel: index,
@@ -336,7 +339,7 @@ function* planKernel(
         spec,
         uniforms: argReduceParams(kernel),
         bindings: [out, ...inputs(kernel.operands)],
-        groups: dispatchSize(Math.ceil(kernel.rows / SMALL_WG)),
+        groups: dispatchSize(serial ? Math.ceil(kernel.rows / SMALL_WG) : kernel.rows),
       };
       return;
     }

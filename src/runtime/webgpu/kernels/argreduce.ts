@@ -1,6 +1,7 @@
 /**
- * argmax and argmin along rows of a [rows, length] view, one thread per row: a pass keeping the best
- * value and its index. NaN is found from the bits (WGSL lets compilers assume there is none), a NaN
+ * argmax and argmin along rows of a [rows, length] view: short rows one thread each, a pass keeping
+ * the best value and its index; long rows one workgroup each, every thread scanning a stride of the
+ * row, then a tree over the threads' (value, index) pairs. NaN is found from the bits (WGSL lets compilers assume there is none), a NaN
  * replaces any number and nothing replaces a NaN, so the row's first NaN wins as in the reference; the
  * comparison is strict, so the first of equal values wins. Values are compared in their own type, so
  * i32 indices past 2^24 are not merged by a float conversion.
@@ -9,6 +10,7 @@ import type { ArgReduceKernel } from '../../program.js';
 import {
   assign,
   at,
+  barrier,
   binary,
   call,
   type Expr,
@@ -25,13 +27,16 @@ import {
   type StorageBinding,
   var_,
 } from '../wgsl.js';
-import { ParamLayout, threadIndex } from './common.js';
+import { groupIndex, localIndex, ParamLayout, threadIndex } from './common.js';
 
 export interface ArgReduceSpec {
   readonly kind: 'argreduce';
   readonly op: ArgReduceKernel['op'];
   /** The input's storage type (argmax refuses bools; WebGPU has no f64 or i64). */
   readonly inType: 'f32' | 'i32';
+  /** Short rows take one thread each; long ones a workgroup each, with a tree over its threads' bests. */
+  readonly variant: 'serial' | 'workgroup';
+  /** A power of two for the workgroup variant. */
   readonly workgroupSize: number;
 }
 
@@ -68,36 +73,84 @@ export function argReduceBindings(spec: ArgReduceSpec): StorageBinding[] {
 /**
  * The shader of a spec.
  *
- * @example argReduceShader({ kind: 'argreduce', op: 'argmax', inType: 'f32', workgroupSize: 64 }).helpers // ['is_nan_f32']
+ * @example argReduceShader({ kind: 'argreduce', op: 'argmax', inType: 'f32', variant: 'serial', workgroupSize: 64 }).helpers // ['is_nan_f32']
  */
 export function argReduceShader(spec: ArgReduceSpec): ShaderModule {
   const L = argReduceLayout();
   const t = spec.inType;
-  const row = ident('row', 'i32');
+  const wg = spec.workgroupSize;
+  const serial = spec.variant === 'serial';
+  const [row, l, j, length] = [ident('row', 'i32'), ident('l', 'i32'), ident('j', 'i32'), param(L.length)];
   const [best, m, v] = [ident('best', 'i32'), ident('m', t), ident('v', t)];
-  const x = (j: Expr): Expr =>
-    at('in0', binary('+', ident('base', 'i32'), binary('*', j, param(L.laneStride))), t);
-  const better = binary(spec.op === 'argmax' ? '>' : '<', v, m);
+  const x = (k: Expr): Expr =>
+    at('in0', binary('+', ident('base', 'i32'), binary('*', k, param(L.laneStride))), t);
   const isNaN = (e: Expr) => call('is_nan_f32', [e], 'bool');
-  const take = t === 'f32' ? binary('&&', not(isNaN(m)), binary('||', isNaN(v), better)) : better;
-  const body: Stmt[] = [
-    let_('row', threadIndex(spec.workgroupSize)),
+  const and = (...es: Expr[]) => es.reduce((a, b) => binary('&&', a, b));
+  const or = (...es: Expr[]) => es.reduce((a, b) => binary('||', a, b));
+  const gt = (a: Expr, b: Expr) => binary(spec.op === 'argmax' ? '>' : '<', a, b);
+  // One thread's scan visits increasing indices: strictly better, or a first NaN, replaces the best.
+  const take = t === 'f32' ? and(not(isNaN(m)), or(isNaN(v), gt(v, m))) : gt(v, m);
+  const body: Stmt[] = [];
+  if (serial) body.push(let_('row', threadIndex(wg)));
+  else body.push(let_('row', groupIndex()), let_('l', localIndex()));
+  body.push(
+    // The same row for a whole workgroup: no thread leaves before a barrier another reaches.
     if_(binary('>=', row, param(L.rows)), [return_]),
     let_('base', binary('+', param(L.offset), binary('*', row, param(L.rowStride)))),
-    var_('best', 'i32', lit(0, 'i32')),
+    // `length` marks a thread that saw no element (a workgroup wider than the row).
+    var_('best', 'i32', serial ? lit(0, 'i32') : length),
     var_('m', t, x(lit(0, 'i32'))),
-    for_('j', 'i32', lit(1, 'i32'), param(L.length), lit(1, 'i32'), [
-      let_('v', x(ident('j', 'i32'))),
-      if_(take, [assign(best, ident('j', 'i32')), assign(m, v)]),
+    for_('j', 'i32', serial ? lit(1, 'i32') : l, length, lit(serial ? 1 : wg, 'i32'), [
+      let_('v', x(j)),
+      if_(serial ? take : or(binary('==', best, length), take), [assign(best, j), assign(m, v)]),
     ]),
-    assign(at('out', row, 'i32'), best),
-  ];
+  );
+  if (serial) body.push(assign(at('out', row, 'i32'), best));
+  else {
+    // Tree of (value, index) pairs; the indices of two threads interleave, so ties go to the lower.
+    const [vals, idx] = ['vals_wg', 'idx_wg'];
+    body.push(assign(at(vals, l, t), m), assign(at(idx, l, 'i32'), best), barrier);
+    const [av, bv, ai, bi] = [ident('av', t), ident('bv', t), ident('ai', 'i32'), ident('bi', 'i32')];
+    const pairBetter = or(gt(bv, av), and(binary('==', bv, av), binary('<', bi, ai)));
+    const better =
+      t === 'f32'
+        ? or(
+            and(isNaN(av), isNaN(bv), binary('<', bi, ai)),
+            and(not(isNaN(av)), isNaN(bv)),
+            and(not(isNaN(av)), not(isNaN(bv)), pairBetter),
+          )
+        : pairBetter;
+    for (let s = wg / 2; s >= 1; s /= 2) {
+      const other = binary('+', l, lit(s, 'i32'));
+      body.push(
+        if_(binary('<', l, lit(s, 'i32')), [
+          let_('av', at(vals, l, t)),
+          let_('bv', at(vals, other, t)),
+          let_('ai', at(idx, l, 'i32')),
+          let_('bi', at(idx, other, 'i32')),
+          if_(and(binary('<', bi, length), or(binary('==', ai, length), better)), [
+            assign(at(vals, l, t), bv),
+            assign(at(idx, l, 'i32'), bi),
+          ]),
+        ]),
+        barrier,
+      );
+    }
+    body.push(
+      if_(binary('==', l, lit(0, 'i32')), [assign(at('out', row, 'i32'), at(idx, lit(0, 'i32'), 'i32'))]),
+    );
+  }
   return {
     storage: argReduceBindings(spec),
     uniformVec4s: L.vec4s,
-    workgroup: [],
+    workgroup: serial
+      ? []
+      : [
+          { name: 'vals_wg', element: t, length: wg },
+          { name: 'idx_wg', element: 'i32', length: wg },
+        ],
     helpers: t === 'f32' ? ['is_nan_f32'] : [],
-    workgroupSize: [spec.workgroupSize, 1, 1],
+    workgroupSize: [wg, 1, 1],
     body,
   };
 }
