@@ -23,7 +23,7 @@ import {
   type ReduceSpec,
 } from './codegen/reduce.js';
 import { generateSoftmax } from './codegen/softmax.js';
-import { type ArgReduceSpec, generateArgReduce, NS_PER_ARGREDUCE_ELEMENT } from './codegen/argreduce.js';
+import { argReduceNs, type ArgReduceSpec, generateArgReduce } from './codegen/argreduce.js';
 import { gemvOf, generateGemv } from './codegen/gemv.js';
 import { type ColumnsPlan, columnsPlan, generateReduceColumns } from './codegen/reduce-columns.js';
 import { vectorizable } from './codegen/vector-ops.js';
@@ -236,13 +236,8 @@ export function buildProgramModule(
         break;
       case 'argreduce':
         if (plan.spec.rows > 0)
-          add(
-            i,
-            base,
-            plan.spec.rows,
-            plan.spec.rows * plan.spec.length * NS_PER_ARGREDUCE_ELEMENT,
-            range,
-            (ctx) => generateArgReduce(ctx, plan.spec),
+          add(i, base, plan.spec.rows, argReduceNs(plan.spec), range, (ctx) =>
+            generateArgReduce(ctx, plan.spec),
           );
         break;
     }
