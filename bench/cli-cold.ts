@@ -42,7 +42,8 @@ export function cliCold(
   log: (line: string) => void,
   runs = 7,
 ): { saturn: WallSpread; node: WallSpread; runs: number } {
-  const cli = fileURLToPath(new URL('../src/cli.js', import.meta.url));
+  // The bundled CLI of the bench's build (scripts/bundle.mjs), as `npx saturn` runs it.
+  const cli = fileURLToPath(new URL('../bundle/cli.js', import.meta.url));
   const saturn: number[] = [];
   const node: number[] = [];
   for (let i = 0; i < runs; i++) {

@@ -1,14 +1,16 @@
 // One cold optimize, in the fresh process the optimize benchmark starts for it: CPU and wall time of
 // importing Saturn, loading the shipped rule library, and the first optimize of one model graph.
+// Saturn is imported as users get it, from the bundle of the bench's build (scripts/bundle.mjs), which
+// also holds the tanh MLP's builder and the Ohm loader, so that all use one instance of each module.
 // Prints one JSON line. Usage: node dist-bench/bench/optimize-cold.js logreg|tanhMlp|mlp
 const cpu = (): number => {
   const c = process.cpuUsage();
   return (c.user + c.system) / 1000;
 };
+const bundled = (name: string) => new URL(`../bundle/${name}.js`, import.meta.url).href;
 const c0 = cpu();
 const t0 = performance.now();
-const saturn = await import('../src/index.js');
-const { tanhMlp } = await import('./tanh-mlp.js');
+const saturn = (await import(bundled('index'))) as typeof import('../src/index.js');
 const c1 = cpu();
 saturn.defaultLibrary();
 const c2 = cpu();
@@ -19,7 +21,7 @@ const outputs =
     : model === 'mlp'
       ? saturn.mlp().outputs
       : model === 'tanhMlp'
-        ? tanhMlp()
+        ? ((await import(bundled('tanh-mlp'))) as typeof import('./tanh-mlp.js')).tanhMlp()
         : undefined;
 if (outputs === undefined) throw new Error(`unknown model '${model}'`);
 const { report } = saturn.optimize(outputs);
@@ -33,6 +35,6 @@ console.log(
     wallMs: performance.now() - t0,
     nodesAfter: report.nodesAfter,
     // Parsing text needs Ohm; importing, loading the build's rule library and optimizing must not.
-    ohmLoaded: (await import('../src/graph/syntax/ohm.js')).ohmLoaded(),
+    ohmLoaded: ((await import(bundled('ohm'))) as typeof import('../src/graph/syntax/ohm.js')).ohmLoaded(),
   }),
 );

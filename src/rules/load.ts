@@ -7,17 +7,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, URL } from 'node:url';
 import { SaturnError, SourceError } from '../graph/errors.js';
-import { getOp } from '../graph/op-table.js';
-import type { AttrExpr, Expr, Span } from '../graph/syntax/ast.js';
+import type { AttrExpr, Span } from '../graph/syntax/ast.js';
 import { sourceError } from '../graph/syntax/errors.js';
 import { attrValue } from '../graph/syntax/lower.js';
 import { sourceHash } from '../graph/syntax/recipe.js';
-import { foldTree } from '../egraph/fold.js';
-import type { GuardExpr } from './guards.js';
+import { type Entry, fileEntries, type RuleEntry } from './entries.js';
 import type { CheckSpec, ModeSpec, PhaseLimits, RuleLibrary } from './library.js';
-import type { AttrPattern, RulePattern } from './pattern.js';
+import type { RulePattern } from './pattern.js';
 import { CompiledRule, RuleCompileError } from './rule.js';
-import { type GuardAst, type Item, parseRuleFile, parseRuleFileRecovering, type RuleItem } from './syntax.js';
+import { parseRuleFileRecovering } from './syntax.js';
 
 /** A rule file's text and its name for messages. */
 export interface RuleSource {
@@ -61,11 +59,11 @@ export function readRuleDir(dir: string): RuleSource[] {
 
 let shipped: RuleLibrary | undefined;
 
-/** The build step's file of parsed rule files, next to this module (`scripts/build-syntax.mjs`). */
+/** The build step's file of read rule files, next to this module (`scripts/build-syntax.mjs`). */
 export const COMPILED_RULES_FILE = 'compiled-rules.json';
 
-/** Parsed items of rule files by the hash of their text. */
-export type ParsedRuleFiles = ReadonlyMap<string, Item[]>;
+/** The entries of rule files (`fileEntries`) by the hash of their text. */
+export type ParsedRuleFiles = ReadonlyMap<string, Entry[]>;
 
 // JSON has no NaN, ±Infinity or -0, which rule literals may hold: they travel as {"$number": "…"}.
 const encodeNumber = (_key: string, v: unknown) =>
@@ -76,14 +74,22 @@ const decodeNumber = (_key: string, v: unknown) =>
   v !== null && typeof v === 'object' && '$number' in v ? Number((v as { $number: string }).$number) : v;
 
 /**
- * The build step's output for rule files: each file's parsed items under the hash of its text, as
- * JSON. Loading them skips the rule grammar; a file whose text changed since is parsed again.
+ * The build step's output for rule files: each file's entries (its items as patterns, guards, lines and
+ * check texts) under the hash of its text, as JSON. Loading them skips the rule grammar and the
+ * conversion; a file whose text changed since is read again. Throws the first error of a file that has
+ * any (a shipped file with an error fails the build).
  *
  * @example writeFileSync('dist/rules/compiled-rules.json', compiledRuleFiles(readRuleDir(SHIPPED_RULES_DIR)))
  */
 export function compiledRuleFiles(sources: readonly RuleSource[]): string {
-  const byHash: Record<string, Item[]> = {};
-  for (const source of sources) byHash[sourceHash(source.text)] = parseRuleFile(source.text, source.file);
+  const byHash: Record<string, Entry[]> = {};
+  for (const source of sources) {
+    const { items, errors } = parseRuleFileRecovering(source.text, source.file);
+    const entries = fileEntries(items, source.text, source.file);
+    for (const e of entries) if (e.kind === 'rule' && 'error' in e.made) errors.push(e.made.error);
+    if (errors.length) throw errors[0];
+    byHash[sourceHash(source.text)] = entries;
+  }
   return JSON.stringify(byHash, encodeNumber);
 }
 
@@ -101,7 +107,7 @@ export function readCompiledRuleFiles(
   // A reviver makes JSON.parse 4x slower (80 ms instead of 20 here); only a file with such numbers needs it.
   const parsed = JSON.parse(text, text.includes('"$number"') ? decodeNumber : undefined) as Record<
     string,
-    Item[]
+    Entry[]
   >;
   return new Map(Object.entries(parsed));
 }
@@ -192,52 +198,53 @@ function loadFiles(
   compiled: ParsedRuleFiles,
 ): LoadResult {
   const errors: SourceError[] = [];
-  const parsed: { items: Item[]; source: RuleSource }[] = [];
+  const files: { entries: Entry[]; source: RuleSource }[] = [];
   for (const source of sources) {
-    // A file parsed at build time loads without running the grammar (the hash says it is current).
+    // A file read at build time loads without running the grammar (the hash says it is current).
     const prebuilt = compiled.size > 0 ? compiled.get(sourceHash(source.text)) : undefined;
     if (prebuilt) {
-      parsed.push({ items: prebuilt, source });
+      files.push({ entries: prebuilt, source });
       continue;
     }
     const { items, errors: syntaxErrors } = parseRuleFileRecovering(source.text, source.file);
-    parsed.push({ items, source });
+    files.push({ entries: fileEntries(items, source.text, source.file), source });
     errors.push(...syntaxErrors);
   }
   const rulesets = new Map<string, { doc?: string; replacing: boolean }>();
   const known = (name: string) => rulesets.has(name) || (base?.rulesets.has(name) ?? false);
   const ruleset = (name: string) => rulesets.get(name) ?? base?.rulesets.get(name);
   // The first declaration of a name wins, so files given first shadow those after them.
-  for (const { items } of parsed)
-    for (const item of items)
-      if (item.kind === 'ruleset' && !rulesets.has(item.name.name))
-        rulesets.set(item.name.name, { doc: item.doc, replacing: item.replacing });
+  for (const { entries } of files)
+    for (const entry of entries)
+      if (entry.kind === 'ruleset' && !rulesets.has(entry.name.name))
+        rulesets.set(entry.name.name, { doc: entry.doc, replacing: entry.replacing });
 
   const rules: CompiledRule[] = [];
   const modes = new Map<string, ModeSpec>();
   const checks: CheckSpec[] = [];
   const ruleNames = new Set<string>();
-  for (const { items, source } of parsed) {
+  for (const { entries, source } of files) {
     const at = (span: Span, message: string) => sourceError(source.text, span, message, source.file);
-    for (const item of items) {
+    for (const entry of entries) {
       try {
-        if (item.kind === 'rule') {
-          if (ruleNames.has(item.name.name))
-            throw at(item.name.span, `duplicate rule name '${item.name.name}'`);
-          ruleNames.add(item.name.name);
-          for (const tag of item.tags)
+        if (entry.kind === 'rule') {
+          if (ruleNames.has(entry.name.name))
+            throw at(entry.name.span, `duplicate rule name '${entry.name.name}'`);
+          ruleNames.add(entry.name.name);
+          for (const tag of entry.tags)
             if (!known(tag.name))
               throw at(tag.span, `unknown ruleset '${tag.name}' (declare it with 'ruleset ${tag.name}')`);
-          const replaces = item.tags.some((t) => ruleset(t.name)?.replacing);
-          rules.push(...compileItem(item, source, at, replaces));
-        } else if (item.kind === 'mode') {
-          if (modes.has(item.name.name)) throw at(item.name.span, `duplicate mode name '${item.name.name}'`);
-          modes.set(item.name.name, {
-            name: item.name.name,
-            phases: item.phases.map((p) => {
+          const replaces = entry.tags.some((t) => ruleset(t.name)?.replacing);
+          rules.push(...compileEntry(entry, source, at, replaces));
+        } else if (entry.kind === 'mode') {
+          if (modes.has(entry.name.name))
+            throw at(entry.name.span, `duplicate mode name '${entry.name.name}'`);
+          modes.set(entry.name.name, {
+            name: entry.name.name,
+            phases: entry.phases.map((p) => {
               for (const r of p.rulesets)
                 if (!known(r.name))
-                  throw at(r.span, `unknown ruleset '${r.name}' in mode '${item.name.name}'`);
+                  throw at(r.span, `unknown ruleset '${r.name}' in mode '${entry.name.name}'`);
               return {
                 name: p.rulesets.map((r) => r.name).join('+'),
                 rulesets: p.rulesets.map((r) => r.name),
@@ -245,19 +252,7 @@ function loadFiles(
               };
             }),
           });
-        } else if (item.kind === 'check') {
-          const line = source.text.slice(0, item.span.start).split('\n').length;
-          const decls = item.decls.map((d) => source.text.slice(d.span.start, d.span.end)).join('; ');
-          checks.push({
-            input: source.text.slice(item.inputSpan.start, item.inputSpan.end),
-            expected: source.text.slice(item.expectedSpan.start, item.expectedSpan.end),
-            decls,
-            mustFail: item.mustFail,
-            mode: item.mode,
-            file: source.file,
-            line,
-          });
-        }
+        } else if (entry.kind === 'check') checks.push({ ...entry.spec, file: source.file });
       } catch (e) {
         if (e instanceof SourceError) errors.push(e);
         else throw e;
@@ -269,110 +264,23 @@ function loadFiles(
 
 type At = (span: Span, message: string) => SourceError;
 
-function compileItem(item: RuleItem, source: RuleSource, at: At, replaces: boolean): CompiledRule[] {
-  const lhs = toPattern(item.lhs, at);
-  const rhs = toPattern(item.rhs, at);
-  const guard = item.guard ? toGuard(item.guard) : undefined;
-  const tags = item.tags.map((t) => t.name);
-  const span = { source: source.text, file: source.file, ...lineCol(source.text, item.name.span) };
-  const make = (name: string, l: RulePattern, r: RulePattern) => {
+function compileEntry(entry: RuleEntry, source: RuleSource, at: At, replaces: boolean): CompiledRule[] {
+  const { made, name } = entry;
+  if ('error' in made) throw made.error;
+  const tags = entry.tags.map((t) => t.name);
+  const { guard, line, column, length } = made;
+  const span = { source: source.text, file: source.file, line, column, length };
+  const make = (ruleName: string, l: RulePattern, r: RulePattern) => {
     try {
-      return new CompiledRule({ name, tags, lhs: l, rhs: r, guard, span, replaces });
+      return new CompiledRule({ name: ruleName, tags, lhs: l, rhs: r, guard, span, replaces });
     } catch (e) {
       if (e instanceof RuleCompileError)
-        throw at(e.at ?? item.name.span, e.message.replace(/^rule '[^']*': /, `rule '${item.name.name}': `));
+        throw at(e.at ?? name.span, e.message.replace(/^rule '[^']*': /, `rule '${name.name}': `));
       throw e;
     }
   };
-  const forward = make(item.name.name, lhs, rhs);
-  return item.bidirectional ? [forward, make(`${item.name.name}~rev`, rhs, lhs)] : [forward];
-}
-
-function lineCol(text: string, span: Span) {
-  const before = text.slice(0, span.start);
-  return {
-    line: before.split('\n').length,
-    column: span.start - before.lastIndexOf('\n'),
-    length: span.end - span.start,
-  };
-}
-
-/** An argument of a call as the pattern walk sees it: an expression, or a list (refused when reached). */
-type PatternSource = Expr | { readonly kind: 'list-arg'; readonly op: string; readonly span: Span };
-
-/**
- * A syntax tree of the expression notation as a rule pattern; plain names are refused. Iterative (a
- * long sum is a chain as deep as it is long); errors come in the order a recursive walk meets them: an
- * op or a name where it is reached, an attribute once its args are done.
- */
-function toPattern(root: Expr, at: At): RulePattern {
-  return foldTree<PatternSource, RulePattern>(
-    root,
-    (e) => {
-      if (e.kind !== 'call') return [];
-      // Lists are rare: the args themselves serve unless one is a list.
-      if (!e.args.some((a) => a.kind === 'list')) return e.args as readonly Expr[];
-      return e.args.map((a) =>
-        a.kind === 'list' ? { kind: 'list-arg' as const, op: e.op, span: a.span } : a,
-      );
-    },
-    (e, args) => {
-      if (e.kind === 'number') return { kind: 'literal', value: e.value, span: e.span };
-      if (e.kind === 'var') return { kind: 'var', name: e.name, span: e.span };
-      if (e.kind !== 'call') throw new Error(`unreachable: ${e.kind} is refused when reached`);
-      // -(literal) is the negative literal, so `?x * -1` matches a constant -1.
-      if (e.op === 'neg' && args.length === 1 && args[0].kind === 'literal')
-        return { kind: 'literal', value: -args[0].value };
-      const def = getOp(e.op);
-      const attrs: Record<string, AttrPattern> = {};
-      for (const a of e.attrs) {
-        if (!(a.name in def.attrs)) {
-          const known = Object.keys(def.attrs);
-          throw at(
-            a.span,
-            `${e.op} has no attribute '${a.name}'${known.length ? ` (attributes: ${known.join(', ')})` : ''}`,
-          );
-        }
-        attrs[a.name] = toAttr(a.value);
-      }
-      return { kind: 'op', op: e.op, args, attrs, span: e.opSpan };
-    },
-    (e) => {
-      if (e.kind === 'name') throw at(e.span, `'${e.name}' is not a pattern variable (write ?${e.name})`);
-      if (e.kind === 'list-arg') throw at(e.span, `${e.op}: a list is not a tensor argument in a rule`);
-      if (e.kind === 'call')
-        try {
-          getOp(e.op);
-        } catch (err) {
-          throw at(e.opSpan, err instanceof Error ? err.message : String(err));
-        }
-    },
-  );
-}
-
-function toAttr(v: AttrExpr): AttrPattern {
-  if (v.kind === 'unknown' && /^\?[A-Za-z_]/.test(v.name)) return { kind: 'var', name: v.name, span: v.span };
-  return { kind: 'value', value: attrValue(v) };
-}
-
-function toGuard(g: GuardAst): GuardExpr {
-  switch (g.kind) {
-    case 'and':
-    case 'or':
-      return { kind: g.kind, args: g.args.map(toGuard) };
-    case 'not':
-      return { kind: 'not', arg: toGuard(g.arg) };
-    case 'compare':
-      return { kind: 'compare', op: g.op, left: toGuard(g.left), right: toGuard(g.right) };
-    case 'call':
-      return { kind: 'call', name: g.name, args: g.args.map(toGuard), span: g.span };
-    case 'var':
-      return { kind: 'var', name: g.name, span: g.span };
-    case 'number':
-      return { kind: 'number', value: g.value };
-    case 'word':
-      return { kind: 'word', value: g.value };
-  }
+  const forward = make(name.name, made.lhs, made.rhs);
+  return entry.bidirectional ? [forward, make(`${name.name}~rev`, made.rhs, made.lhs)] : [forward];
 }
 
 const LIMIT_NAMES: Record<string, keyof PhaseLimits> = {
