@@ -38,8 +38,11 @@ const PYTENSOR_MS: Record<string, number> = { logreg: 137, tanhMlp: 122, mlp: 77
 /** Ops after fast_run at the start of the optimizer-speed work (branch opt, commit 0a9962e). */
 const OPS_BEFORE_WORK: Record<string, string> = { logreg: '20', tanhMlp: '45', mlp: '33 or 34' };
 
-/** A deterministic random DAG of `size` elementwise ops over three vectors, reusing earlier nodes. */
-function randomGraph(size: number, seed: number): Node[] {
+/**
+ * A deterministic random DAG of elementwise ops over three vectors, reusing earlier nodes: `draws` ops
+ * drawn, of which the builders' hash-consing and the one output keep about two in three.
+ */
+function randomGraph(draws: number, seed: number): Node[] {
   let s = seed;
   const rand = () => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
@@ -49,7 +52,7 @@ function randomGraph(size: number, seed: number): Node[] {
   const unary = ['exp', 'neg', 'sigmoid', 'tanh', 'sqr'] as const;
   const binary = ['add', 'sub', 'mul'] as const;
   const pick = () => pool[Math.max(0, pool.length - 1 - Math.floor(rand() * Math.min(pool.length, 8)))];
-  while (pool.length < size + 3) {
+  while (pool.length < draws + 3) {
     const r = rand();
     if (r < 0.3) pool.push(T[unary[Math.floor(rand() * unary.length)]](pick()));
     else if (r < 0.4) pool.push(T.mul(pick(), Math.floor(rand() * 3)));
@@ -107,15 +110,27 @@ function cpuMs(): number {
   return (c.user + c.system) / 1000;
 }
 
-/** CPU ms of each of `runs` calls after one warm-up call. */
-function cpuTimes(f: () => void, runs: number): number[] {
-  f();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const c = cpuMs();
-    f();
-    times.push(cpuMs() - c);
-  }
+/**
+ * Rounds of every model graph run before any is timed. One warm-up call measured the JIT, not the
+ * optimizer: with `--trace-opt`, TurboFan was still optimizing new functions at logistic regression's
+ * 40th call (244 in all), and its CPU per call fell from 40-100 ms over the first 20 calls to 6-17 ms
+ * after 40; the graph timed first (logreg) paid most of it. Cold start is measured on its own (`cold`).
+ */
+const WARM_UP_ROUNDS = 30;
+
+/** Timed rounds; each round runs every graph once, so load drifts and GC hit all graphs alike. */
+const TIMED_ROUNDS = 20;
+
+/** CPU ms of each call of each function, after `warmUp` rounds of all of them, interleaved. */
+function cpuTimesInterleaved(fs: readonly (() => void)[], warmUp: number, rounds: number): number[][] {
+  for (let i = 0; i < warmUp; i++) for (const f of fs) f();
+  const times: number[][] = fs.map(() => []);
+  for (let i = 0; i < rounds; i++)
+    fs.forEach((f, k) => {
+      const c = cpuMs();
+      f();
+      times[k].push(cpuMs() - c);
+    });
   return times;
 }
 
@@ -145,9 +160,18 @@ function modelGraphs(log: (line: string) => void) {
     { name: 'tanhMlp', outputs: tanhMlp() },
     { name: 'mlp', outputs: mlp().outputs },
   ];
-  const rows = models.map(({ name, outputs }) => {
+  const allTimes = cpuTimesInterleaved(
+    models.map(
+      ({ outputs }) =>
+        () =>
+          optimize(outputs, { library }),
+    ),
+    WARM_UP_ROUNDS,
+    TIMED_ROUNDS,
+  );
+  const rows = models.map(({ name, outputs }, k) => {
     const { report } = optimize(outputs, { library });
-    const times = cpuTimes(() => optimize(outputs, { library }), 15);
+    const times = allTimes[k];
     const warm = median(times);
     const phaseMs = report.phases.map((p) => p.ms);
     const shares = [
@@ -177,7 +201,9 @@ function modelGraphs(log: (line: string) => void) {
       shares: shares.join(', '),
     };
   });
-  log('model graphs: warm = median CPU ms of 15 optimize calls after a warm-up [min..max]; cold = a fresh');
+  log(
+    `model graphs: warm = median CPU ms of ${TIMED_ROUNDS} optimize calls [min..max], after ${WARM_UP_ROUNDS} rounds of all graphs; cold = a fresh`,
+  );
   log('process: import + rule library + first optimize, CPU ms (median of 3 processes); PyTensor: issue 12');
   log(
     formatTable([
@@ -273,49 +299,59 @@ function pct(part: number, whole: number): string {
 /** Random elementwise graphs: per-op cost should stay flat, memory bounded. */
 function scale(log: (line: string) => void) {
   const library = defaultLibrary();
-  // Seeds 2 and 3 are the graphs of the figures in issue 12 (1k ops: 82 ms, 10k: ~1 s, idle machine).
+  // Seeds 2 and 3 are the graphs of the figures in issue 12 (1k draws, 684 ops: 82 ms; 10k draws, 6,568
+  // ops: ~1 s; idle machine). 150k draws make the issue's 100k-op case (101,349 ops).
   const rows = [
-    { size: 1_000, seed: 2, runs: 5 },
-    { size: 10_000, seed: 3, runs: 3 },
-    { size: 100_000, seed: 4, runs: 1 },
-  ].map(({ size, seed, runs }) => {
-    const outputs = randomGraph(size, seed);
+    { draws: 1_000, seed: 2, runs: 5 },
+    { draws: 10_000, seed: 3, runs: 3 },
+    { draws: 150_000, seed: 4, runs: 1 },
+  ].map(({ draws, seed, runs }) => {
+    const outputs = randomGraph(draws, seed);
     const nodes = countOps(outputs);
     // The largest graph runs once, cold: a warm-up would double the suite's time.
     let report = runs > 1 ? optimize(outputs, { library }).report : undefined;
     const heapBefore = process.memoryUsage().heapUsed;
     let heapPeak = heapBefore;
     const times: number[] = [];
+    const cpuTimes: number[] = [];
     for (let i = 0; i < runs; i++) {
       const t = performance.now();
+      const c = cpuMs();
       report = optimize(outputs, { library }).report;
+      cpuTimes.push(cpuMs() - c);
       times.push(performance.now() - t);
       heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
     }
     const ms = median(times);
+    const cpu = median(cpuTimes);
     if (report === undefined) throw new Error('no run');
     return {
-      size,
+      draws,
       nodes,
       nodesAfter: report.nodesAfter,
       warnings: report.warnings ?? [],
       ms,
       msPer1kOps: (ms / nodes) * 1000,
+      cpuMs: cpu,
+      cpuUsPerOp: (cpu / nodes) * 1000,
       heapGrowthMb: (heapPeak - heapBefore) / 1e6,
       phases: report.phases.map((p) => `${p.stopReason.kind}/${p.iterations}`).join(' '),
     };
   });
   log('');
-  log('random elementwise graphs (wall ms, median; heap growth over the timed runs):');
+  // CPU time too: on a loaded machine the wall time of the 100k-op case doubles while its CPU time holds.
+  log('random elementwise graphs (wall and CPU ms, median; heap growth over the timed runs):');
   for (const r of rows) for (const w of r.warnings) log(`  ${r.nodes} ops: ${w}`);
   log(
     formatTable([
-      ['ops', 'ops after', 'ms', 'ms/1k ops', 'heap MB', 'phases'],
+      ['ops', 'ops after', 'ms', 'ms/1k ops', 'cpu ms', 'cpu µs/op', 'heap MB', 'phases'],
       ...rows.map((r) => [
         String(r.nodes),
         String(r.nodesAfter),
         r.ms.toFixed(0),
         r.msPer1kOps.toFixed(1),
+        r.cpuMs.toFixed(0),
+        r.cpuUsPerOp.toFixed(0),
         r.heapGrowthMb.toFixed(0),
         r.phases,
       ]),

@@ -11,7 +11,7 @@ import type { Rewrite } from './egraph/rewrite.js';
 import type { StopReason } from './egraph/run.js';
 import { checkLimit, LimitError, type RunOptions, Runner } from './egraph/run.js';
 import { addGraph, buildGraph, createTensorEGraph, type TensorEGraph } from './egraph/tensor/index.js';
-import { dagCost } from './extract/choice.js';
+import { dagCostOf } from './extract/choice.js';
 import { extractDag } from './extract/dag.js';
 import { extractTree } from './extract/tree.js';
 import { type NodeCost, nodeCountCost } from './extract/node-cost.js';
@@ -522,11 +522,10 @@ export function graphCost(outputs: readonly Node[], cost: CostModel = 'cpu'): nu
 
 /** The DAG cost of a freshly loaded graph: each class holds the one node it was built from. */
 function firstNodeCost(t: TensorEGraph, roots: readonly ClassId[], cost: CostModel): number {
-  const choice = new Map(t.egraph.classIds().map((c) => [c, t.egraph.nodesOf(c)[0]] as const));
-  return dagCost(
+  return dagCostOf(
     t.egraph,
     roots.map((r) => t.egraph.find(r)),
-    choice,
+    (c) => t.egraph.nodesOf(c)[0],
     nodeCostFor(t, cost),
   );
 }

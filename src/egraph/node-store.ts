@@ -13,28 +13,37 @@
  * store.lookup(3, [0, 1], 2) === e; // true
  * ```
  */
+/**
+ * Nodes a new store has room for; it doubles as needed. Small: each typed array is a separate off-heap
+ * allocation that the GC accounts for, and `optimize` makes three e-graphs, two of them of a few dozen
+ * nodes (at 256 nodes and a 1,024-slot table, a new store cost as much as a small e-graph's search).
+ */
+const INITIAL_NODES = 64;
+
 export class NodeStore {
   /** Symbol of each node. */
-  sym = new Int32Array(256);
+  sym = new Int32Array(INITIAL_NODES);
   /** Offset of each node's children in `kids` (its symbol is copied just before them). */
-  start = new Int32Array(256);
+  start = new Int32Array(INITIAL_NODES);
   /** Id that created each node (its class before any union). */
-  owner = new Int32Array(256);
+  owner = new Int32Array(INITIAL_NODES);
   /** 1 for a node found congruent to another one and dropped from the table. */
-  dead = new Uint8Array(256);
+  dead = new Uint8Array(INITIAL_NODES);
   /** Each node's symbol then its children, node after node: a hashcons probe reads one place. */
-  kids = new Int32Array(1024);
+  kids = new Int32Array(4 * INITIAL_NODES);
   /** Number of nodes pushed. */
   count = 0;
   /** Number of nodes currently in the table. */
   live = 0;
   private kidsLen = 0;
   /**
-   * Slots of four: node index, its hash, its offset in `kids`, its owner. A probe compares hashes in the table,
-   * then symbol and children at one place in `kids`, and a hit yields the owner without reading more arrays.
+   * Slots of four: node index + 1 (0 for an empty slot, so a new table needs no fill: filling with -1
+   * was 2% of a warm optimize, which makes three e-graphs), its hash, its offset in `kids`, its owner. A
+   * probe compares hashes in the table, then symbol and children at one place in `kids`, and a hit
+   * yields the owner without reading more arrays.
    */
-  private table = new Int32Array(4 * 1024).fill(EMPTY);
-  private mask = 1023;
+  private table = new Int32Array(4 * 2 * INITIAL_NODES);
+  private mask = 2 * INITIAL_NODES - 1;
   private used = 0; // live entries plus tombstones
 
   /** Appends a node (not yet in the table) and returns its index. @example `store.push(sym, kids, 2, owner)` */
@@ -60,7 +69,7 @@ export class NodeStore {
   /** Index of the node with this content in the table, or -1. @example `store.lookup(sym, kids, 2)` */
   lookup(sym: number, kids: ArrayLike<number>, arity: number): number {
     const slot = this.find(sym, kids, arity);
-    return slot < 0 ? -1 : this.table[4 * slot];
+    return slot < 0 ? -1 : this.table[4 * slot] - 1;
   }
 
   /** Owner of the node with this content in the table, or -1. @example `store.lookupOwner(sym, kids, 2)` */
@@ -77,7 +86,7 @@ export class NodeStore {
     for (;;) {
       const e = t[4 * slot];
       if (e === EMPTY) return -1;
-      if (e >= 0 && t[4 * slot + 1] === h) {
+      if (e > 0 && t[4 * slot + 1] === h) {
         const s = t[4 * slot + 2];
         if (data[s - 1] === sym) {
           let i = 0;
@@ -100,12 +109,12 @@ export class NodeStore {
     for (;;) {
       const f = t[4 * slot];
       if (f === EMPTY) return -1;
-      if (f >= 0 && t[4 * slot + 1] === h) {
+      if (f > 0 && t[4 * slot + 1] === h) {
         const fs = t[4 * slot + 2];
         if (kids[fs - 1] === sym) {
           let i = 0;
           while (i < arity && kids[fs + i] === kids[s + i]) i++;
-          if (i === arity) return f;
+          if (i === arity) return f - 1;
         }
       }
       slot = (slot + 1) & this.mask;
@@ -119,9 +128,9 @@ export class NodeStore {
     const s = this.start[e];
     const h = hashOf(this.sym[e], this.kids, s, arity);
     let slot = h & this.mask;
-    while (t[4 * slot] >= 0) slot = (slot + 1) & this.mask;
+    while (t[4 * slot] > 0) slot = (slot + 1) & this.mask;
     if (t[4 * slot] === EMPTY) this.used++;
-    t[4 * slot] = e;
+    t[4 * slot] = e + 1;
     t[4 * slot + 1] = h;
     t[4 * slot + 2] = s;
     t[4 * slot + 3] = this.owner[e];
@@ -138,7 +147,7 @@ export class NodeStore {
     for (;;) {
       const f = t[4 * slot];
       if (f === EMPTY) return false;
-      if (f === e) {
+      if (f === e + 1) {
         t[4 * slot] = TOMBSTONE;
         this.live--;
         return true;
@@ -150,7 +159,7 @@ export class NodeStore {
   /** Calls `fn` on every node index in the table (for invariant checks, not hot paths). */
   forEachLive(fn: (e: number) => void): void {
     const t = this.table;
-    for (let i = 0; i < t.length; i += 4) if (t[i] >= 0) fn(t[i]);
+    for (let i = 0; i < t.length; i += 4) if (t[i] > 0) fn(t[i] - 1);
   }
 
   private growNodes(): void {
@@ -170,14 +179,14 @@ export class NodeStore {
     const old = this.table;
     const slots = old.length / 4;
     const size = this.live * 4 > slots ? slots * 2 : slots;
-    const t = new Int32Array(4 * size).fill(EMPTY);
+    const t = new Int32Array(4 * size);
     this.table = t;
     this.mask = size - 1;
     this.used = 0;
     this.live = 0;
     for (let i = 0; i < old.length; i += 4) {
       const e = old[i];
-      if (e < 0) continue;
+      if (e <= 0) continue;
       const h = old[i + 1];
       let slot = h & this.mask;
       while (t[4 * slot] !== EMPTY) slot = (slot + 1) & this.mask;
@@ -196,8 +205,8 @@ export class NodeStore {
   }
 }
 
-const EMPTY = -1;
-const TOMBSTONE = -2;
+const EMPTY = 0;
+const TOMBSTONE = -1;
 
 /** Hash of (symbol, children), a murmur-style mix over 32-bit integers. */
 function hashOf(sym: number, kids: ArrayLike<number>, from: number, arity: number): number {

@@ -41,27 +41,37 @@ export function addGraph(eg: EGraph, lang: TensorLanguage, outputs: readonly Nod
   return outputs.map((o) => classOf.get(o.id)!);
 }
 
-/** Every node reachable from `outputs`, arguments before users, in depth-first order. Iterative. */
+/**
+ * Every node reachable from `outputs`, arguments before users, in depth-first order. Iterative, with the
+ * stack as two arrays rather than a frame object per node (loading a 100k-op graph walks it twice).
+ */
 function postOrder(outputs: readonly Node[]): Node[] {
   const seen = new Set<number>();
   const order: Node[] = [];
-  const stack: { node: Node; next: number }[] = [];
+  const stackNode: Node[] = [];
+  const stackNext: number[] = [];
   for (const out of outputs) {
     if (seen.has(out.id)) continue;
     seen.add(out.id);
-    stack.push({ node: out, next: 0 });
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1];
-      if (top.next < top.node.args.length) {
-        const arg = top.node.args[top.next++];
+    stackNode.push(out);
+    stackNext.push(0);
+    while (stackNode.length > 0) {
+      const top = stackNode.length - 1;
+      const node = stackNode[top];
+      const next = stackNext[top];
+      if (next < node.args.length) {
+        stackNext[top] = next + 1;
+        const arg = node.args[next];
         if (!seen.has(arg.id)) {
           seen.add(arg.id);
-          stack.push({ node: arg, next: 0 });
+          stackNode.push(arg);
+          stackNext.push(0);
         }
         continue;
       }
-      stack.pop();
-      order.push(top.node);
+      stackNode.pop();
+      stackNext.pop();
+      order.push(node);
     }
   }
   return order;
