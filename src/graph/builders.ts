@@ -196,6 +196,19 @@ export const T = {
   /** How many elements of `x` a reduction over `axis` counts (what `mean` divides by), typed like `x`. */
   size: (x: TensorLike, options: ReduceOptions & { readonly dtype?: DType } = {}) =>
     apply('size', [x], { ...options }),
+  /**
+   * The i32 index of the first maximum along `axis` (of the flattened `x` when omitted); a NaN counts
+   * as the maximum. `{ keepdims: true }` keeps the axis as 1.
+   *
+   * @example
+   * const scores = T.matrix('scores', 'f32');
+   * evaluate(T.argmax(scores, 1), { scores: [[1, 5, 5], [7, 2, NaN]] }).toArray() // [1, 2]
+   */
+  argmax: (x: TensorLike, axis: number | null = null, options: { readonly keepdims?: boolean } = {}) =>
+    apply('argmax', [x], { axis, ...options }),
+  /** The i32 index of the first minimum along `axis`, as `argmax`: `T.argmin(x, 0)`. */
+  argmin: (x: TensorLike, axis: number | null = null, options: { readonly keepdims?: boolean } = {}) =>
+    apply('argmin', [x], { axis, ...options }),
 };
 
 /** Per-axis slice bounds; missing entries mean the whole axis. */

@@ -24,6 +24,7 @@ import {
   type ReduceSpec,
 } from './codegen/reduce.js';
 import { generateSoftmax } from './codegen/softmax.js';
+import { argReduceNs, type ArgReduceSpec, generateArgReduce } from './codegen/argreduce.js';
 import { gemvGrain, gemvOf, generateGemv } from './codegen/gemv.js';
 import { type ColumnsPlan, columnsPlan, generateReduceColumns } from './codegen/reduce-columns.js';
 import { vectorizable } from './codegen/vector-ops.js';
@@ -276,6 +277,12 @@ export function buildProgramModule(
             (ctx) => generateSoftmax(ctx, plan.spec),
           );
         break;
+      case 'argreduce':
+        if (plan.spec.rows > 0)
+          add(i, base, plan.spec.rows, argReduceNs(plan.spec), range, (ctx) =>
+            generateArgReduce(ctx, plan.spec),
+          );
+        break;
     }
   });
   return { bytes: module.encode(), steps, text: () => module.text(), maxThreads: options.maxThreads };
@@ -291,7 +298,8 @@ type KernelPlan =
       packedA?: number;
       epilogue?: ElementwiseSpec;
     }
-  | { kind: 'softmax'; spec: Parameters<typeof generateSoftmax>[1] };
+  | { kind: 'softmax'; spec: Parameters<typeof generateSoftmax>[1] }
+  | { kind: 'argreduce'; spec: ArgReduceSpec };
 
 function planKernel(
   kernel: Kernel,
@@ -374,6 +382,17 @@ function planKernel(
         },
       };
     }
+    case 'argreduce':
+      return {
+        kind: 'argreduce',
+        spec: {
+          op: kernel.op,
+          rows: kernel.rows,
+          length: kernel.length,
+          x: access(kernel.operands[0]),
+          out: layout.address(kernel.output),
+        },
+      };
   }
 }
 
