@@ -399,12 +399,12 @@ class Lowering {
     const producer = toScalarExpr(input.expr, operands);
     const count = axes.reduce((c, a) => c * input.shape[a], 1);
     const acc: ScalarExpr = { kind: 'acc', dtype: 'f64' };
-    const mean: ScalarExpr = {
-      kind: 'op',
-      op: 'div',
-      args: [acc, { kind: 'const', value: count, dtype: 'f64' }],
-      dtype: 'f64',
-    };
+    // The mean of nothing is 0/0, NaN, as the reference computes it; written as the constant, because a
+    // shader compiler that assumes finite math folds acc / 0 to anything.
+    const mean: ScalarExpr =
+      count === 0
+        ? { kind: 'const', value: NaN, dtype: 'f64' }
+        : { kind: 'op', op: 'div', args: [acc, { kind: 'const', value: count, dtype: 'f64' }], dtype: 'f64' };
     const output = this.builder.addBuffer(type.dtype, type.shape, 'temp');
     this.builder.emit({
       kind: 'reduce',
