@@ -148,6 +148,15 @@ export const T = {
     apply(op, args, attrs),
   ...unaryOps,
   ...binaryOps,
+  /**
+   * The log-odds log(p / (1 - p)), built as `log(p) - log1p(-p)`: there is no logit op, and the rules
+   * know this form's compositions (`T.logit(T.sigmoid(z))` optimizes to `z`, `T.sigmoid(T.logit(p))`
+   * to `p` where p is in (0, 1]).
+   *
+   * @example formatExpr(T.logit(T.vector('p'))) // 'log(p) - log1p(-p)'
+   * @example formatExpr(optimize(T.logit(T.sigmoid(T.vector('z')))).outputs[0]) // 'z'
+   */
+  logit: (p: TensorLike): Node => apply('sub', [apply('log', [p]), apply('log1p', [apply('neg', [p])])]),
   /** numpy.where: `a` where `cond`, else `b`. */
   switch: (cond: TensorLike, a: TensorLike, b: TensorLike) => apply('switch', [cond, a, b]),
   cast: (x: TensorLike, dtype: DType) => apply('cast', [x], { dtype }),
@@ -187,6 +196,19 @@ export const T = {
   /** How many elements of `x` a reduction over `axis` counts (what `mean` divides by), typed like `x`. */
   size: (x: TensorLike, options: ReduceOptions & { readonly dtype?: DType } = {}) =>
     apply('size', [x], { ...options }),
+  /**
+   * The i32 index of the first maximum along `axis` (of the flattened `x` when omitted); a NaN counts
+   * as the maximum. `{ keepdims: true }` keeps the axis as 1.
+   *
+   * @example
+   * const scores = T.matrix('scores', 'f32');
+   * evaluate(T.argmax(scores, 1), { scores: [[1, 5, 5], [7, 2, NaN]] }).toArray() // [1, 2]
+   */
+  argmax: (x: TensorLike, axis: number | null = null, options: { readonly keepdims?: boolean } = {}) =>
+    apply('argmax', [x], { axis, ...options }),
+  /** The i32 index of the first minimum along `axis`, as `argmax`: `T.argmin(x, 0)`. */
+  argmin: (x: TensorLike, axis: number | null = null, options: { readonly keepdims?: boolean } = {}) =>
+    apply('argmin', [x], { axis, ...options }),
 };
 
 /** Per-axis slice bounds; missing entries mean the whole axis. */

@@ -1,5 +1,6 @@
 import { OpError } from './errors.js';
 import type { OpDef } from './op-def.js';
+import { ARG_REDUCTION_OPS } from './ops/arg-reductions.js';
 import { CONSTRUCTOR_OPS } from './ops/constructors.js';
 import { ELEMENTWISE_OPS } from './ops/elementwise.js';
 import { LAYOUT_OPS } from './ops/layout.js';
@@ -12,10 +13,14 @@ let table: Map<string, OpDef> | undefined;
 // table, so reading their exports while modules are still loading would see them uninitialized.
 function opTable(): Map<string, OpDef> {
   table ??= new Map(
-    [...CONSTRUCTOR_OPS, ...ELEMENTWISE_OPS, ...REDUCTION_OPS, ...LINALG_OPS, ...LAYOUT_OPS].map((op) => [
-      op.name,
-      op,
-    ]),
+    [
+      ...CONSTRUCTOR_OPS,
+      ...ELEMENTWISE_OPS,
+      ...REDUCTION_OPS,
+      ...ARG_REDUCTION_OPS,
+      ...LINALG_OPS,
+      ...LAYOUT_OPS,
+    ].map((op) => [op.name, op]),
   );
   return table;
 }

@@ -46,6 +46,7 @@ function formatKernel(k: Kernel): string {
     case 'matmul':
       return `${k.batch > 1 ? `${k.batch}× ` : ''}[${k.m}×${k.k}]·[${k.k}×${k.n}] then ${formatScalar(k.epilogue)}`;
     case 'softmax':
+    case 'argreduce':
       return `${k.op} of ${k.rows} rows × ${k.length}`;
     case 'copy':
       return formatShape(k.shape);

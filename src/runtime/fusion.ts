@@ -51,7 +51,16 @@ export type NodeRole =
 
 const VIEW_OPS = new Set(['transpose', 'reshape', 'broadcast_to', 'expand_dims', 'squeeze', 'slice']);
 /** Consumers that read operands through views only, so an inlined expression would be materialized. */
-const VIEW_READERS = new Set(['dot', 'softmax', 'log_softmax', 'logsumexp', 'concat', 'slice_update']);
+const VIEW_READERS = new Set([
+  'dot',
+  'softmax',
+  'log_softmax',
+  'logsumexp',
+  'argmax',
+  'argmin',
+  'concat',
+  'slice_update',
+]);
 /** Reductions whose producer is fused into the reduction kernel. */
 export const FUSING_REDUCTIONS = new Set(['sum', 'prod', 'max', 'min', 'mean', 'all', 'any']);
 

@@ -362,6 +362,8 @@ class Lowering {
       case 'softmax':
       case 'log_softmax':
       case 'logsumexp':
+      case 'argmax':
+      case 'argmin':
         return this.lanes(node, type);
       case 'concat':
         return this.concat(
@@ -397,12 +399,12 @@ class Lowering {
     const producer = toScalarExpr(input.expr, operands);
     const count = axes.reduce((c, a) => c * input.shape[a], 1);
     const acc: ScalarExpr = { kind: 'acc', dtype: 'f64' };
-    const mean: ScalarExpr = {
-      kind: 'op',
-      op: 'div',
-      args: [acc, { kind: 'const', value: count, dtype: 'f64' }],
-      dtype: 'f64',
-    };
+    // The mean of nothing is 0/0, NaN, as the reference computes it; written as the constant, because a
+    // shader compiler that assumes finite math folds acc / 0 to anything.
+    const mean: ScalarExpr =
+      count === 0
+        ? { kind: 'const', value: NaN, dtype: 'f64' }
+        : { kind: 'op', op: 'div', args: [acc, { kind: 'const', value: count, dtype: 'f64' }], dtype: 'f64' };
     const output = this.builder.addBuffer(type.dtype, type.shape, 'temp');
     this.builder.emit({
       kind: 'reduce',
@@ -419,14 +421,23 @@ class Lowering {
     return leafValue(contiguousView(output, type.dtype, type.shape), []);
   }
 
-  /** softmax, log_softmax (along one axis) and logsumexp (over axes), as rows × length lanes. */
+  /**
+   * softmax, log_softmax (along one axis), logsumexp (over axes) and argmax, argmin (along one axis or
+   * the flattened tensor), as rows × length lanes.
+   */
   private lanes(node: Node, type: LoweredType): Value {
     const x = this.asView(this.value(node.args[0]));
     const rank = x.shape.length;
+    const all = Array.from({ length: rank }, (_, i) => i);
+    const axis = type.attrs.axis as number | number[] | null;
     const axes =
-      node.op === 'logsumexp'
-        ? ((type.attrs.axis as number[] | null) ?? Array.from({ length: rank }, (_, i) => i))
-        : [(type.attrs.axis as number) + rank];
+      node.op === 'softmax' || node.op === 'log_softmax'
+        ? [(axis as number) + rank]
+        : axis === null
+          ? all
+          : typeof axis === 'number'
+            ? [axis]
+            : axis;
     const kept = Array.from({ length: rank }, (_, i) => i).filter((i) => !axes.includes(i));
     const perm = [...kept, ...axes];
     const permuted = permuteView(x, perm);
@@ -436,6 +447,20 @@ class Lowering {
     if (!lanes) {
       const copy = this.builder.materialize(leafValue(permuted, []), 'temp', true);
       lanes = reshapeView((copy.expr as { view: View }).view, [rows, length])!;
+    }
+    if (node.op === 'argmax' || node.op === 'argmin') {
+      // The kept axes stay in order, so the [rows] indices are the output's elements row-major.
+      const output = this.builder.addBuffer(type.dtype, type.shape, 'temp');
+      this.builder.emit({
+        kind: 'argreduce',
+        ops: [node.op],
+        operands: [lanes],
+        output,
+        op: node.op,
+        rows,
+        length,
+      });
+      return leafValue(contiguousView(output, type.dtype, type.shape), []);
     }
     const op = node.op as 'softmax' | 'log_softmax' | 'logsumexp';
     const outShape = op === 'logsumexp' ? type.shape : permuted.shape;

@@ -25,6 +25,7 @@ const NAME_PREFIX: Record<Kernel['kind'], string> = {
   reduce: 'reduce',
   matmul: 'matmul',
   softmax: 'softmax',
+  argreduce: 'argreduce',
   copy: 'copy',
   concat: 'concat',
 };

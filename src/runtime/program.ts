@@ -134,6 +134,17 @@ export interface SoftmaxKernel extends KernelBase {
   readonly length: number;
 }
 
+/**
+ * argmax / argmin along the last axis of `operands[0]`, a [rows, length] view: out[r] is the i32 index
+ * of row r's first extreme, or of its first NaN (length >= 1; the op refuses empty axes).
+ */
+export interface ArgReduceKernel extends KernelBase {
+  readonly kind: 'argreduce';
+  readonly op: 'argmax' | 'argmin';
+  readonly rows: number;
+  readonly length: number;
+}
+
 /** Copies a strided view into a contiguous buffer (a layout op no view can express, an output). */
 export interface CopyKernel extends KernelBase {
   readonly kind: 'copy';
@@ -151,7 +162,13 @@ export interface ConcatKernel extends KernelBase {
 }
 
 export type Kernel =
-  ElementwiseKernel | ReduceKernel | MatmulKernel | SoftmaxKernel | CopyKernel | ConcatKernel;
+  | ElementwiseKernel
+  | ReduceKernel
+  | MatmulKernel
+  | SoftmaxKernel
+  | ArgReduceKernel
+  | CopyKernel
+  | ConcatKernel;
 
 /** Physical storage: each logical buffer lives in one slot; slots are reused when values die. */
 export interface MemoryPlan {

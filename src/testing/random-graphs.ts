@@ -179,6 +179,18 @@ export const RECIPES: readonly Recipe[] = [
   ...['all', 'any'].map((op) => reductionRecipe(op, false)),
   laneRecipe('softmax'),
   laneRecipe('log_softmax'),
+  ...['argmax', 'argmin'].map((op): Recipe => ({
+    // An index along one axis, kept as 1 so it broadcasts against the base, back in the float world.
+    name: op,
+    arity: 1,
+    smooth: false,
+    build: (ctx, [x]) => {
+      if (x.rank === 0) return undefined;
+      const axis = ctx.choose(x.rank);
+      if (dims(x)[axis] === 0) return undefined;
+      return T.cast(T.apply(op, [x], { axis, keepdims: true }), ctx.dtype);
+    },
+  })),
   {
     // x · W with a fresh W whose columns are the base's last dim: [p, q]·[q, d] stays compatible.
     name: 'dot',

@@ -37,6 +37,28 @@ describe('evaluateExact', () => {
     ).toEqual([6, 6, 15, 15]);
   });
 
+  it('finds the argmax that rounding tied: exp(1e-10) and exp(2e-10) are both 1 in f32', () => {
+    const tied = { x: [1e-10, 2e-10] };
+    expect(Array.from(exact('argmax(exp(x))', 'x: f32[n]', tied))).toEqual([1]);
+    expect(Array.from(exact('argmin(-exp(x))', 'x: f32[n]', tied))).toEqual([1]);
+    expect(
+      Array.from(
+        exact('argmax(x, axis=0)', 'x: f64[n, m]', {
+          x: [
+            [1, 5],
+            [4, 5],
+          ],
+        }),
+      ),
+    ).toEqual([1, 0]);
+    expect(Array.from(exact('argmax(x)', 'x: f64[n]', { x: [1, Number.NaN, 9, Number.NaN] }))).toEqual([1]);
+    // One value at any number of digits (1 - e^-1000 and 1 - e^-999 agree to 434), told apart by x.
+    expect(Array.from(exact('argmax(sigmoid(x))', 'x: f64[n]', { x: [999, 1000, 998] }))).toEqual([1]);
+    expect(Array.from(exact('argmin(tanh(exp(x)))', 'x: f64[n]', { x: [30, 20, 25] }))).toEqual([1]);
+    // relu ties negatives on the reals too: the first of them.
+    expect(Array.from(exact('argmax(relu(x))', 'x: f64[n]', { x: [-2, -1] }))).toEqual([0]);
+  });
+
   it('grows the precision for a cancellation of 300 digits', () => {
     const x = constant(Tensor.from([1e-300], [1], 'f64'));
     const e = parseExpr('log(1 - exp(x))', { vars: { x } });

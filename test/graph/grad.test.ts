@@ -205,6 +205,11 @@ const CASES: Record<string, GradCase[]> = {
       T.minimum,
     ),
   ],
+  // An index is piecewise constant: the gradient through it is zero, beside x's own path.
+  argmax: [
+    g('zero gradient', [[[2, 3], ANY]], (x) => T.add(T.cast(T.argmax(x, 1, { keepdims: true }), 'f64'), x)),
+  ],
+  argmin: [g('zero gradient', [[[2, 3], ANY]], (x) => T.mul(T.cast(T.argmin(x), 'f64'), x))],
   ...Object.fromEntries(
     ['lt', 'le', 'gt', 'ge', 'eq', 'neq', 'and', 'or', 'xor'].map((op) => [
       op,

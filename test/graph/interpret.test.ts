@@ -274,6 +274,63 @@ const CASES: Record<string, [string, () => Node, unknown][]> = {
       [false, true],
     ],
   ],
+  argmax: [
+    [
+      'first of ties, along an axis',
+      () =>
+        T.argmax(
+          c([
+            [1, 5, 5],
+            [7, 7, 2],
+          ]),
+          1,
+        ),
+      [1, 0],
+    ],
+    [
+      'flattened',
+      () =>
+        T.argmax(
+          c([
+            [1, 5],
+            [9, 9],
+          ]),
+        ),
+      2,
+    ],
+    ['first NaN wins', () => T.argmax(c([1, Number.NaN, I, Number.NaN])), 1],
+    ['+inf and -inf', () => T.argmax(c([-I, 3, I]), 0), 2],
+    [
+      'axis 0 kept',
+      () =>
+        T.argmax(
+          c([
+            [1, 5],
+            [4, 2],
+          ]),
+          0,
+          { keepdims: true },
+        ),
+      [[1, 0]],
+    ],
+    ['ints', () => T.argmax(c([3, -2, 7], 'i32')), 2],
+  ],
+  argmin: [
+    [
+      'first of ties',
+      () =>
+        T.argmin(
+          c([
+            [4, 1, 1],
+            [0, 2, 0],
+          ]),
+          -1,
+        ),
+      [1, 0],
+    ],
+    ['first NaN wins', () => T.argmin(c([-I, 0, Number.NaN])), 2],
+    ['a size-1 axis', () => T.argmin(c([[4], [2]]), 1), [0, 0]],
+  ],
   logsumexp: [
     ['no overflow', () => T.logsumexp(c([1000, 1000])), 1000 + Math.LN2],
     ['all -inf stays -inf', () => T.logsumexp(c([-I, -I])), -I],

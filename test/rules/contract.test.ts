@@ -69,6 +69,15 @@ describe('rules check catches rules wrong only at the edges', () => {
     expect(result.status).not.toBe('unsound');
   });
 
+  it('judges an index by the exact one: argmax(exp(x)) => argmax(x) is kept where exp rounds x apart to a tie', () => {
+    const kept = checkSoundness(rule('rule a [r]: argmax(exp(?x)) => argmax(?x)'), { runs: 100 });
+    expect(kept.status).toBe('ok');
+    // relu ties every negative on the reals too, so the first of them is the exact index.
+    const wrong = checkSoundness(rule('rule a [r]: argmax(relu(?x)) => argmax(?x)'), { runs: 200 });
+    expect(wrong.status).toBe('unsound');
+    expect(wrong.counterexample?.why).toMatch(/must be identical to the left side's or exact/);
+  });
+
   it('keeps sign(exp(x)) => 1: the exact value is 1 even where exp underflows', () => {
     const result = checkSoundness(rule('rule s [r]: sign(exp(?x)) => ones_like(?x) when is_float(?x)'), {
       runs: 100,

@@ -12,7 +12,8 @@ import { SaturnError } from '../../src/graph/errors.js';
 import { evaluate } from '../../src/graph/interpret.js';
 import type { Node } from '../../src/graph/node.js';
 import { BINARY_NAMES, UNARY_NAMES } from '../../src/graph/ops/elementwise.js';
-import type { Tensor } from '../../src/graph/tensor.js';
+import { sizeOf } from '../../src/graph/shape.js';
+import { Tensor } from '../../src/graph/tensor.js';
 import { graphInputs } from '../../src/graph/topo.js';
 import type { Executor } from '../../src/runtime/executor.js';
 import { arbBroadcastPair, arbGraph, arbShape, arbTensor } from '../../src/testing/index.js';
@@ -217,6 +218,47 @@ export function describeKernelParity(
           await check({ outputs, values: { [x.node.inputName!]: x.value } });
         }),
         RUNS,
+      );
+      check.expectSomeRan();
+    });
+
+    it('argmax and argmin along any axis or flattened: ties, NaN, ±Inf, size-1 axes, strided inputs', async () => {
+      const check = parityChecker(await makeExecutor(), options);
+      // Few distinct values, so lanes hold ties; NaN and ±Inf where the dtype has them.
+      const special = [0, -0, 1, -1, 2, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+      const arb = fc
+        .record({
+          shape: arbShape({ ...shapeAny, minDim: 1 }),
+          dtype: fc.constantFrom(...check.among([...FLOATS, 'i32'])),
+          op: fc.constantFrom('argmax', 'argmin'),
+          keepdims: fc.boolean(),
+          producer: fc.constantFrom('none', 'transpose', 'neg'),
+        })
+        .chain(({ shape, dtype, ...rest }) =>
+          fc.record({
+            data: fc.array(fc.constantFrom(...special), {
+              minLength: sizeOf(shape),
+              maxLength: sizeOf(shape),
+            }),
+            // A scalar has only the flattened reading.
+            axis: shape.length
+              ? fc.option(fc.integer({ min: -shape.length, max: shape.length - 1 }), { nil: null })
+              : fc.constant(null),
+            spec: fc.constant({ shape, dtype, ...rest }),
+          }),
+        );
+      await fc.assert(
+        fc.asyncProperty(arb, async ({ data, axis, spec }) => {
+          const name = fresh('v');
+          const x = T.tensor(name, spec.dtype, spec.shape);
+          const input =
+            spec.producer === 'transpose' ? T.transpose(x) : spec.producer === 'neg' ? T.neg(x) : x;
+          const outputs = [apply(spec.op, [input], { axis, keepdims: spec.keepdims })];
+          await check({ outputs, values: { [name]: Tensor.from(data, spec.shape, spec.dtype) } });
+        }),
+        // Four shaders at most (op × dtype) whatever the shapes, so slow-to-compile executors can
+        // afford the runs that NaN placements and ties need.
+        { numRuns: Math.max(RUNS.numRuns, 30) },
       );
       check.expectSomeRan();
     });

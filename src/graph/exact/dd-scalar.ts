@@ -14,6 +14,7 @@ import { sinCos } from './dd-trig.js';
 import * as D from './double-double.js';
 import type { DD } from './double-double.js';
 import { erf, erfc } from '../ops/scalar-math.js';
+import { ERFC_DOUBLE_LIMIT } from './decimal-math.js';
 
 /** A double-double and a bound on its absolute error. */
 export interface Tracked {
@@ -201,6 +202,11 @@ function extremum(a: Tracked, b: Tracked, larger: boolean): Tracked {
 
 type TrackedOp = (...xs: Tracked[]) => Tracked | undefined;
 
+const erfcDouble = lipschitz(
+  (x) => D.dd(erfc(D.toNumber(x))),
+  () => 1.13,
+);
+
 /** Ops where a NaN argument gives NaN and nothing else needs deciding. */
 const ARITHMETIC: Readonly<Record<string, TrackedOp>> = {
   neg: (a) => ({ v: D.neg(a.v), err: a.err }),
@@ -227,10 +233,8 @@ const ARITHMETIC: Readonly<Record<string, TrackedOp>> = {
     (x) => D.dd(erf(D.toNumber(x))),
     () => 1.13,
   ),
-  erfc: lipschitz(
-    (x) => D.dd(erfc(D.toNumber(x))),
-    () => 1.13,
-  ),
+  // Past ERFC_DOUBLE_LIMIT the double leaves the normal range: the decimal reference takes over.
+  erfc: (a) => (a.v.hi + a.err < ERFC_DOUBLE_LIMIT ? erfcDouble(a) : undefined),
   relu: (a) => extremum(a, exactly(0), true),
   floor: stepwise(ddFloor),
   ceil: stepwise(ddCeil),

@@ -101,6 +101,24 @@ function floorMod(a: Exact, b: Exact): Exact {
 
 const viaDouble = (f: (x: number) => number) => (x: Exact) => fromDouble(f(x.toNumber()));
 const bool = (b: boolean): Exact => (b ? ONE : ZERO);
+
+/**
+ * Past this, float64's erfc leaves the normal range (erfc(26.55) is 2.2e-308) and then underflows to 0
+ * (at 27.3), where log(erfc(x)) is still about -x²: a reference that judges the stable forms of
+ * log(erfc(x)) needs the value itself there.
+ */
+export const ERFC_DOUBLE_LIMIT = 26;
+const SQRT_PI = Exact.acos(-1).sqrt();
+
+/** erfc as float64 has it below {@link ERFC_DOUBLE_LIMIT}; beyond, its continued fraction in decimals. */
+function erfcExact(x: Exact): Exact {
+  if (!x.isFinite() || x.lt(ERFC_DOUBLE_LIMIT)) return fromDouble(erfc(x.toNumber()));
+  // erfc(x) = e^-x² / √π / (x + (1/2)/(x + 1/(x + (3/2)/(x + …)))), as scalar-math.ts's tail; from x = 26
+  // thirty terms leave far less than the working precision's last digit.
+  let f = x;
+  for (let k = 30; k >= 1; k--) f = x.plus(new Exact(k).div(2).div(f));
+  return Exact.exp(x.times(x).neg()).div(SQRT_PI).div(f);
+}
 const truthy = (x: Exact) => !x.isZero();
 
 /** The exact counterpart of each elementwise op's scalar function, by op name. */
@@ -125,7 +143,7 @@ export const EXACT_SCALAR: Readonly<Record<string, (...xs: Exact[]) => Exact>> =
   sigmoid,
   softplus,
   erf: viaDouble(erf),
-  erfc: viaDouble(erfc),
+  erfc: erfcExact,
   log1mexp,
   relu: (x) => (x.isNaN() ? x : x.gt(0) ? x : ZERO),
   floor: (x) => x.floor(),

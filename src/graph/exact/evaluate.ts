@@ -19,6 +19,7 @@ import { sizeOf, stridesOf } from '../shape.js';
 import { Tensor } from '../tensor.js';
 import { topoSort } from '../topo.js';
 import { EXACT_SCALAR, Exact, fromDouble } from './decimal-math.js';
+import { argOfLevels, STRICTLY_INCREASING } from './arg-extreme.js';
 import { fastExactValue } from './fast.js';
 
 /** A tensor of exact values: the shape and dtype of the float tensor it stands for. */
@@ -159,6 +160,41 @@ const REDUCE: Readonly<Record<string, (vs: readonly Exact[]) => Exact>> = {
   logsumexp,
 };
 
+const ARG_OPS = new Set(['argmax', 'argmin']);
+
+/**
+ * argmax / argmin of a node on the reals (see arg-extreme.ts), with the tensors its argument was
+ * computed from through strictly increasing maps to break ties. An index among infinities past the
+ * decimal range is unknown (NaN: the caller takes it from another form, see decimalExactValue).
+ * `tied` when a lane ties at every level: more digits may still tell them apart.
+ */
+function argExact(
+  node: Node,
+  attrs: Attrs,
+  values: ReadonlyMap<number, ExactTensor>,
+): { data: Exact[]; tied: boolean } {
+  const levels: ExactTensor[] = [values.get(node.args[0].id)!];
+  for (let n = node.args[0]; STRICTLY_INCREASING.has(n.op); n = n.args[0]) {
+    const inner = values.get(n.args[0].id)!;
+    if (inner.data.length !== levels[0].data.length) break;
+    levels.push(inner);
+  }
+  const x = levels[0];
+  const axes = attrs.axis === null ? x.shape.map((_, i) => i) : [attrs.axis as number];
+  const lanes = levels.map((t) => grouped(t, axes));
+  const deepest = levels[levels.length - 1];
+  let tied = false;
+  const data = lanes[0].map((_, g) => {
+    const laneLevels = lanes.map((l) => l[g]);
+    if (deepest.overflowed && laneLevels[laneLevels.length - 1].some((v) => !v.isFinite()))
+      return new Exact(Number.NaN);
+    const found = argOfLevels(node.op as 'argmax' | 'argmin', laneLevels);
+    tied ||= found.tied;
+    return new Exact(found.index);
+  });
+  return { data, tied };
+}
+
 const LANE: Readonly<Record<string, (vs: readonly Exact[]) => Exact[]>> = {
   softmax: (vs) => {
     const lse = logsumexp(vs);
@@ -280,9 +316,13 @@ export function evaluateExact(outputs: readonly Node[], inputs: InputValues = {}
         attrs,
         out,
       );
-    const data = evaluateNode(node, args, attrs, out, floatValue);
+    const arg = ARG_OPS.has(node.op) ? argExact(node, attrs, values) : undefined;
+    const data = arg?.data ?? evaluateNode(node, args, attrs, out, floatValue);
+    // An integer result is wrapped to its dtype; a NaN index (unknown, see argExact) stays NaN.
     const cast =
-      isInteger(out.dtype) || out.dtype === 'bool' ? data.map((v) => castExact(v, out.dtype)) : data;
+      isInteger(out.dtype) || out.dtype === 'bool'
+        ? data.map((v) => (arg && v.isNaN() ? v : castExact(v, out.dtype)))
+        : data;
     const finiteArgs = args.every((a) => a.data.every((v) => v.isFinite()));
     const overflowed =
       args.some((a) => a.overflowed) ||
@@ -294,7 +334,9 @@ export function evaluateExact(outputs: readonly Node[], inputs: InputValues = {}
     // Any zero of a sum asks for more digits (a zero elsewhere in the args does not make this one exact);
     // its sign is unknown only where it came from nonzero args (0 - x at x = 0 is +0 exactly).
     const cancelling = CANCELLING.has(node.op) && cast.some((v) => v.isZero());
-    const cancelled = args.some((a) => a.cancelled) || cancelling;
+    // A tie for an arg op's extreme is a difference that came out 0: more digits may tell the two apart
+    // (-3 + 5e-324 and -3 are one value at 30 digits).
+    const cancelled = args.some((a) => a.cancelled) || cancelling || arg?.tied === true;
     const signLost = args.some((a) => a.signLost) || (cancelling && nonzeroArgs);
     values.set(node.id, {
       dtype: out.dtype,

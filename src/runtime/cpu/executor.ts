@@ -1,6 +1,7 @@
 /**
  * The cpu executor (`device: 'cpu'`): each program becomes one WebAssembly module of SIMD kernels
- * over one memory holding every buffer at a fixed address. Inputs are copied in once per write,
+ * over one memory holding every buffer at a fixed address. Inputs are copied in once per write (or,
+ * when their first reader takes them item by item, chunk by chunk as it reads them: staging.ts),
  * parameters stay resident between runs, outputs are copied out on read (or viewed in place). With
  * `threads > 1` the memory is shared and a lazily started pool of workers (unref'd) takes parts of
  * each large step; which steps are large is estimated from their sizes (cost.ts), so thread use never
@@ -23,9 +24,17 @@ import { MemoryLayout } from './layout.js';
 import { scalarImportObject } from './math/scalar-imports.js';
 import { type Platform, WorkerPool } from './pool.js';
 import { buildProgramModule, type Step } from './program-module.js';
+import {
+  type NumericArray,
+  SHARED_STAGE_BYTES,
+  STAGE_BYTES,
+  type StagedCopy,
+  stageChunk,
+  stagedStreams,
+  stageItems,
+  type Stream,
+} from './staging.js';
 import { wasm, type WasmMemory } from './wasm/api.js';
-
-type NumericArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 /**
  * i64 is held as float64 (exact to 2^53), as the interpreter and the js executor hold it: lowered
@@ -147,6 +156,11 @@ export class CpuExecutor implements Executor {
 export class CpuProgram implements PreparedProgram {
   /** Per step: how many threads take part (1 = calling thread only). */
   private readonly split: number[];
+  /** Per step: the inputs it copies in as it reads them (staging.ts). */
+  private readonly staged: readonly (readonly Stream[])[];
+  /** Per buffer: the caller's array of a staged input, written but not copied in yet. */
+  private readonly pending: (NumericArray | undefined)[];
+  private readonly streamed: ReadonlySet<BufferId>;
   private disposed = false;
 
   constructor(
@@ -160,6 +174,9 @@ export class CpuProgram implements PreparedProgram {
     private readonly id: number,
   ) {
     this.split = steps.map(() => 1);
+    this.staged = stagedStreams(program, steps);
+    this.streamed = new Set(this.staged.flatMap((st) => st.map((x) => x.buffer)));
+    this.pending = program.buffers.map(() => undefined);
   }
 
   /**
@@ -185,6 +202,10 @@ export class CpuProgram implements PreparedProgram {
     return this.split;
   }
 
+  /**
+   * Copies `data` in; an input that its first reader streams (staging.ts) is copied during the next
+   * `run` instead, so `data` must not change before then.
+   */
   write(buffer: BufferId, data: TypedArray): void {
     const decl = this.program.buffers[buffer];
     if (data.length !== decl.size)
@@ -192,9 +213,13 @@ export class CpuProgram implements PreparedProgram {
         `cpu executor: ${decl.name ?? `buffer ${buffer}`} needs ${decl.size} elements, got ${data.length}`,
       );
     const target = this.stored(buffer);
+    this.pending[buffer] = undefined;
     // Filled in place through `resident()`: nothing to copy.
     if (data.buffer === target.buffer && data.byteOffset === target.byteOffset) return;
     if (data instanceof BigInt64Array) target.set(Array.from(data, Number));
+    // An array over this memory (an earlier output's view) may be overwritten by a kernel before the
+    // staged copy reads it: copied now.
+    else if (this.streamed.has(buffer) && data.buffer !== target.buffer) this.pending[buffer] = data;
     else target.set(data);
   }
 
@@ -208,10 +233,12 @@ export class CpuProgram implements PreparedProgram {
 
   /** The buffer in place (valid until the next run or write overwrites it); i64 is converted, a copy. */
   view(buffer: BufferId): TypedArray {
+    this.settle(buffer);
     return this.program.buffers[buffer].dtype === 'i64' ? this.read(buffer) : this.stored(buffer);
   }
 
   read(buffer: BufferId): TypedArray {
+    this.settle(buffer);
     const values = this.stored(buffer).slice();
     if (this.program.buffers[buffer].dtype === 'i64') return BigInt64Array.from(values, (v) => BigInt(v));
     return values;
@@ -250,17 +277,57 @@ export class CpuProgram implements PreparedProgram {
   private runStep(s: number): void {
     const step = this.steps[s];
     const parts = this.split[s];
+    const copies = this.takePending(s);
     if (parts <= 1 || !this.pool) {
-      this.fns[s](0, step.total, 0);
+      if (copies.length === 0) return this.fns[s](0, step.total, 0);
+      // Each chunk copied, then computed while the copy is in cache.
+      const chunk = this.whole(step, stageChunk(copies, STAGE_BYTES));
+      for (let start = 0; start < step.total; start += chunk) {
+        const end = Math.min(step.total, start + chunk);
+        stageItems(copies, start, end);
+        this.fns[s](start, end, 0);
+      }
       return;
     }
     // CHUNKS_PER_THREAD chunks per thread, claimed by whichever thread is free (see pool.ts).
     const even = Math.ceil(step.total / (parts * CHUNKS_PER_THREAD));
-    // Long ranges (elements) in whole cache lines of float32.
-    const chunk = even >= 64 ? Math.ceil(even / 16) * 16 : even;
-    this.pool.run(this.id, { fn: s, total: step.total, chunk }, parts - 1, (start, end) =>
-      this.fns[s](start, end, 0),
+    const chunk = this.whole(
+      step,
+      copies.length > 0 ? Math.min(even, stageChunk(copies, SHARED_STAGE_BYTES)) : even,
     );
+    this.pool.run(
+      this.id,
+      { fn: s, total: step.total, chunk },
+      parts - 1,
+      (start, end) => this.fns[s](start, end, 0),
+      copies.length > 0 ? (start, end) => stageItems(copies, start, end) : undefined,
+    );
+  }
+
+  /** Long ranges (elements) in whole cache lines of float32, and in whole grains of the step. */
+  private whole(step: Step, items: number): number {
+    const line = items >= 64 ? Math.ceil(items / 16) * 16 : items;
+    return Math.ceil(line / step.grain) * step.grain;
+  }
+
+  /** The copies step `s` makes of inputs written since the last run; they are no longer pending. */
+  private takePending(s: number): StagedCopy[] {
+    const copies: StagedCopy[] = [];
+    for (const { buffer, perItem } of this.staged[s]) {
+      const source = this.pending[buffer];
+      if (!source) continue;
+      copies.push({ target: this.stored(buffer), source, perItem });
+      this.pending[buffer] = undefined;
+    }
+    return copies;
+  }
+
+  /** Copies in an input still waiting for its reader (only a read before `run` needs it now). */
+  private settle(buffer: BufferId): void {
+    const source = this.pending[buffer];
+    if (!source) return;
+    this.stored(buffer).set(source);
+    this.pending[buffer] = undefined;
   }
 
   private stored(buffer: BufferId): NumericArray {

@@ -12,6 +12,10 @@
  * for a worker that has not woken up yet. Which thread computes a chunk never changes its bits (the
  * generators guarantee it; per-thread scratch is indexed by thread).
  *
+ * A job may also stage its inputs: the calling thread copies each chunk's inputs in (workers cannot
+ * read the caller's arrays) and counts them in a ready word, and a worker that claims a chunk not yet
+ * ready waits on that word (staging.ts says why).
+ *
  * The claim and finished counters carry the job's generation in their high 16 bits, so a worker that
  * wakes late for a job already done claims nothing of the next one. A worker's own words are written
  * only while it is idle (its done word echoes its sequence): a busy one is left out of the next job.
@@ -66,9 +70,14 @@ export interface Job {
   readonly chunk: number;
 }
 
-/** Words after the workers' blocks: the chunk claim counter and the finished-chunk counter. */
+/**
+ * Words after the workers' blocks: the chunk claim counter, the finished-chunk counter, and the
+ * count of chunks whose inputs are in memory (all of them from the start, unless the calling thread
+ * stages them).
+ */
 const CLAIM = 0;
 const FINISHED = 1;
+const READY = 2;
 /** Chunks of one job are counted in the low 16 bits; the generation takes the rest. */
 const COUNT_BITS = 16;
 const COUNT_MASK = (1 << COUNT_BITS) - 1;
@@ -118,14 +127,24 @@ export class WorkerPool {
 
   /**
    * Runs `job` on up to `workers` idle workers and here, each claiming chunks (`own(start, end)`
-   * runs one here, as thread 0); returns when every chunk has finished.
+   * runs one here, as thread 0); returns when every chunk has finished. With `stage`, a chunk's inputs
+   * are not in memory yet: this thread calls `stage(start, end)` for each chunk in order (workers
+   * wait for theirs), keeping as many staged chunks unclaimed as there are workers, and computes
+   * chunks itself whenever it is further ahead than that.
    */
-  run(program: number, job: Job, workers: number, own: (start: number, end: number) => void): void {
+  run(
+    program: number,
+    job: Job,
+    workers: number,
+    own: (start: number, end: number) => void,
+    stage?: (start: number, end: number) => void,
+  ): void {
     const chunks = Math.ceil(job.total / job.chunk);
     if (chunks > MAX_CHUNKS) throw new Error(`cpu executor: ${chunks} chunks, above ${MAX_CHUNKS}`);
     this.generation = (this.generation + 1) & 0x7fff;
     const tag = this.generation << COUNT_BITS;
     const shared = this.capacity * WORDS;
+    Atomics.store(this.words, shared + READY, tag | (stage ? 0 : chunks));
     Atomics.store(this.words, shared + FINISHED, tag);
     Atomics.store(this.words, shared + CLAIM, tag);
     const commanded: number[] = [];
@@ -141,18 +160,36 @@ export class WorkerPool {
       commanded.push(w);
     }
     let error: unknown;
-    for (;;) {
-      const cur = Atomics.load(this.words, shared + CLAIM);
-      if ((cur & COUNT_MASK) >= chunks) break;
-      if (Atomics.compareExchange(this.words, shared + CLAIM, cur, cur + 1) !== cur) continue;
-      const start = (cur & COUNT_MASK) * job.chunk;
+    /** Claims the next chunk if it is below `limit` and runs it here; false when there is none. */
+    const claim = (limit = chunks): boolean => {
+      for (;;) {
+        const cur = Atomics.load(this.words, shared + CLAIM);
+        if ((cur & COUNT_MASK) >= limit) return false;
+        if (Atomics.compareExchange(this.words, shared + CLAIM, cur, cur + 1) !== cur) continue;
+        const start = (cur & COUNT_MASK) * job.chunk;
+        try {
+          if (!error) own(start, Math.min(job.total, start + job.chunk));
+        } catch (e) {
+          error = e;
+        }
+        Atomics.add(this.words, shared + FINISHED, 1);
+        return true;
+      }
+    };
+    for (let staged = 0; stage && staged < chunks;) {
+      const start = staged * job.chunk;
       try {
-        if (!error) own(start, Math.min(job.total, start + job.chunk));
+        if (!error) stage(start, Math.min(job.total, start + job.chunk));
       } catch (e) {
         error = e;
       }
-      Atomics.add(this.words, shared + FINISHED, 1);
+      staged++;
+      Atomics.store(this.words, shared + READY, tag | staged);
+      Atomics.notify(this.words, shared + READY);
+      // Only a staged chunk: workers may have claimed up to it since the count was read.
+      if (staged - (Atomics.load(this.words, shared + CLAIM) & COUNT_MASK) > commanded.length) claim(staged);
     }
+    while (claim());
     for (;;) {
       const finished = Atomics.load(this.words, shared + FINISHED);
       if ((finished & COUNT_MASK) >= chunks) break;
@@ -212,6 +249,7 @@ function serve(words, index, receive) {
   const base = index * ${WORDS};
   const claim = words.length - ${WORDS} + ${CLAIM};
   const finished = words.length - ${WORDS} + ${FINISHED};
+  const ready = words.length - ${WORDS} + ${READY};
   const programs = new Map();
   let seen = 0;
   for (;;) {
@@ -237,6 +275,12 @@ function serve(words, index, receive) {
           const cur = Atomics.load(words, claim);
           if ((cur & ~${COUNT_MASK}) !== tag || (cur & ${COUNT_MASK}) >= chunks) break;
           if (Atomics.compareExchange(words, claim, cur, cur + 1) !== cur) continue;
+          // The calling thread may still be copying this chunk's inputs in.
+          for (;;) {
+            const staged = Atomics.load(words, ready);
+            if ((staged & ${COUNT_MASK}) > (cur & ${COUNT_MASK})) break;
+            Atomics.wait(words, ready, staged);
+          }
           const start = (cur & ${COUNT_MASK}) * chunk;
           try {
             fn(start, Math.min(total, start + chunk), thread);

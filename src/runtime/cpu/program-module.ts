@@ -15,6 +15,7 @@ import {
   type MatmulSpec,
 } from './codegen/matmul.js';
 import {
+  CHUNK,
   generateReduceFinish,
   generateReducePartial,
   generateReducePerOutput,
@@ -23,7 +24,8 @@ import {
   type ReduceSpec,
 } from './codegen/reduce.js';
 import { generateSoftmax } from './codegen/softmax.js';
-import { gemvOf, generateGemv } from './codegen/gemv.js';
+import { argReduceNs, type ArgReduceSpec, generateArgReduce } from './codegen/argreduce.js';
+import { gemvGrain, gemvOf, generateGemv } from './codegen/gemv.js';
 import { type ColumnsPlan, columnsPlan, generateReduceColumns } from './codegen/reduce-columns.js';
 import { vectorizable } from './codegen/vector-ops.js';
 import {
@@ -37,6 +39,7 @@ import {
   NS_PER_STRIDED_REDUCE_ELEMENT,
 } from './cost.js';
 import type { MemoryLayout } from './layout.js';
+import { type Stream, streamsOver } from './staging.js';
 import { ImportTable } from './math/imports.js';
 import { ModuleBuilder } from './wasm/module.js';
 import type { ValType } from './wasm/opcodes.js';
@@ -55,6 +58,23 @@ export interface Step {
   readonly serial: boolean;
   /** Estimated nanoseconds on one thread over the whole range, from sizes alone (see cost.ts). */
   readonly costNs: number;
+  /**
+   * Work items a thread's chunk is a multiple of, so a split never cuts what the kernel takes at once
+   * (gemv-axpy's blocks of 16 outputs). Never changes a result.
+   */
+  readonly grain: number;
+  /** Inputs the step reads item by item, which it can copy in chunk by chunk (staging.ts). */
+  readonly streams: readonly Stream[];
+}
+
+/**
+ * How a step may be split (never when `serial`, else in chunks of whole `grain`s of work items) and
+ * which inputs it reads item by item.
+ */
+interface StepOptions {
+  readonly serial?: boolean;
+  readonly grain?: number;
+  readonly streams?: readonly Stream[];
 }
 
 export interface ProgramModule {
@@ -121,7 +141,7 @@ export function buildProgramModule(
     costNs: number,
     params: ValType[],
     build: (ctx: KernelContext) => void,
-    serial = false,
+    stepOptions: StepOptions = {},
   ) => {
     imports.takeThreadSafety();
     module.addFunction(name, params, [], (fn) => build(new KernelContext(fn, imports, options.fma)));
@@ -131,8 +151,10 @@ export function buildProgramModule(
       total,
       threadArg: params.length === 3,
       threadSafe: imports.takeThreadSafety(),
-      serial,
+      serial: stepOptions.serial ?? false,
       costNs,
+      grain: stepOptions.grain ?? 1,
+      streams: stepOptions.streams ?? [],
     });
   };
   const range: ValType[] = ['i32', 'i32'];
@@ -151,6 +173,11 @@ export function buildProgramModule(
               total * elementwiseNs(spec),
               range,
               (ctx) => generateElementwise(ctx, spec),
+              // Item i of a single part is element i of every identity view.
+              {
+                streams:
+                  plan.parts.length === 1 ? streamsOver(program, kernel.operands, kernel.operands, 1) : [],
+              },
             );
         });
         break;
@@ -160,8 +187,17 @@ export function buildProgramModule(
           ? expressionNs(plan.spec.producer, plan.spec.operands.length, vectorizable(plan.spec.producer))
           : NS_PER_STRIDED_REDUCE_ELEMENT;
         if (rp.kind === 'chunked') {
-          add(i, `${base}_partial`, rp.outputs * rp.chunks, rp.work * perElement, range, (ctx) =>
-            generateReducePartial(ctx, plan.spec, rp),
+          // One output: item w is elements [w·CHUNK, (w+1)·CHUNK) of the reduced axis.
+          const streams =
+            rp.outputs === 1 ? streamsOver(program, kernel.operands, kernel.operands, CHUNK) : [];
+          add(
+            i,
+            `${base}_partial`,
+            rp.outputs * rp.chunks,
+            rp.work * perElement,
+            range,
+            (ctx) => generateReducePartial(ctx, plan.spec, rp),
+            { streams },
           );
           add(
             i,
@@ -170,7 +206,7 @@ export function buildProgramModule(
             rp.outputs * rp.chunks,
             range,
             (ctx) => generateReduceFinish(ctx, plan.spec, rp),
-            true,
+            { serial: true },
           );
         } else if (plan.columns) {
           const columns = plan.columns;
@@ -198,6 +234,14 @@ export function buildProgramModule(
             flops * NS_PER_GEMV_FLOP,
             range,
             (ctx) => generateGemv(ctx, gemv),
+            {
+              grain: gemvGrain(gemv),
+              // A dot over a's rows: item i is row i, k elements.
+              streams:
+                gemv.kind === 'dot' && spec.n === 1 && spec.batch === 1 && kernel.kind === 'matmul'
+                  ? streamsOver(program, kernel.operands, [kernel.operands[0]], spec.k)
+                  : [],
+            },
           );
         } else if (plan.packedB !== undefined) {
           const mp = planMatmul(spec);
@@ -233,6 +277,12 @@ export function buildProgramModule(
             (ctx) => generateSoftmax(ctx, plan.spec),
           );
         break;
+      case 'argreduce':
+        if (plan.spec.rows > 0)
+          add(i, base, plan.spec.rows, argReduceNs(plan.spec), range, (ctx) =>
+            generateArgReduce(ctx, plan.spec),
+          );
+        break;
     }
   });
   return { bytes: module.encode(), steps, text: () => module.text(), maxThreads: options.maxThreads };
@@ -248,7 +298,8 @@ type KernelPlan =
       packedA?: number;
       epilogue?: ElementwiseSpec;
     }
-  | { kind: 'softmax'; spec: Parameters<typeof generateSoftmax>[1] };
+  | { kind: 'softmax'; spec: Parameters<typeof generateSoftmax>[1] }
+  | { kind: 'argreduce'; spec: ArgReduceSpec };
 
 function planKernel(
   kernel: Kernel,
@@ -331,6 +382,17 @@ function planKernel(
         },
       };
     }
+    case 'argreduce':
+      return {
+        kind: 'argreduce',
+        spec: {
+          op: kernel.op,
+          rows: kernel.rows,
+          length: kernel.length,
+          x: access(kernel.operands[0]),
+          out: layout.address(kernel.output),
+        },
+      };
   }
 }
 

@@ -15,6 +15,7 @@ import type {
   View,
 } from '../program.js';
 import { rowMajorStrides } from '../views.js';
+import { argReduceBody, argReduceSpec, type ArgReduceSpec } from './argreduce.js';
 import {
   add,
   assign,
@@ -37,7 +38,7 @@ import {
 import { collapse, load, loadDepth, loopNest, type NestSpec, type Walk } from './loops.js';
 import { emitScalar, type HelperName, roundTo, type ScalarScope } from './scalar.js';
 
-export type KernelSpec = ElementwiseSpec | ReduceSpec | MatmulSpec | SoftmaxSpec | ConcatSpec;
+export type KernelSpec = ElementwiseSpec | ReduceSpec | MatmulSpec | SoftmaxSpec | ArgReduceSpec | ConcatSpec;
 
 /** out = expr(operands) over a nest whose walk 0 is the output. */
 interface ElementwiseSpec {
@@ -138,6 +139,8 @@ export function kernelSpec(kernel: Kernel, outDtype: DType): KernelSpec {
       return matmulSpec(kernel);
     case 'softmax':
       return softmaxSpec(kernel, outDtype);
+    case 'argreduce':
+      return argReduceSpec(kernel, kernel.operands[0]);
     case 'concat':
       return concatSpec(kernel);
   }
@@ -309,6 +312,9 @@ export function generateSource(plan: KernelPlan): KernelSource {
     case 'softmax':
       stmts = softmaxBody(spec, scope);
       scratch = spec.op === 'softmax' ? spec.length : 0;
+      break;
+    case 'argreduce':
+      stmts = argReduceBody(spec);
       break;
     case 'concat':
       stmts = spec.parts.flatMap((part, k) =>

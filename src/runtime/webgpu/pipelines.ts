@@ -9,10 +9,11 @@ import { type ElementwiseSpec, elementwiseShader } from './kernels/elementwise.j
 import { type MatmulSpec, matmulShader } from './kernels/matmul.js';
 import { type ReduceSpec, reduceShader } from './kernels/reduce.js';
 import { type SoftmaxSpec, softmaxShader } from './kernels/softmax.js';
+import { type ArgReduceSpec, argReduceShader } from './kernels/argreduce.js';
 import { WebGpuShaderError } from './errors.js';
 import { printModule, type ShaderModule } from './wgsl.js';
 
-export type ShaderSpec = ElementwiseSpec | ReduceSpec | MatmulSpec | SoftmaxSpec;
+export type ShaderSpec = ElementwiseSpec | ReduceSpec | MatmulSpec | SoftmaxSpec | ArgReduceSpec;
 
 /** The typed WGSL tree of a spec. */
 export function shaderOf(spec: ShaderSpec): ShaderModule {
@@ -25,6 +26,8 @@ export function shaderOf(spec: ShaderSpec): ShaderModule {
       return matmulShader(spec);
     case 'softmax':
       return softmaxShader(spec);
+    case 'argreduce':
+      return argReduceShader(spec);
   }
 }
 

@@ -12,6 +12,7 @@ import { type Access, type ElementwiseSpec, elementwiseParams } from './kernels/
 import { type MatmulSpec, matmulDispatch, matmulParams, splitCount, type View3 } from './kernels/matmul.js';
 import { accumulatorType, type ReduceSpec, reduceParams } from './kernels/reduce.js';
 import { type SoftmaxSpec, softmaxParams } from './kernels/softmax.js';
+import { type ArgReduceSpec, argReduceParams } from './kernels/argreduce.js';
 import type { ShaderSpec } from './pipelines.js';
 import { wgslType } from './scalar.js';
 
@@ -317,6 +318,27 @@ function* planKernel(
         spec,
         uniforms: softmaxParams(spec, kernel.rows, view),
         bindings: [out, ...inputs([raw])],
+        groups: dispatchSize(serial ? Math.ceil(kernel.rows / SMALL_WG) : kernel.rows),
+      };
+      return;
+    }
+    case 'argreduce': {
+      if (kernel.rows === 0) return;
+      // As softmax: a row of more than 128 elements is worth a workgroup.
+      const serial = kernel.length <= 128;
+      const spec: ArgReduceSpec = {
+        kind: 'argreduce',
+        op: kernel.op,
+        inType: kernel.operands[0].dtype === 'i32' ? 'i32' : 'f32',
+        variant: serial ? 'serial' : 'workgroup',
+        workgroupSize: serial ? SMALL_WG : WG,
+      };
+      yield {
+        kernel: index,
+        name: kernel.name,
+        spec,
+        uniforms: argReduceParams(kernel),
+        bindings: [out, ...inputs(kernel.operands)],
         groups: dispatchSize(serial ? Math.ceil(kernel.rows / SMALL_WG) : kernel.rows),
       };
       return;

@@ -399,11 +399,16 @@ fn log1mexp_f32(x: f32) -> f32 {
 fn pow_f32(a: f32, b: f32) -> f32 {
   if (b == 0.0f) { return 1.0f; }
   if (is_nan_f32(a) || is_nan_f32(b)) { return nan_f32(); }
-  if (a == 0.0f) { return select(inf_f32(), 0.0f, b > 0.0f); }
+  let odd = floor(b) == b && fract(b * 0.5f) != 0.0f;
+  if (a == 0.0f) {
+    // Math.pow keeps a zero base's sign under an odd integer power: pow(-0, -3) is -Infinity.
+    let z = select(inf_f32(), 0.0f, b > 0.0f);
+    return select(z, -z, odd && (bitcast<u32>(a) >> 31u) == 1u);
+  }
   let m = exp2(b * log2(abs(a)));
   if (a > 0.0f) { return m; }
   if (floor(b) != b) { return nan_f32(); }
-  return select(m, -m, fract(b * 0.5f) != 0.0f);
+  return select(m, -m, odd);
 }`,
     uses: ['nan_f32', 'inf_f32', 'is_nan_f32'],
   },

@@ -53,13 +53,13 @@ describe('cpu worker pool', () => {
   });
 
   it('a process that compiled and ran on worker threads exits on its own', () => {
-    // A plain Node child needs JavaScript: transpile the executor's sources (and its one runtime
-    // import from src/graph) into a temporary tree with the same layout.
+    // A plain Node child needs JavaScript: transpile the executor's sources (and its runtime imports
+    // from outside src/runtime/cpu) into a temporary tree with the same layout.
     const dir = mkdtempSync(join(tmpdir(), 'saturn-cpu-'));
     const files = [...readdirSync('src/runtime/cpu', { recursive: true, encoding: 'utf8' })]
       .filter((f) => f.endsWith('.ts'))
       .map((f) => join('src/runtime/cpu', f));
-    for (const file of [...files, 'src/graph/ops/scalar-math.ts']) {
+    for (const file of [...files, 'src/graph/ops/scalar-math.ts', 'src/runtime/views.ts']) {
       const js = ts.transpileModule(readFileSync(file, 'utf8'), {
         compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
       }).outputText;

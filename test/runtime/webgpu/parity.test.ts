@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { T } from '../../../src/graph/builders.js';
 import { evaluate } from '../../../src/graph/interpret.js';
+import { prng } from '../../../src/graph/random.js';
 import { Tensor } from '../../../src/graph/tensor.js';
 import { graphInputs } from '../../../src/graph/topo.js';
 import { logisticRegression, mlp } from '../../../src/models.js';
@@ -88,6 +89,50 @@ describe.skipIf(noGpu)('WebGPU parity on lowered graphs', () => {
     );
     expect(refused).toBeLessThan(12);
   });
+
+  it.each([
+    ['f32', 'argmax'],
+    ['f32', 'argmin'],
+    ['i32', 'argmax'],
+  ] as const)(
+    'long rows (a workgroup each) give the %s %s of the reference: ties across threads, NaN, ±Inf',
+    async (dtype, op) => {
+      // Rows of 1000 and 300 and a flattened 2000: threads own interleaved indices, so a tie or NaN
+      // seen by a higher thread first must still lose to the lower index.
+      const [rows, length] = [6, 1000];
+      const random = prng(3);
+      const data = Array.from({ length: rows * length }, () => Math.round(random() * 40 - 20));
+      const put = (r: number, k: number, v: number) => (data[r * length + k] = v);
+      [
+        [0, 700, 50],
+        [0, 300, 50],
+        [0, 999, 50],
+        [1, 900, -50],
+        [1, 5, -50],
+        [2, 950, Number.NaN],
+        [2, 901, Number.NaN],
+        [3, 257, Number.POSITIVE_INFINITY],
+        [3, 258, Number.NEGATIVE_INFINITY],
+      ].forEach(([r, k, v]) => put(r, k, v));
+      for (let k = 0; k < length; k++) put(4, k, 7);
+      const x = T.tensor('x', dtype, [rows, length]);
+      const outputs = [
+        T.apply(op, [x], { axis: 1 }),
+        T.apply(op, [T.slice(x, { begin: [0, 100], end: [null, 400] })], { axis: 1 }),
+        T.apply(op, [T.slice(x, { begin: [1], end: [3] })]),
+      ];
+      const values = { x: Tensor.from(data, [rows, length], dtype) };
+      const expected = evaluate(outputs, values);
+      const ran = await runOnExecutor(
+        webgpu(),
+        { outputs, params: [], updates: [], sizes: new Map() },
+        values,
+      );
+      expected.forEach((e, i) =>
+        expect(Array.from(ran.outputs[i].data), `output ${i}`).toEqual(Array.from(e.data)),
+      );
+    },
+  );
 
   it('sums 16M elements (two passes) within f32 accuracy', async () => {
     const n = 16 * 1024 * 1024;

@@ -11,7 +11,7 @@ import type { ScalarExpr } from '../../program.js';
 import { type Expr, get, i32, lane, load, op, select } from '../wasm/expr.js';
 import type { Local } from '../wasm/expr.js';
 import type { KernelContext } from './context.js';
-import { BYTES, coalesce, rowAddresses, type StridedAccess, whileNot } from './iteration.js';
+import { BYTES, coalesce, forEachWorkItem, rowAddresses, type StridedAccess, whileNot } from './iteration.js';
 import { compileScalar, convert, dtypeOf } from './scalar-ops.js';
 import { compileVector, vectorizable } from './vector-ops.js';
 import type { DType } from '../../../graph/dtype.js';
@@ -75,28 +75,25 @@ export function generateElementwise(ctx: KernelContext, spec: ElementwiseSpec): 
   const inner = c.shape[c.shape.length - 1];
   const total = c.shape.reduce((a, b) => a * b, 1);
   const vector = vectorKernel(spec);
-  const [start, end] = fn.params;
-  const i = fn.local('i32');
-  fn.set(i, get(start));
+  const end = fn.params[1];
   const ptr = cviews.map(() => fn.local('i32'));
   const s = cviews.map((v) => v.strides[v.strides.length - 1]);
-  whileNot(
-    fn,
-    () => op('i32.ge_s', get(i), get(end)),
-    () => {
-      const col = fn.let(op('i32.rem_u', get(i), i32(inner)));
-      const row = op('i32.div_u', get(i), i32(inner));
-      const n = fn.local('i32');
-      const left = op('i32.sub', get(end), get(i));
-      const rowLeft = op('i32.sub', i32(inner), col);
-      fn.set(n, select(left, rowLeft, op('i32.lt_s', left, rowLeft)));
-      const addrs = rowAddresses(fn, c.shape, cviews, row, col);
-      addrs.forEach((a, k) => fn.set(ptr[k], a));
-      fn.set(i, op('i32.add', get(i), get(n)));
-      if (vector) vectorRow(ctx, spec, cviews, ptr, s, n);
-      else scalarRow(ctx, spec, cviews, ptr, s, n);
-    },
-  );
+  // A work item is an element; each pass takes the rest of a row (or of the range).
+  forEachWorkItem(fn, (i) => {
+    const col = fn.let(op('i32.rem_u', get(i), i32(inner)));
+    const row = op('i32.div_u', get(i), i32(inner));
+    const n = fn.local('i32');
+    const left = op('i32.sub', get(end), get(i));
+    const rowLeft = op('i32.sub', i32(inner), col);
+    fn.set(n, select(left, rowLeft, op('i32.lt_s', left, rowLeft)));
+    const addrs = rowAddresses(fn, c.shape, cviews, row, col);
+    addrs.forEach((a, k) => fn.set(ptr[k], a));
+    // The scalar row counts n down to 0: the step is kept first.
+    const step = fn.let(get(n));
+    if (vector) vectorRow(ctx, spec, cviews, ptr, s, n);
+    else scalarRow(ctx, spec, cviews, ptr, s, n);
+    return step;
+  });
   return { total, vector, shape: c.shape };
 }
 

@@ -9,7 +9,7 @@
  */
 import { type Expr, f32, f32x4, get, i32, lane, load, type Local, op, select } from '../wasm/expr.js';
 import type { KernelContext } from './context.js';
-import { whileNot } from './iteration.js';
+import { forEachWorkItem, whileNot } from './iteration.js';
 import type { MatmulSpec } from './matmul.js';
 
 export type GemvKind = 'dot' | 'axpy';
@@ -44,6 +44,18 @@ export function gemvOf(spec: MatmulSpec): GemvSpec | undefined {
   return undefined;
 }
 
+/**
+ * Outputs a thread's share should be a multiple of: axpy takes 16 at a time and falls back to 4, then
+ * to one per pass over k, so a 7-output share makes four passes where 16 make one (logreg's xᵀ·d, 100
+ * outputs over 2 threads, took 0.59 ms in shares of 7).
+ *
+ * @example gemvGrain({ kind: 'axpy', ... }) // 16
+ */
+export const gemvGrain = (spec: GemvSpec): number => (spec.kind === 'axpy' ? AXPY_WIDTH : 1);
+
+/** Outputs of axpy's widest pass (four f32x4 accumulators). */
+const AXPY_WIDTH = 16;
+
 const add = (a: Expr, b: Expr) => op('i32.add', a, b);
 const mul = (a: Expr, b: Expr) => op('i32.mul', a, b);
 
@@ -54,8 +66,7 @@ export function generateGemv(ctx: KernelContext, spec: GemvSpec): void {
 
 function dot(ctx: KernelContext, spec: GemvSpec): void {
   const { fn } = ctx;
-  const [start, end] = fn.params;
-  const w = fn.local('i32');
+  const start = fn.params[0];
   const pa = fn.local('i32');
   const pb = fn.local('i32');
   const kk = fn.local('i32');
@@ -65,72 +76,63 @@ function dot(ctx: KernelContext, spec: GemvSpec): void {
   // several of the short rows' vector steps).
   const bi = fn.local('i32');
   const row = fn.local('i32');
-  fn.set(w, get(start));
   fn.set(bi, op('i32.div_u', get(start), i32(spec.rows)));
   fn.set(row, op('i32.rem_u', get(start), i32(spec.rows)));
-  whileNot(
-    fn,
-    () => op('i32.ge_s', get(w), get(end)),
-    () => {
-      fn.set(
-        pa,
-        add(
-          i32(spec.mat.base),
-          mul(add(mul(get(bi), i32(spec.mat.batch)), mul(get(row), i32(spec.mat.row))), i32(4)),
-        ),
-      );
-      fn.set(pb, add(i32(spec.vec.base), mul(get(bi), i32(spec.vec.batch * 4))));
-      fn.set(acc0, f32x4(0));
-      fn.set(acc1, f32x4(0));
-      fn.set(kk, i32(spec.k >> 3));
-      whileNot(
-        fn,
-        () => op('i32.eqz', get(kk)),
-        () => {
-          fn.set(acc0, ctx.math.madd(load('v128.load', get(pa)), load('v128.load', get(pb)), get(acc0)));
-          fn.set(
-            acc1,
-            ctx.math.madd(load('v128.load', get(pa), 16), load('v128.load', get(pb), 16), get(acc1)),
-          );
-          fn.set(pa, add(get(pa), i32(32)));
-          fn.set(pb, add(get(pb), i32(32)));
-          fn.set(kk, op('i32.sub', get(kk), i32(1)));
-        },
-      );
-      // The last k mod 8 products go into lane 0 of acc0 through the same vector multiply-add.
-      fn.set(kk, i32(spec.k & 7));
-      whileNot(
-        fn,
-        () => op('i32.eqz', get(kk)),
-        () => {
-          const a = load('v128.load32_zero', get(pa));
-          fn.set(acc0, ctx.math.madd(a, load('v128.load32_zero', get(pb)), get(acc0)));
-          fn.set(pa, add(get(pa), i32(4)));
-          fn.set(pb, add(get(pb), i32(4)));
-          fn.set(kk, op('i32.sub', get(kk), i32(1)));
-        },
-      );
-      const s = fn.let(op('f32x4.add', get(acc0), get(acc1)));
-      const total = op(
-        'f32.add',
-        op('f32.add', lane('f32x4.extract_lane', 0, s), lane('f32x4.extract_lane', 1, s)),
-        op('f32.add', lane('f32x4.extract_lane', 2, s), lane('f32x4.extract_lane', 3, s)),
-      );
-      fn.store('f32.store', add(i32(spec.out), mul(get(w), i32(4))), total);
-      fn.set(w, add(get(w), i32(1)));
-      fn.set(row, add(get(row), i32(1)));
-      const wrapped = () => op('i32.eq', get(row), i32(spec.rows));
-      fn.set(bi, add(get(bi), wrapped()));
-      fn.set(row, select(i32(0), get(row), wrapped()));
-    },
-  );
+  forEachWorkItem(fn, (w) => {
+    fn.set(
+      pa,
+      add(
+        i32(spec.mat.base),
+        mul(add(mul(get(bi), i32(spec.mat.batch)), mul(get(row), i32(spec.mat.row))), i32(4)),
+      ),
+    );
+    fn.set(pb, add(i32(spec.vec.base), mul(get(bi), i32(spec.vec.batch * 4))));
+    fn.set(acc0, f32x4(0));
+    fn.set(acc1, f32x4(0));
+    fn.set(kk, i32(spec.k >> 3));
+    whileNot(
+      fn,
+      () => op('i32.eqz', get(kk)),
+      () => {
+        fn.set(acc0, ctx.math.madd(load('v128.load', get(pa)), load('v128.load', get(pb)), get(acc0)));
+        fn.set(
+          acc1,
+          ctx.math.madd(load('v128.load', get(pa), 16), load('v128.load', get(pb), 16), get(acc1)),
+        );
+        fn.set(pa, add(get(pa), i32(32)));
+        fn.set(pb, add(get(pb), i32(32)));
+        fn.set(kk, op('i32.sub', get(kk), i32(1)));
+      },
+    );
+    // The last k mod 8 products go into lane 0 of acc0 through the same vector multiply-add.
+    fn.set(kk, i32(spec.k & 7));
+    whileNot(
+      fn,
+      () => op('i32.eqz', get(kk)),
+      () => {
+        const a = load('v128.load32_zero', get(pa));
+        fn.set(acc0, ctx.math.madd(a, load('v128.load32_zero', get(pb)), get(acc0)));
+        fn.set(pa, add(get(pa), i32(4)));
+        fn.set(pb, add(get(pb), i32(4)));
+        fn.set(kk, op('i32.sub', get(kk), i32(1)));
+      },
+    );
+    const s = fn.let(op('f32x4.add', get(acc0), get(acc1)));
+    const total = op(
+      'f32.add',
+      op('f32.add', lane('f32x4.extract_lane', 0, s), lane('f32x4.extract_lane', 1, s)),
+      op('f32.add', lane('f32x4.extract_lane', 2, s), lane('f32x4.extract_lane', 3, s)),
+    );
+    fn.store('f32.store', add(i32(spec.out), mul(get(w), i32(4))), total);
+    fn.set(row, add(get(row), i32(1)));
+    const wrapped = () => op('i32.eq', get(row), i32(spec.rows));
+    fn.set(bi, add(get(bi), wrapped()));
+    fn.set(row, select(i32(0), get(row), wrapped()));
+  });
 }
 
 function axpy(ctx: KernelContext, spec: GemvSpec): void {
   const { fn } = ctx;
-  const [start, end] = fn.params;
-  const w = fn.local('i32');
-  const count = fn.local('i32');
   const pa = fn.local('i32');
   const pb = fn.local('i32');
   const kk = fn.local('i32');
@@ -139,20 +141,12 @@ function axpy(ctx: KernelContext, spec: GemvSpec): void {
   const block = axpyBlock(spec);
   // The running sums live in the output between k blocks (stored and reloaded exactly, so the bits
   // are those of one pass over k): start them at zero.
-  fn.set(w, get(start));
-  whileNot(
-    fn,
-    () => op('i32.ge_s', get(w), get(end)),
-    () => {
-      fn.store('f32.store', add(i32(spec.out), mul(get(w), i32(4))), f32(0));
-      fn.set(w, add(get(w), i32(1)));
-    },
-  );
+  forEachWorkItem(fn, (w) => fn.store('f32.store', add(i32(spec.out), mul(get(w), i32(4))), f32(0)));
   fn.set(k0, i32(0));
   whileNot(
     fn,
     () => op('i32.ge_s', get(k0), i32(spec.k)),
-    () => axpyOutputs(ctx, spec, { w, count, pa, pb, kk, k0, acc }, block),
+    () => axpyOutputs(ctx, spec, { pa, pb, kk, k0, acc }, block),
   );
 }
 
@@ -169,8 +163,6 @@ function axpyBlock(spec: GemvSpec): number {
 const AXPY_BLOCK_BYTES = 64 * 1024;
 
 interface AxpyLocals {
-  readonly w: Local;
-  readonly count: Local;
   readonly pa: Local;
   readonly pb: Local;
   readonly kk: Local;
@@ -181,62 +173,58 @@ interface AxpyLocals {
 /** One k block `[k0, k0 + block)` over the range's outputs, 16, 4 or 1 at a time; advances k0. */
 function axpyOutputs(ctx: KernelContext, spec: GemvSpec, locals: AxpyLocals, block: number): void {
   const { fn } = ctx;
-  const [start, end] = fn.params;
-  const { w, count, pa, pb, kk, k0, acc } = locals;
+  const end = fn.params[1];
+  const { pa, pb, kk, k0, acc } = locals;
+  const count = fn.local('i32');
   const rest = op('i32.sub', i32(spec.k), get(k0));
   const steps = fn.let(select(i32(block), rest, op('i32.lt_s', i32(block), rest)));
-  fn.set(w, get(start));
-  whileNot(
-    fn,
-    () => op('i32.ge_s', get(w), get(end)),
-    () => {
-      const bi = fn.let(op('i32.div_u', get(w), i32(spec.rows)));
-      const row = fn.let(op('i32.rem_u', get(w), i32(spec.rows)));
-      // Outputs left in this batch and in the range decide the width: 16, 4, or 1 (lane 0).
-      const left = fn.let(op('i32.sub', i32(spec.rows), row));
-      const inRange = op('i32.sub', get(end), get(w));
-      const avail = fn.let(select(left, inRange, op('i32.lt_s', left, inRange)));
-      const matRow = add(mul(bi, i32(spec.mat.batch)), row);
-      fn.set(pa, add(i32(spec.mat.base), mul(add(matRow, mul(get(k0), i32(spec.mat.k))), i32(4))));
-      const vecAt = add(mul(bi, i32(spec.vec.batch)), mul(get(k0), i32(spec.vec.k)));
-      fn.set(pb, add(i32(spec.vec.base), mul(vecAt, i32(4))));
-      const out = fn.let(add(i32(spec.out), mul(get(w), i32(4))));
-      const pass = (vectors: number) => {
-        fn.set(kk, steps);
-        if (vectors === 0) fn.set(acc[0], load('v128.load32_zero', out));
-        else for (let j = 0; j < vectors; j++) fn.set(acc[j], load('v128.load', out, j * 16));
-        whileNot(
-          fn,
-          () => op('i32.eqz', get(kk)),
-          () => {
-            const v = fn.let(load('v128.load32_splat', get(pb)));
-            if (vectors === 0) {
-              fn.set(acc[0], ctx.math.madd(load('v128.load32_zero', get(pa)), v, get(acc[0])));
-            } else {
-              for (let j = 0; j < vectors; j++)
-                fn.set(acc[j], ctx.math.madd(load('v128.load', get(pa), j * 16), v, get(acc[j])));
-            }
-            fn.set(pa, add(get(pa), i32(spec.mat.k * 4)));
-            fn.set(pb, add(get(pb), i32(spec.vec.k * 4)));
-            fn.set(kk, op('i32.sub', get(kk), i32(1)));
-          },
-        );
-        if (vectors === 0) fn.store('f32.store', out, lane('f32x4.extract_lane', 0, get(acc[0])));
-        else for (let j = 0; j < vectors; j++) fn.store('v128.store', out, get(acc[j]), j * 16);
-        fn.set(count, i32(Math.max(1, vectors * 4)));
-      };
-      fn.if(
-        op('i32.ge_s', avail, i32(16)),
-        () => pass(4),
-        () =>
-          fn.if(
-            op('i32.ge_s', avail, i32(4)),
-            () => pass(1),
-            () => pass(0),
-          ),
+  forEachWorkItem(fn, (w) => {
+    const bi = fn.let(op('i32.div_u', get(w), i32(spec.rows)));
+    const row = fn.let(op('i32.rem_u', get(w), i32(spec.rows)));
+    // Outputs left in this batch and in the range decide the width: 16, 4, or 1 (lane 0).
+    const left = fn.let(op('i32.sub', i32(spec.rows), row));
+    const inRange = op('i32.sub', get(end), get(w));
+    const avail = fn.let(select(left, inRange, op('i32.lt_s', left, inRange)));
+    const matRow = add(mul(bi, i32(spec.mat.batch)), row);
+    fn.set(pa, add(i32(spec.mat.base), mul(add(matRow, mul(get(k0), i32(spec.mat.k))), i32(4))));
+    const vecAt = add(mul(bi, i32(spec.vec.batch)), mul(get(k0), i32(spec.vec.k)));
+    fn.set(pb, add(i32(spec.vec.base), mul(vecAt, i32(4))));
+    const out = fn.let(add(i32(spec.out), mul(get(w), i32(4))));
+    const pass = (vectors: number) => {
+      fn.set(kk, steps);
+      if (vectors === 0) fn.set(acc[0], load('v128.load32_zero', out));
+      else for (let j = 0; j < vectors; j++) fn.set(acc[j], load('v128.load', out, j * 16));
+      whileNot(
+        fn,
+        () => op('i32.eqz', get(kk)),
+        () => {
+          const v = fn.let(load('v128.load32_splat', get(pb)));
+          if (vectors === 0) {
+            fn.set(acc[0], ctx.math.madd(load('v128.load32_zero', get(pa)), v, get(acc[0])));
+          } else {
+            for (let j = 0; j < vectors; j++)
+              fn.set(acc[j], ctx.math.madd(load('v128.load', get(pa), j * 16), v, get(acc[j])));
+          }
+          fn.set(pa, add(get(pa), i32(spec.mat.k * 4)));
+          fn.set(pb, add(get(pb), i32(spec.vec.k * 4)));
+          fn.set(kk, op('i32.sub', get(kk), i32(1)));
+        },
       );
-      fn.set(w, add(get(w), get(count)));
-    },
-  );
+      if (vectors === 0) fn.store('f32.store', out, lane('f32x4.extract_lane', 0, get(acc[0])));
+      else for (let j = 0; j < vectors; j++) fn.store('v128.store', out, get(acc[j]), j * 16);
+      fn.set(count, i32(Math.max(1, vectors * 4)));
+    };
+    fn.if(
+      op('i32.ge_s', avail, i32(16)),
+      () => pass(4),
+      () =>
+        fn.if(
+          op('i32.ge_s', avail, i32(4)),
+          () => pass(1),
+          () => pass(0),
+        ),
+    );
+    return get(count);
+  });
   fn.set(k0, add(get(k0), i32(block)));
 }

@@ -4,7 +4,7 @@
  * wasm that turns a flat row index into each view's starting address.
  */
 import type { DType } from '../../../graph/dtype.js';
-import { type Expr, i32, op } from '../wasm/expr.js';
+import { type Expr, get, i32, type Local, op } from '../wasm/expr.js';
 import type { FunctionBuilder } from '../wasm/function.js';
 
 /** A view as the generators need it: element strides and offset into a buffer at a byte address. */
@@ -75,5 +75,30 @@ export function whileNot(fn: FunctionBuilder, done: () => Expr, body: () => void
       body();
       fn.br(repeat);
     }),
+  );
+}
+
+/**
+ * The loop over work items every generated function runs: `for (w = start; w < end; w += step)`,
+ * where `step` is what `body(w)` returns (1 when it returns nothing; a row or a block of outputs when
+ * the body takes several items at once). The range defaults to the function's `(start, end)`
+ * parameters, the part of the step the executor handed this thread.
+ *
+ * @example forEachWorkItem(fn, (w) => fn.store('f32.store', op('i32.mul', get(w), i32(4)), f32(0)))
+ */
+export function forEachWorkItem(
+  fn: FunctionBuilder,
+  body: (w: Local) => Expr | void,
+  range: { readonly start: Expr; readonly end: Expr } = { start: get(fn.params[0]), end: get(fn.params[1]) },
+): void {
+  const w = fn.local('i32');
+  fn.set(w, range.start);
+  whileNot(
+    fn,
+    () => op('i32.ge_s', get(w), range.end),
+    () => {
+      const step = body(w);
+      fn.set(w, op('i32.add', get(w), step ?? i32(1)));
+    },
   );
 }

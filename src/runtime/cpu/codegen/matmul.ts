@@ -11,7 +11,7 @@ import type { DType } from '../../../graph/dtype.js';
 import { type Expr, f32, f32x4, f64, get, i32, lane, load, type Local, op, select } from '../wasm/expr.js';
 import type { KernelContext } from './context.js';
 import { loadScalar, storeScalar } from './elementwise.js';
-import { BYTES, type StridedAccess, whileNot } from './iteration.js';
+import { BYTES, forEachWorkItem, type StridedAccess, whileNot } from './iteration.js';
 import { fromF64, toF64 } from './scalar-ops.js';
 
 export const MR = 4;
@@ -74,55 +74,47 @@ const mul = (a: Expr, b: Expr) => op('i32.mul', a, b);
  */
 export function generatePackB(ctx: KernelContext, spec: MatmulSpec, plan: MatmulPlan, packed: number): void {
   const { fn } = ctx;
-  const [start, end] = fn.params;
-  const w = fn.local('i32');
   const kk = fn.local('i32');
   const k0 = fn.local('i32');
   const kc = fn.local('i32');
   const src = fn.local('i32');
   const dst = fn.local('i32');
   const [sb, sk, sn] = spec.b.strides;
-  fn.set(w, get(start));
-  whileNot(
-    fn,
-    () => op('i32.ge_s', get(w), get(end)),
-    () => {
-      const bi = fn.let(op('i32.div_u', get(w), i32(plan.colPanels)));
-      const panel = fn.let(op('i32.rem_u', get(w), i32(plan.colPanels)));
-      const col0 = fn.let(mul(panel, i32(NR)));
-      fn.set(
-        src,
-        add(i32(spec.b.address + spec.b.offset * 4), mul(add(mul(bi, i32(sb)), mul(col0, i32(sn))), i32(4))),
-      );
-      fn.set(k0, i32(0));
-      whileNot(
-        fn,
-        () => op('i32.ge_s', get(k0), i32(spec.k)),
-        () => {
-          const left = op('i32.sub', i32(spec.k), get(k0));
-          fn.set(kc, select(i32(plan.kc), left, op('i32.lt_s', i32(plan.kc), left)));
-          fn.set(dst, packedSlice(spec, plan, packed, bi, get(k0), panel, get(kc)));
-          fn.set(kk, get(kc));
-          whileNot(
-            fn,
-            () => op('i32.eqz', get(kk)),
-            () => {
-              for (let c = 0; c < NR; c++) {
-                const inside = op('i32.lt_s', add(col0, i32(c)), i32(spec.n));
-                const v = load('f32.load', select(add(get(src), i32(c * sn * 4)), get(src), inside));
-                fn.store('f32.store', get(dst), select(v, f32(0), inside), c * 4);
-              }
-              fn.set(src, add(get(src), i32(sk * 4)));
-              fn.set(dst, add(get(dst), i32(NR * 4)));
-              fn.set(kk, op('i32.sub', get(kk), i32(1)));
-            },
-          );
-          fn.set(k0, add(get(k0), i32(plan.kc)));
-        },
-      );
-      fn.set(w, add(get(w), i32(1)));
-    },
-  );
+  forEachWorkItem(fn, (w) => {
+    const bi = fn.let(op('i32.div_u', get(w), i32(plan.colPanels)));
+    const panel = fn.let(op('i32.rem_u', get(w), i32(plan.colPanels)));
+    const col0 = fn.let(mul(panel, i32(NR)));
+    fn.set(
+      src,
+      add(i32(spec.b.address + spec.b.offset * 4), mul(add(mul(bi, i32(sb)), mul(col0, i32(sn))), i32(4))),
+    );
+    fn.set(k0, i32(0));
+    whileNot(
+      fn,
+      () => op('i32.ge_s', get(k0), i32(spec.k)),
+      () => {
+        const left = op('i32.sub', i32(spec.k), get(k0));
+        fn.set(kc, select(i32(plan.kc), left, op('i32.lt_s', i32(plan.kc), left)));
+        fn.set(dst, packedSlice(spec, plan, packed, bi, get(k0), panel, get(kc)));
+        fn.set(kk, get(kc));
+        whileNot(
+          fn,
+          () => op('i32.eqz', get(kk)),
+          () => {
+            for (let c = 0; c < NR; c++) {
+              const inside = op('i32.lt_s', add(col0, i32(c)), i32(spec.n));
+              const v = load('f32.load', select(add(get(src), i32(c * sn * 4)), get(src), inside));
+              fn.store('f32.store', get(dst), select(v, f32(0), inside), c * 4);
+            }
+            fn.set(src, add(get(src), i32(sk * 4)));
+            fn.set(dst, add(get(dst), i32(NR * 4)));
+            fn.set(kk, op('i32.sub', get(kk), i32(1)));
+          },
+        );
+        fn.set(k0, add(get(k0), i32(plan.kc)));
+      },
+    );
+  });
 }
 
 /** Address of panel `panel`'s rows `k0 .. k0 + kc` of batch `bi` in packed B. */
@@ -154,12 +146,11 @@ export function generateMatmulCompute(
   packedA: number,
 ): void {
   const { fn } = ctx;
-  const [start, end, thread] = fn.params;
+  const thread = fn.params[2];
   const perBatch = Math.ceil(spec.m / MR);
   const [sab, sam, sak] = spec.a.strides;
   const apack = fn.let(add(i32(packedA), mul(get(thread), i32(plan.packedABytes))));
   const k0 = fn.local('i32');
-  const w = fn.local('i32');
   const jp = fn.local('i32');
   const kk = fn.local('i32');
   const pa = fn.local('i32');
@@ -174,81 +165,75 @@ export function generateMatmulCompute(
     () => {
       const left = op('i32.sub', i32(spec.k), get(k0));
       fn.set(kc, select(i32(plan.kc), left, op('i32.lt_s', i32(plan.kc), left)));
-      fn.set(w, get(start));
-      whileNot(
-        fn,
-        () => op('i32.ge_s', get(w), get(end)),
-        () => {
-          const bi = fn.let(op('i32.div_u', get(w), i32(perBatch)));
-          const row0 = fn.let(mul(op('i32.rem_u', get(w), i32(perBatch)), i32(MR)));
-          // Pack A[bi, row0 .. row0+4, k0 .. k0+kc] as kc groups of 4 (rows past m read row 0, stored as 0).
-          for (let r = 0; r < MR; r++) {
-            const inside = op('i32.lt_s', add(row0, i32(r)), i32(spec.m));
-            const rowOff = mul(select(add(row0, i32(r)), i32(0), inside), i32(sam));
-            fn.set(
-              src,
-              add(
-                i32(spec.a.address + spec.a.offset * 4),
-                mul(add(add(mul(bi, i32(sab)), rowOff), mul(get(k0), i32(sak))), i32(4)),
+      forEachWorkItem(fn, (w) => {
+        const bi = fn.let(op('i32.div_u', get(w), i32(perBatch)));
+        const row0 = fn.let(mul(op('i32.rem_u', get(w), i32(perBatch)), i32(MR)));
+        // Pack A[bi, row0 .. row0+4, k0 .. k0+kc] as kc groups of 4 (rows past m read row 0, stored as 0).
+        for (let r = 0; r < MR; r++) {
+          const inside = op('i32.lt_s', add(row0, i32(r)), i32(spec.m));
+          const rowOff = mul(select(add(row0, i32(r)), i32(0), inside), i32(sam));
+          fn.set(
+            src,
+            add(
+              i32(spec.a.address + spec.a.offset * 4),
+              mul(add(add(mul(bi, i32(sab)), rowOff), mul(get(k0), i32(sak))), i32(4)),
+            ),
+          );
+          fn.set(pa, add(apack, i32(r * 4)));
+          fn.set(kk, get(kc));
+          const keep = fn.let(inside);
+          whileNot(
+            fn,
+            () => op('i32.eqz', get(kk)),
+            () => {
+              fn.store('f32.store', get(pa), select(load('f32.load', get(src)), f32(0), keep));
+              fn.set(src, add(get(src), i32(sak * 4)));
+              fn.set(pa, add(get(pa), i32(MR * 4)));
+              fn.set(kk, op('i32.sub', get(kk), i32(1)));
+            },
+          );
+        }
+        fn.set(jp, i32(0));
+        whileNot(
+          fn,
+          () => op('i32.ge_s', get(jp), i32(plan.colPanels)),
+          () => {
+            const col0 = fn.let(mul(get(jp), i32(NR)));
+            const cBase = fn.let(
+              add(i32(spec.out), mul(add(mul(add(mul(bi, i32(spec.m)), row0), i32(spec.n)), col0), i32(4))),
+            );
+            const full = fn.let(
+              op(
+                'i32.and',
+                op('i32.le_s', add(row0, i32(MR)), i32(spec.m)),
+                op('i32.le_s', add(col0, i32(NR)), i32(spec.n)),
               ),
             );
-            fn.set(pa, add(apack, i32(r * 4)));
+            loadTile(ctx, spec, acc, cBase, full, row0, col0, get(k0));
+            fn.set(pa, apack);
+            fn.set(pb, packedSlice(spec, plan, packedB, bi, get(k0), get(jp), get(kc)));
             fn.set(kk, get(kc));
-            const keep = fn.let(inside);
             whileNot(
               fn,
               () => op('i32.eqz', get(kk)),
               () => {
-                fn.store('f32.store', get(pa), select(load('f32.load', get(src)), f32(0), keep));
-                fn.set(src, add(get(src), i32(sak * 4)));
+                const b0 = fn.let(load('v128.load', get(pb)));
+                const b1 = fn.let(load('v128.load', get(pb), 16));
+                for (let r = 0; r < MR; r++) {
+                  const a = fn.let(load('v128.load32_splat', get(pa), r * 4));
+                  fn.set(acc[2 * r], ctx.math.madd(a, b0, get(acc[2 * r])));
+                  fn.set(acc[2 * r + 1], ctx.math.madd(a, b1, get(acc[2 * r + 1])));
+                }
                 fn.set(pa, add(get(pa), i32(MR * 4)));
+                fn.set(pb, add(get(pb), i32(NR * 4)));
                 fn.set(kk, op('i32.sub', get(kk), i32(1)));
               },
             );
-          }
-          fn.set(jp, i32(0));
-          whileNot(
-            fn,
-            () => op('i32.ge_s', get(jp), i32(plan.colPanels)),
-            () => {
-              const col0 = fn.let(mul(get(jp), i32(NR)));
-              const cBase = fn.let(
-                add(i32(spec.out), mul(add(mul(add(mul(bi, i32(spec.m)), row0), i32(spec.n)), col0), i32(4))),
-              );
-              const full = fn.let(
-                op(
-                  'i32.and',
-                  op('i32.le_s', add(row0, i32(MR)), i32(spec.m)),
-                  op('i32.le_s', add(col0, i32(NR)), i32(spec.n)),
-                ),
-              );
-              loadTile(ctx, spec, acc, cBase, full, row0, col0, get(k0));
-              fn.set(pa, apack);
-              fn.set(pb, packedSlice(spec, plan, packedB, bi, get(k0), get(jp), get(kc)));
-              fn.set(kk, get(kc));
-              whileNot(
-                fn,
-                () => op('i32.eqz', get(kk)),
-                () => {
-                  const b0 = fn.let(load('v128.load', get(pb)));
-                  const b1 = fn.let(load('v128.load', get(pb), 16));
-                  for (let r = 0; r < MR; r++) {
-                    const a = fn.let(load('v128.load32_splat', get(pa), r * 4));
-                    fn.set(acc[2 * r], ctx.math.madd(a, b0, get(acc[2 * r])));
-                    fn.set(acc[2 * r + 1], ctx.math.madd(a, b1, get(acc[2 * r + 1])));
-                  }
-                  fn.set(pa, add(get(pa), i32(MR * 4)));
-                  fn.set(pb, add(get(pb), i32(NR * 4)));
-                  fn.set(kk, op('i32.sub', get(kk), i32(1)));
-                },
-              );
-              storeTile(ctx, spec, acc, cBase, full, row0, col0);
-              fn.set(jp, add(get(jp), i32(1)));
-            },
-          );
-          fn.set(w, add(get(w), i32(1)));
-        },
-      );
+            storeTile(ctx, spec, acc, cBase, full, row0, col0);
+            fn.set(jp, add(get(jp), i32(1)));
+          },
+        );
+      });
       fn.set(k0, add(get(k0), i32(plan.kc)));
     },
   );
@@ -339,67 +324,59 @@ function storeTile(
 /** `rows(wStart, wEnd)` for non-float32 dtypes: output rows w = batch · m + i, float64 accumulation. */
 export function generateMatmulScalar(ctx: KernelContext, spec: MatmulSpec): void {
   const { fn } = ctx;
-  const [start, end] = fn.params;
   const size = BYTES[spec.dtype];
   const [sab, sam, sak] = spec.a.strides;
   const [sbb, sbk, sbn] = spec.b.strides;
-  const w = fn.local('i32');
   const j = fn.local('i32');
   const kk = fn.local('i32');
   const acc = fn.local('f64');
-  fn.set(w, get(start));
-  whileNot(
-    fn,
-    () => op('i32.ge_s', get(w), get(end)),
-    () => {
-      const bi = fn.let(op('i32.div_u', get(w), i32(spec.m)));
-      const row = fn.let(op('i32.rem_u', get(w), i32(spec.m)));
-      fn.set(j, i32(0));
-      whileNot(
-        fn,
-        () => op('i32.ge_s', get(j), i32(spec.n)),
-        () => {
-          fn.set(acc, f64(0));
-          fn.set(kk, i32(0));
-          whileNot(
-            fn,
-            () => op('i32.ge_s', get(kk), i32(spec.k)),
-            () => {
-              const aAddr = add(
-                i32(spec.a.address),
-                mul(
-                  add(
-                    i32(spec.a.offset),
-                    add(add(mul(bi, i32(sab)), mul(row, i32(sam))), mul(get(kk), i32(sak))),
-                  ),
-                  i32(size),
+  forEachWorkItem(fn, (w) => {
+    const bi = fn.let(op('i32.div_u', get(w), i32(spec.m)));
+    const row = fn.let(op('i32.rem_u', get(w), i32(spec.m)));
+    fn.set(j, i32(0));
+    whileNot(
+      fn,
+      () => op('i32.ge_s', get(j), i32(spec.n)),
+      () => {
+        fn.set(acc, f64(0));
+        fn.set(kk, i32(0));
+        whileNot(
+          fn,
+          () => op('i32.ge_s', get(kk), i32(spec.k)),
+          () => {
+            const aAddr = add(
+              i32(spec.a.address),
+              mul(
+                add(
+                  i32(spec.a.offset),
+                  add(add(mul(bi, i32(sab)), mul(row, i32(sam))), mul(get(kk), i32(sak))),
                 ),
-              );
-              const bAddr = add(
-                i32(spec.b.address),
-                mul(
-                  add(
-                    i32(spec.b.offset),
-                    add(add(mul(bi, i32(sbb)), mul(get(kk), i32(sbk))), mul(get(j), i32(sbn))),
-                  ),
-                  i32(size),
+                i32(size),
+              ),
+            );
+            const bAddr = add(
+              i32(spec.b.address),
+              mul(
+                add(
+                  i32(spec.b.offset),
+                  add(add(mul(bi, i32(sbb)), mul(get(kk), i32(sbk))), mul(get(j), i32(sbn))),
                 ),
-              );
-              const prod = op(
-                'f64.mul',
-                toF64(loadScalar(spec.dtype, aAddr), spec.dtype),
-                toF64(loadScalar(spec.dtype, bAddr), spec.dtype),
-              );
-              fn.set(acc, op('f64.add', get(acc), prod));
-              fn.set(kk, add(get(kk), i32(1)));
-            },
-          );
-          const outAddr = add(i32(spec.out), mul(add(mul(get(w), i32(spec.n)), get(j)), i32(size)));
-          storeScalar(ctx, spec.dtype, outAddr, fromF64(ctx, get(acc), spec.dtype));
-          fn.set(j, add(get(j), i32(1)));
-        },
-      );
-      fn.set(w, add(get(w), i32(1)));
-    },
-  );
+                i32(size),
+              ),
+            );
+            const prod = op(
+              'f64.mul',
+              toF64(loadScalar(spec.dtype, aAddr), spec.dtype),
+              toF64(loadScalar(spec.dtype, bAddr), spec.dtype),
+            );
+            fn.set(acc, op('f64.add', get(acc), prod));
+            fn.set(kk, add(get(kk), i32(1)));
+          },
+        );
+        const outAddr = add(i32(spec.out), mul(add(mul(get(w), i32(spec.n)), get(j)), i32(size)));
+        storeScalar(ctx, spec.dtype, outAddr, fromF64(ctx, get(acc), spec.dtype));
+        fn.set(j, add(get(j), i32(1)));
+      },
+    );
+  });
 }

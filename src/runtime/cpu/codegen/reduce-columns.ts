@@ -10,7 +10,7 @@
 import { sel } from '../math/f32x4-math.js';
 import { type Expr, f32x4, f64, get, i32, lane, load, type Local, op, shuffle } from '../wasm/expr.js';
 import type { KernelContext } from './context.js';
-import { BYTES, whileNot } from './iteration.js';
+import { BYTES, forEachWorkItem, whileNot } from './iteration.js';
 import {
   addressesAt,
   finishOutput,
@@ -54,83 +54,75 @@ export function columnsPlan(spec: ReduceSpec): ColumnsPlan | undefined {
 export function generateReduceColumns(ctx: KernelContext, spec: ReduceSpec, plan: ColumnsPlan): void {
   const { fn } = ctx;
   const g = geometry(spec);
-  const [start, end] = fn.params;
   const sizes = spec.operands.map((v) => BYTES[v.dtype]);
   const k = g.keptShape.length;
   const keptSteps = g.keptStrides.map((s) => s[k - 1]);
-  const w = fn.local('i32');
   const o = fn.local('i32');
   const r = fn.local('i32');
   const ptr = spec.operands.map(() => fn.local('i32'));
   const lo = fn.local('v128');
   const hi = fn.local('v128');
   const reduced = g.redShape.reduce((a, b) => a * b, 1);
-  fn.set(w, get(start));
-  whileNot(
-    fn,
-    () => op('i32.ge_s', get(w), get(end)),
-    () => {
-      const row = op('i32.div_u', get(w), i32(plan.groups));
-      const col = fn.let(op('i32.mul', op('i32.rem_u', get(w), i32(plan.groups)), i32(LANES)));
-      fn.set(o, op('i32.add', op('i32.mul', row, i32(plan.inner)), col));
-      fn.if(
-        op('i32.le_s', op('i32.add', col, i32(LANES)), i32(plan.inner)),
-        () => {
-          const bases = addressesAt(
-            ctx,
-            g.keptShape,
-            g.keptStrides,
-            spec.operands.map((v) => i32(v.address + v.offset * BYTES[v.dtype])),
-            sizes,
-            get(o),
-          );
-          const ext = spec.op === 'max' ? -Infinity : spec.op === 'min' ? Infinity : 0;
-          fn.set(lo, spec.op === 'sum' ? op('f64x2.splat', f64(0)) : f32x4(ext));
-          fn.set(hi, op('f64x2.splat', f64(0)));
-          fn.set(r, i32(0));
-          whileNot(
-            fn,
-            () => op('i32.ge_s', get(r), i32(reduced)),
-            () => {
-              const at = addressesAt(ctx, g.redShape, g.redStrides, bases, sizes, get(r));
-              at.forEach((a, j) => fn.set(ptr[j], a));
-              const v = fn.let(
-                compileVector(ctx, spec.producer, {
-                  operand: (j) =>
-                    keptSteps[j] === 0
-                      ? load('v128.load32_splat', get(ptr[j]))
-                      : load('v128.load', get(ptr[j])),
-                }),
-              );
-              accumulate(ctx, spec, lo, hi, v);
-              fn.set(r, op('i32.add', get(r), i32(1)));
-            },
-          );
-          for (let l = 0; l < LANES; l++) {
-            const value =
-              spec.op === 'sum'
-                ? lane('f64x2.extract_lane', l % 2, get(l < 2 ? lo : hi))
-                : op('f64.promote_f32', lane('f32x4.extract_lane', l, get(lo)));
-            finishOutput(ctx, spec, op('i32.add', get(o), i32(l)), fn.let(value));
-          }
-        },
-        () => {
-          // The row's last, partial group: one output at a time.
-          fn.set(r, op('i32.sub', i32(plan.inner), col));
-          whileNot(
-            fn,
-            () => op('i32.eqz', get(r)),
-            () => {
-              foldOutput(ctx, spec, get(o));
-              fn.set(o, op('i32.add', get(o), i32(1)));
-              fn.set(r, op('i32.sub', get(r), i32(1)));
-            },
-          );
-        },
-      );
-      fn.set(w, op('i32.add', get(w), i32(1)));
-    },
-  );
+  forEachWorkItem(fn, (w) => {
+    const row = op('i32.div_u', get(w), i32(plan.groups));
+    const col = fn.let(op('i32.mul', op('i32.rem_u', get(w), i32(plan.groups)), i32(LANES)));
+    fn.set(o, op('i32.add', op('i32.mul', row, i32(plan.inner)), col));
+    fn.if(
+      op('i32.le_s', op('i32.add', col, i32(LANES)), i32(plan.inner)),
+      () => {
+        const bases = addressesAt(
+          ctx,
+          g.keptShape,
+          g.keptStrides,
+          spec.operands.map((v) => i32(v.address + v.offset * BYTES[v.dtype])),
+          sizes,
+          get(o),
+        );
+        const ext = spec.op === 'max' ? -Infinity : spec.op === 'min' ? Infinity : 0;
+        fn.set(lo, spec.op === 'sum' ? op('f64x2.splat', f64(0)) : f32x4(ext));
+        fn.set(hi, op('f64x2.splat', f64(0)));
+        fn.set(r, i32(0));
+        whileNot(
+          fn,
+          () => op('i32.ge_s', get(r), i32(reduced)),
+          () => {
+            const at = addressesAt(ctx, g.redShape, g.redStrides, bases, sizes, get(r));
+            at.forEach((a, j) => fn.set(ptr[j], a));
+            const v = fn.let(
+              compileVector(ctx, spec.producer, {
+                operand: (j) =>
+                  keptSteps[j] === 0
+                    ? load('v128.load32_splat', get(ptr[j]))
+                    : load('v128.load', get(ptr[j])),
+              }),
+            );
+            accumulate(ctx, spec, lo, hi, v);
+            fn.set(r, op('i32.add', get(r), i32(1)));
+          },
+        );
+        for (let l = 0; l < LANES; l++) {
+          const value =
+            spec.op === 'sum'
+              ? lane('f64x2.extract_lane', l % 2, get(l < 2 ? lo : hi))
+              : op('f64.promote_f32', lane('f32x4.extract_lane', l, get(lo)));
+          finishOutput(ctx, spec, op('i32.add', get(o), i32(l)), fn.let(value));
+        }
+      },
+      () => {
+        // The row's last, partial group: one output at a time.
+        fn.set(r, op('i32.sub', i32(plan.inner), col));
+        whileNot(
+          fn,
+          () => op('i32.eqz', get(r)),
+          () => {
+            foldOutput(ctx, spec, get(o));
+            fn.set(o, op('i32.add', get(o), i32(1)));
+            fn.set(r, op('i32.sub', get(r), i32(1)));
+          },
+        );
+      },
+    );
+  });
 }
 
 /** One reduced element of four outputs into the running lanes (the per-output fold's rule). */

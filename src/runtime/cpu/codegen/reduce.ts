@@ -28,7 +28,7 @@ import {
 } from '../wasm/expr.js';
 import { sel } from '../math/f32x4-math.js';
 import type { KernelContext } from './context.js';
-import { BYTES, coalesce, type StridedAccess, whileNot } from './iteration.js';
+import { BYTES, coalesce, forEachWorkItem, type StridedAccess, whileNot } from './iteration.js';
 import { compileScalar, convert, dtypeOf, toF64 } from './scalar-ops.js';
 import { compileVector, vectorizable } from './vector-ops.js';
 import { loadScalar, storeScalar } from './elementwise.js';
@@ -316,18 +316,7 @@ export function finishOutput(ctx: KernelContext, spec: ReduceSpec, o: Expr, acc:
 
 /** `fn(oStart, oEnd)`: whole groups (per-output plans). */
 export function generateReducePerOutput(ctx: KernelContext, spec: ReduceSpec): void {
-  const { fn } = ctx;
-  const [start, end] = fn.params;
-  const o = fn.local('i32');
-  fn.set(o, get(start));
-  whileNot(
-    fn,
-    () => op('i32.ge_s', get(o), get(end)),
-    () => {
-      foldOutput(ctx, spec, get(o));
-      fn.set(o, op('i32.add', get(o), i32(1)));
-    },
-  );
+  forEachWorkItem(ctx.fn, (o) => foldOutput(ctx, spec, get(o)));
 }
 
 /** Folds output `o`'s whole group and stores it. */
@@ -382,40 +371,32 @@ export function generateReducePartial(
 ): void {
   const { fn } = ctx;
   const g = geometry(spec);
-  const [start, end] = fn.params;
   const sizes = spec.operands.map((v) => BYTES[v.dtype]);
-  const w = fn.local('i32');
-  fn.set(w, get(start));
   const acc = fn.local('f64');
   const ptr = spec.operands.map(() => fn.local('i32'));
   const count = fn.local('i32');
   const steps = g.redStrides.map((s) => s[0]);
-  whileNot(
-    fn,
-    () => op('i32.ge_s', get(w), get(end)),
-    () => {
-      const o = fn.let(op('i32.div_u', get(w), i32(plan.chunks)));
-      const chunk = fn.let(op('i32.rem_u', get(w), i32(plan.chunks)));
-      const from = fn.let(op('i32.mul', chunk, i32(CHUNK)));
-      const bases = addressesAt(
-        ctx,
-        g.keptShape,
-        g.keptStrides,
-        spec.operands.map((v, k) =>
-          op('i32.add', i32(v.address + v.offset * sizes[k]), op('i32.mul', from, i32(steps[k] * sizes[k]))),
-        ),
-        sizes,
-        o,
-      );
-      bases.forEach((b, k) => fn.set(ptr[k], b));
-      const left = op('i32.sub', i32(g.inner), from);
-      fn.set(count, select(i32(CHUNK), left, op('i32.lt_s', i32(CHUNK), left)));
-      fn.set(acc, f64(INIT[spec.op]));
-      foldInner(ctx, spec, acc, ptr, steps, count);
-      fn.store('f64.store', op('i32.add', i32(plan.scratch), op('i32.mul', get(w), i32(8))), get(acc));
-      fn.set(w, op('i32.add', get(w), i32(1)));
-    },
-  );
+  forEachWorkItem(fn, (w) => {
+    const o = fn.let(op('i32.div_u', get(w), i32(plan.chunks)));
+    const chunk = fn.let(op('i32.rem_u', get(w), i32(plan.chunks)));
+    const from = fn.let(op('i32.mul', chunk, i32(CHUNK)));
+    const bases = addressesAt(
+      ctx,
+      g.keptShape,
+      g.keptStrides,
+      spec.operands.map((v, k) =>
+        op('i32.add', i32(v.address + v.offset * sizes[k]), op('i32.mul', from, i32(steps[k] * sizes[k]))),
+      ),
+      sizes,
+      o,
+    );
+    bases.forEach((b, k) => fn.set(ptr[k], b));
+    const left = op('i32.sub', i32(g.inner), from);
+    fn.set(count, select(i32(CHUNK), left, op('i32.lt_s', i32(CHUNK), left)));
+    fn.set(acc, f64(INIT[spec.op]));
+    foldInner(ctx, spec, acc, ptr, steps, count);
+    fn.store('f64.store', op('i32.add', i32(plan.scratch), op('i32.mul', get(w), i32(8))), get(acc));
+  });
 }
 
 /** `finish(oStart, oEnd)` of a chunked plan: folds each output's partials in chunk order. */
@@ -425,29 +406,21 @@ export function generateReduceFinish(
   plan: ReducePlan & { kind: 'chunked' },
 ): void {
   const { fn } = ctx;
-  const [start, end] = fn.params;
-  const o = fn.local('i32');
   const c = fn.local('i32');
   const acc = fn.local('f64');
-  fn.set(o, get(start));
-  whileNot(
-    fn,
-    () => op('i32.ge_s', get(o), get(end)),
-    () => {
-      fn.set(acc, f64(INIT[spec.op]));
-      fn.set(c, i32(0));
-      whileNot(
-        fn,
-        () => op('i32.ge_s', get(c), i32(plan.chunks)),
-        () => {
-          const w = op('i32.add', op('i32.mul', get(o), i32(plan.chunks)), get(c));
-          const partial = load('f64.load', op('i32.add', i32(plan.scratch), op('i32.mul', w, i32(8))));
-          fn.set(acc, fold(spec.op, get(acc), fn.let(partial)));
-          fn.set(c, op('i32.add', get(c), i32(1)));
-        },
-      );
-      finishOutput(ctx, spec, get(o), get(acc));
-      fn.set(o, op('i32.add', get(o), i32(1)));
-    },
-  );
+  forEachWorkItem(fn, (o) => {
+    fn.set(acc, f64(INIT[spec.op]));
+    fn.set(c, i32(0));
+    whileNot(
+      fn,
+      () => op('i32.ge_s', get(c), i32(plan.chunks)),
+      () => {
+        const w = op('i32.add', op('i32.mul', get(o), i32(plan.chunks)), get(c));
+        const partial = load('f64.load', op('i32.add', i32(plan.scratch), op('i32.mul', w, i32(8))));
+        fn.set(acc, fold(spec.op, get(acc), fn.let(partial)));
+        fn.set(c, op('i32.add', get(c), i32(1)));
+      },
+    );
+    finishOutput(ctx, spec, get(o), get(acc));
+  });
 }
