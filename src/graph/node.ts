@@ -143,6 +143,14 @@ export class Node {
   prod(options: ReduceOptions = {}): Node {
     return apply('prod', [this], { ...options });
   }
+  /** The i32 index of the first maximum along `axis` (all elements when null), as `T.argmax`: `scores.argmax(1)`. */
+  argmax(axis: number | null = null, options: { readonly keepdims?: boolean } = {}): Node {
+    return apply('argmax', [this], { axis, ...options });
+  }
+  /** The i32 index of the first minimum along `axis`, as `T.argmin`: `scores.argmin(1)`. */
+  argmin(axis: number | null = null, options: { readonly keepdims?: boolean } = {}): Node {
+    return apply('argmin', [this], { axis, ...options });
+  }
   /** softmax along `axis` (default the last). */
   softmax(options: { readonly axis?: number } = {}): Node {
     return apply('softmax', [this], { axis: options.axis ?? -1 });

@@ -15,6 +15,20 @@ describe('argmax types', () => {
     expect(T.argmax(x, null, { keepdims: true }).shape).toEqual([1, 1, 1]);
   });
 
+  it('is a method of nodes too, building the same node as the builder', () => {
+    const x = T.matrix('x', 'f32', ['n', 3]);
+    expect(x.argmax(1)).toBe(T.argmax(x, 1));
+    expect(x.argmin(0, { keepdims: true })).toBe(T.argmin(x, 0, { keepdims: true }));
+    expect(
+      evaluate(x.exp().argmax(1), {
+        x: [
+          [1, 9, 2],
+          [4, 0, 4],
+        ],
+      }).toArray(),
+    ).toEqual([1, 0]);
+  });
+
   it('stores the one axis of a vector as the flattened tensor, so both spellings are one node', () => {
     const v = T.vector('v', 'f32', 'n');
     expect(T.argmax(v, 0).attrs.axis).toBeNull();
