@@ -88,33 +88,52 @@ export function generatePackB(ctx: KernelContext, spec: MatmulSpec, plan: Matmul
       src,
       add(i32(spec.b.address + spec.b.offset * 4), mul(add(mul(bi, i32(sb)), mul(col0, i32(sn))), i32(4))),
     );
-    fn.set(k0, i32(0));
-    whileNot(
-      fn,
-      () => op('i32.ge_s', get(k0), i32(spec.k)),
-      () => {
-        const left = op('i32.sub', i32(spec.k), get(k0));
-        fn.set(kc, select(i32(plan.kc), left, op('i32.lt_s', i32(plan.kc), left)));
-        fn.set(dst, packedSlice(spec, plan, packed, bi, get(k0), panel, get(kc)));
-        fn.set(kk, get(kc));
-        whileNot(
-          fn,
-          () => op('i32.eqz', get(kk)),
-          () => {
-            for (let c = 0; c < NR; c++) {
-              const inside = op('i32.lt_s', add(col0, i32(c)), i32(spec.n));
-              const v = load('f32.load', select(add(get(src), i32(c * sn * 4)), get(src), inside));
-              fn.store('f32.store', get(dst), select(v, f32(0), inside), c * 4);
-            }
-            fn.set(src, add(get(src), i32(sk * 4)));
-            fn.set(dst, add(get(dst), i32(NR * 4)));
-            fn.set(kk, op('i32.sub', get(kk), i32(1)));
-          },
-        );
-        fn.set(k0, add(get(k0), i32(plan.kc)));
-      },
-    );
+    forEachKSlice(ctx, spec, plan, k0, kc, () => {
+      fn.set(dst, packedSlice(spec, plan, packed, bi, get(k0), panel, get(kc)));
+      fn.set(kk, get(kc));
+      whileNot(
+        fn,
+        () => op('i32.eqz', get(kk)),
+        () => {
+          for (let c = 0; c < NR; c++) {
+            const inside = op('i32.lt_s', add(col0, i32(c)), i32(spec.n));
+            const v = load('f32.load', select(add(get(src), i32(c * sn * 4)), get(src), inside));
+            fn.store('f32.store', get(dst), select(v, f32(0), inside), c * 4);
+          }
+          fn.set(src, add(get(src), i32(sk * 4)));
+          fn.set(dst, add(get(dst), i32(NR * 4)));
+          fn.set(kk, op('i32.sub', get(kk), i32(1)));
+        },
+      );
+    });
   });
+}
+
+/**
+ * Emits a loop over the k axis in slices of `plan.kc` rows: `k0` is the slice's first row and `kc` its
+ * length (the last slice may be shorter). packB and gemm walk the same slices, so packed B's layout
+ * (slice by slice) and the multiply agree by construction.
+ */
+function forEachKSlice(
+  ctx: KernelContext,
+  spec: MatmulSpec,
+  plan: MatmulPlan,
+  k0: Local,
+  kc: Local,
+  body: () => void,
+): void {
+  const { fn } = ctx;
+  fn.set(k0, i32(0));
+  whileNot(
+    fn,
+    () => op('i32.ge_s', get(k0), i32(spec.k)),
+    () => {
+      const left = op('i32.sub', i32(spec.k), get(k0));
+      fn.set(kc, select(i32(plan.kc), left, op('i32.lt_s', i32(plan.kc), left)));
+      body();
+      fn.set(k0, add(get(k0), i32(plan.kc)));
+    },
+  );
 }
 
 /** Address of panel `panel`'s rows `k0 .. k0 + kc` of batch `bi` in packed B. */
@@ -158,85 +177,77 @@ export function generateMatmulCompute(
   const src = fn.local('i32');
   const kc = fn.local('i32');
   const acc = Array.from({ length: MR * 2 }, () => fn.local('v128'));
-  fn.set(k0, i32(0));
-  whileNot(
-    fn,
-    () => op('i32.ge_s', get(k0), i32(spec.k)),
-    () => {
-      const left = op('i32.sub', i32(spec.k), get(k0));
-      fn.set(kc, select(i32(plan.kc), left, op('i32.lt_s', i32(plan.kc), left)));
-      forEachWorkItem(fn, (w) => {
-        const bi = fn.let(op('i32.div_u', get(w), i32(perBatch)));
-        const row0 = fn.let(mul(op('i32.rem_u', get(w), i32(perBatch)), i32(MR)));
-        // Pack A[bi, row0 .. row0+4, k0 .. k0+kc] as kc groups of 4 (rows past m read row 0, stored as 0).
-        for (let r = 0; r < MR; r++) {
-          const inside = op('i32.lt_s', add(row0, i32(r)), i32(spec.m));
-          const rowOff = mul(select(add(row0, i32(r)), i32(0), inside), i32(sam));
-          fn.set(
-            src,
-            add(
-              i32(spec.a.address + spec.a.offset * 4),
-              mul(add(add(mul(bi, i32(sab)), rowOff), mul(get(k0), i32(sak))), i32(4)),
+  forEachKSlice(ctx, spec, plan, k0, kc, () => {
+    forEachWorkItem(fn, (w) => {
+      const bi = fn.let(op('i32.div_u', get(w), i32(perBatch)));
+      const row0 = fn.let(mul(op('i32.rem_u', get(w), i32(perBatch)), i32(MR)));
+      // Pack A[bi, row0 .. row0+4, k0 .. k0+kc] as kc groups of 4 (rows past m read row 0, stored as 0).
+      for (let r = 0; r < MR; r++) {
+        const inside = op('i32.lt_s', add(row0, i32(r)), i32(spec.m));
+        const rowOff = mul(select(add(row0, i32(r)), i32(0), inside), i32(sam));
+        fn.set(
+          src,
+          add(
+            i32(spec.a.address + spec.a.offset * 4),
+            mul(add(add(mul(bi, i32(sab)), rowOff), mul(get(k0), i32(sak))), i32(4)),
+          ),
+        );
+        fn.set(pa, add(apack, i32(r * 4)));
+        fn.set(kk, get(kc));
+        const keep = fn.let(inside);
+        whileNot(
+          fn,
+          () => op('i32.eqz', get(kk)),
+          () => {
+            fn.store('f32.store', get(pa), select(load('f32.load', get(src)), f32(0), keep));
+            fn.set(src, add(get(src), i32(sak * 4)));
+            fn.set(pa, add(get(pa), i32(MR * 4)));
+            fn.set(kk, op('i32.sub', get(kk), i32(1)));
+          },
+        );
+      }
+      fn.set(jp, i32(0));
+      whileNot(
+        fn,
+        () => op('i32.ge_s', get(jp), i32(plan.colPanels)),
+        () => {
+          const col0 = fn.let(mul(get(jp), i32(NR)));
+          const cBase = fn.let(
+            add(i32(spec.out), mul(add(mul(add(mul(bi, i32(spec.m)), row0), i32(spec.n)), col0), i32(4))),
+          );
+          const full = fn.let(
+            op(
+              'i32.and',
+              op('i32.le_s', add(row0, i32(MR)), i32(spec.m)),
+              op('i32.le_s', add(col0, i32(NR)), i32(spec.n)),
             ),
           );
-          fn.set(pa, add(apack, i32(r * 4)));
+          loadTile(ctx, spec, acc, cBase, full, row0, col0, get(k0));
+          fn.set(pa, apack);
+          fn.set(pb, packedSlice(spec, plan, packedB, bi, get(k0), get(jp), get(kc)));
           fn.set(kk, get(kc));
-          const keep = fn.let(inside);
           whileNot(
             fn,
             () => op('i32.eqz', get(kk)),
             () => {
-              fn.store('f32.store', get(pa), select(load('f32.load', get(src)), f32(0), keep));
-              fn.set(src, add(get(src), i32(sak * 4)));
+              const b0 = fn.let(load('v128.load', get(pb)));
+              const b1 = fn.let(load('v128.load', get(pb), 16));
+              for (let r = 0; r < MR; r++) {
+                const a = fn.let(load('v128.load32_splat', get(pa), r * 4));
+                fn.set(acc[2 * r], ctx.math.madd(a, b0, get(acc[2 * r])));
+                fn.set(acc[2 * r + 1], ctx.math.madd(a, b1, get(acc[2 * r + 1])));
+              }
               fn.set(pa, add(get(pa), i32(MR * 4)));
+              fn.set(pb, add(get(pb), i32(NR * 4)));
               fn.set(kk, op('i32.sub', get(kk), i32(1)));
             },
           );
-        }
-        fn.set(jp, i32(0));
-        whileNot(
-          fn,
-          () => op('i32.ge_s', get(jp), i32(plan.colPanels)),
-          () => {
-            const col0 = fn.let(mul(get(jp), i32(NR)));
-            const cBase = fn.let(
-              add(i32(spec.out), mul(add(mul(add(mul(bi, i32(spec.m)), row0), i32(spec.n)), col0), i32(4))),
-            );
-            const full = fn.let(
-              op(
-                'i32.and',
-                op('i32.le_s', add(row0, i32(MR)), i32(spec.m)),
-                op('i32.le_s', add(col0, i32(NR)), i32(spec.n)),
-              ),
-            );
-            loadTile(ctx, spec, acc, cBase, full, row0, col0, get(k0));
-            fn.set(pa, apack);
-            fn.set(pb, packedSlice(spec, plan, packedB, bi, get(k0), get(jp), get(kc)));
-            fn.set(kk, get(kc));
-            whileNot(
-              fn,
-              () => op('i32.eqz', get(kk)),
-              () => {
-                const b0 = fn.let(load('v128.load', get(pb)));
-                const b1 = fn.let(load('v128.load', get(pb), 16));
-                for (let r = 0; r < MR; r++) {
-                  const a = fn.let(load('v128.load32_splat', get(pa), r * 4));
-                  fn.set(acc[2 * r], ctx.math.madd(a, b0, get(acc[2 * r])));
-                  fn.set(acc[2 * r + 1], ctx.math.madd(a, b1, get(acc[2 * r + 1])));
-                }
-                fn.set(pa, add(get(pa), i32(MR * 4)));
-                fn.set(pb, add(get(pb), i32(NR * 4)));
-                fn.set(kk, op('i32.sub', get(kk), i32(1)));
-              },
-            );
-            storeTile(ctx, spec, acc, cBase, full, row0, col0);
-            fn.set(jp, add(get(jp), i32(1)));
-          },
-        );
-      });
-      fn.set(k0, add(get(k0), i32(plan.kc)));
-    },
-  );
+          storeTile(ctx, spec, acc, cBase, full, row0, col0);
+          fn.set(jp, add(get(jp), i32(1)));
+        },
+      );
+    });
+  });
 }
 
 /** Accumulators start at 0 on the first k slice, else at C's current values. */
