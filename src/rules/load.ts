@@ -10,7 +10,6 @@ import { SaturnError, SourceError } from '../graph/errors.js';
 import type { AttrExpr, Span } from '../graph/syntax/ast.js';
 import { sourceError } from '../graph/syntax/errors.js';
 import { attrValue } from '../graph/syntax/lower.js';
-import { sourceHash } from '../graph/syntax/recipe.js';
 import { type Entry, fileEntries, type RuleEntry } from './entries.js';
 import type { CheckSpec, ModeSpec, PhaseLimits, RuleLibrary } from './library.js';
 import type { RulePattern } from './pattern.js';
@@ -62,7 +61,10 @@ let shipped: RuleLibrary | undefined;
 /** The build step's file of read rule files, next to this module (`scripts/build-syntax.mjs`). */
 export const COMPILED_RULES_FILE = 'compiled-rules.json';
 
-/** The entries of rule files (`fileEntries`) by the hash of their text. */
+/**
+ * The entries of rule files (`fileEntries`) by their text. Keyed by the text itself, not a hash of it:
+ * hashing the shipped files in JavaScript cost ~8 ms of each cold load, looking up a string is native.
+ */
 export type ParsedRuleFiles = ReadonlyMap<string, Entry[]>;
 
 // JSON has no NaN, ±Infinity or -0, which rule literals may hold: they travel as {"$number": "…"}.
@@ -75,22 +77,25 @@ const decodeNumber = (_key: string, v: unknown) =>
 
 /**
  * The build step's output for rule files: each file's entries (its items as patterns, guards, lines and
- * check texts) under the hash of its text, as JSON. Loading them skips the rule grammar and the
- * conversion; a file whose text changed since is read again. Throws the first error of a file that has
- * any (a shipped file with an error fails the build).
+ * check texts) under its text, as JSON. Loading them skips the rule grammar and the conversion, and
+ * compiles their rules only when first used (`CompiledRule`'s `checked`), so all of them are compiled
+ * here once, together; a file whose text changed since is read again. Throws the first error of the
+ * files (a shipped file with an error fails the build).
  *
  * @example writeFileSync('dist/rules/compiled-rules.json', compiledRuleFiles(readRuleDir(SHIPPED_RULES_DIR)))
  */
 export function compiledRuleFiles(sources: readonly RuleSource[]): string {
-  const byHash: Record<string, Entry[]> = {};
+  const byText: Record<string, Entry[]> = {};
   for (const source of sources) {
     const { items, errors } = parseRuleFileRecovering(source.text, source.file);
     const entries = fileEntries(items, source.text, source.file);
     for (const e of entries) if (e.kind === 'rule' && 'error' in e.made) errors.push(e.made.error);
     if (errors.length) throw errors[0];
-    byHash[sourceHash(source.text)] = entries;
+    byText[source.text] = entries;
   }
-  return JSON.stringify(byHash, encodeNumber);
+  const { errors } = loadLibrary(sources);
+  if (errors.length) throw errors[0];
+  return JSON.stringify(byText, encodeNumber);
 }
 
 /**
@@ -170,7 +175,7 @@ export function libraryWithRules(files: readonly string[]): RuleLibrary {
  * With a `base` library (the shipped one), the files are loaded on top of it: they may use its rulesets
  * and modes, their rules, rulesets and modes shadow the base's of the same name, and the result holds
  * both (the base's rules compiled once, not again). `compiled` holds files parsed at build time, by the
- * hash of their text (`readCompiledRuleFiles`).
+ * their text (`readCompiledRuleFiles`).
  *
  * @example const { library, errors } = loadLibrary([{ text: 'rule r [x]: exp(log(?x)) => ?x', file: 'a.rules' }])
  */
@@ -198,16 +203,17 @@ function loadFiles(
   compiled: ParsedRuleFiles,
 ): LoadResult {
   const errors: SourceError[] = [];
-  const files: { entries: Entry[]; source: RuleSource }[] = [];
+  // `checked`: the build step compiled the file's rules without error (see `compiledRuleFiles`).
+  const files: { entries: Entry[]; source: RuleSource; checked: boolean }[] = [];
   for (const source of sources) {
-    // A file read at build time loads without running the grammar (the hash says it is current).
-    const prebuilt = compiled.size > 0 ? compiled.get(sourceHash(source.text)) : undefined;
+    // A file read at build time loads without running the grammar (while its text is the same).
+    const prebuilt = compiled.get(source.text);
     if (prebuilt) {
-      files.push({ entries: prebuilt, source });
+      files.push({ entries: prebuilt, source, checked: true });
       continue;
     }
     const { items, errors: syntaxErrors } = parseRuleFileRecovering(source.text, source.file);
-    files.push({ entries: fileEntries(items, source.text, source.file), source });
+    files.push({ entries: fileEntries(items, source.text, source.file), source, checked: false });
     errors.push(...syntaxErrors);
   }
   const rulesets = new Map<string, { doc?: string; replacing: boolean }>();
@@ -223,7 +229,7 @@ function loadFiles(
   const modes = new Map<string, ModeSpec>();
   const checks: CheckSpec[] = [];
   const ruleNames = new Set<string>();
-  for (const { entries, source } of files) {
+  for (const { entries, source, checked } of files) {
     const at = (span: Span, message: string) => sourceError(source.text, span, message, source.file);
     for (const entry of entries) {
       try {
@@ -235,7 +241,7 @@ function loadFiles(
             if (!known(tag.name))
               throw at(tag.span, `unknown ruleset '${tag.name}' (declare it with 'ruleset ${tag.name}')`);
           const replaces = entry.tags.some((t) => ruleset(t.name)?.replacing);
-          rules.push(...compileEntry(entry, source, at, replaces));
+          rules.push(...compileEntry(entry, source, at, replaces, checked));
         } else if (entry.kind === 'mode') {
           if (modes.has(entry.name.name))
             throw at(entry.name.span, `duplicate mode name '${entry.name.name}'`);
@@ -264,7 +270,13 @@ function loadFiles(
 
 type At = (span: Span, message: string) => SourceError;
 
-function compileEntry(entry: RuleEntry, source: RuleSource, at: At, replaces: boolean): CompiledRule[] {
+function compileEntry(
+  entry: RuleEntry,
+  source: RuleSource,
+  at: At,
+  replaces: boolean,
+  checked: boolean,
+): CompiledRule[] {
   const { made, name } = entry;
   if ('error' in made) throw made.error;
   const tags = entry.tags.map((t) => t.name);
@@ -272,7 +284,7 @@ function compileEntry(entry: RuleEntry, source: RuleSource, at: At, replaces: bo
   const span = { source: source.text, file: source.file, line, column, length };
   const make = (ruleName: string, l: RulePattern, r: RulePattern) => {
     try {
-      return new CompiledRule({ name: ruleName, tags, lhs: l, rhs: r, guard, span, replaces });
+      return new CompiledRule({ name: ruleName, tags, lhs: l, rhs: r, guard, span, replaces }, checked);
     } catch (e) {
       if (e instanceof RuleCompileError)
         throw at(e.at ?? name.span, e.message.replace(/^rule '[^']*': /, `rule '${name.name}': `));

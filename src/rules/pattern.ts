@@ -52,6 +52,23 @@ export function patternVariables(p: RulePattern): { classVars: string[]; attrVar
 }
 
 /**
+ * The ops of a pattern in pre-order: a left side's ops in the order `compileLhs` numbers its slots.
+ *
+ * @example patternOps(lhs) // ['log', 'add'] for log(1 + ?x)
+ */
+export function patternOps(p: RulePattern): string[] {
+  const ops: string[] = [];
+  const stack: RulePattern[] = [p];
+  while (stack.length) {
+    const q = stack.pop()!;
+    if (q.kind !== 'op') continue;
+    ops.push(q.op);
+    for (let i = q.args.length - 1; i >= 0; i--) stack.push(q.args[i]);
+  }
+  return ops;
+}
+
+/**
  * Where a variable first appears in a pattern, for errors that point at it.
  *
  * @example varSpan(rhs, '?y') // { start: 23, end: 25 }

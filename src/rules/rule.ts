@@ -22,7 +22,7 @@ import {
 } from './instantiate.js';
 import { symbolListNumber } from './expansion-key.js';
 import { type CompiledLhs, compileLhs, expand, LhsError } from './lhs.js';
-import { patternArgs, patternVariables, type RulePattern, varSpan } from './pattern.js';
+import { patternArgs, patternOps, patternVariables, type RulePattern, varSpan } from './pattern.js';
 
 /** A rule as written: one direction (a `<=>` rule gives two of these). */
 export interface RuleDef {
@@ -61,19 +61,34 @@ export interface RuleCounters {
  * @example const r = new CompiledRule(def); new Runner(t.egraph).run(() => r.rewrites(t));
  */
 export class CompiledRule {
-  readonly lhs: CompiledLhs;
-  readonly rhs: CompiledRhs;
-  /** The right side's tensor variables, in order of first occurrence (what its applier reads). */
-  private readonly rhsVars: readonly string[];
+  /**
+   * The left side's ops, one per slot of `lhs` in its order: all a rule list needs to tell whether the
+   * rule can match, so a rule whose ops an e-graph lacks is never compiled (see `checked`).
+   */
+  readonly ops: readonly string[];
+  private compiledLhs?: CompiledLhs;
+  private compiledRhs?: CompiledRhs;
+  private rightVars?: readonly string[];
   readonly counters: RuleCounters = {
     applied: 0,
     rejected: { 'ill-typed': 0, 'type-changed': 0, 'literal-shape': 0 },
   };
 
-  constructor(readonly def: RuleDef) {
+  /**
+   * Checks and compiles `def`, throwing a `RuleCompileError`. A `checked` rule (one the build step
+   * compiled without error: the shipped rule files) skips the checks and compiles each side on first
+   * use: loading the shipped library compiled ~500 rules, most of which a small graph never matches
+   * (two fifths of the CLI's library load).
+   */
+  constructor(
+    readonly def: RuleDef,
+    checked = false,
+  ) {
+    this.ops = patternOps(def.lhs);
+    if (checked) return;
     const fail = (message: string, at?: Span) => new RuleCompileError(def.name, message, at);
     try {
-      this.lhs = compileLhs(def.lhs);
+      this.compiledLhs = compileLhs(def.lhs);
     } catch (e) {
       throw fail(e instanceof Error ? e.message : String(e), e instanceof LhsError ? e.at : undefined);
     }
@@ -107,8 +122,21 @@ export class CompiledRule {
       }
     }
     checkRhsOps(def.rhs, fail);
-    this.rhs = compileRhs(def.rhs);
-    this.rhsVars = right.classVars;
+    this.compiledRhs = compileRhs(def.rhs);
+    this.rightVars = right.classVars;
+  }
+
+  get lhs(): CompiledLhs {
+    return (this.compiledLhs ??= compileLhs(this.def.lhs));
+  }
+
+  get rhs(): CompiledRhs {
+    return (this.compiledRhs ??= compileRhs(this.def.rhs));
+  }
+
+  /** The right side's tensor variables, in order of first occurrence (what its applier reads). */
+  private get rhsVars(): readonly string[] {
+    return (this.rightVars ??= patternVariables(this.def.rhs).classVars);
   }
 
   get name(): string {
@@ -154,8 +182,8 @@ export class CompiledRule {
     // The language only grows, so while none of this rule's ops gained a symbol its expansion is the
     // same (new symbols, such as constants, mostly belong to other ops): skip re-expanding it.
     let lists = '';
-    for (const slot of this.lhs.slots) {
-      const n = numberOf(slot.op);
+    for (const op of this.ops) {
+      const n = numberOf(op);
       // Most rules name an op the graph does not have: they have no rewrite, and expanding them to
       // learn that was most of this method's time.
       if (n === 0) {
@@ -245,10 +273,10 @@ function rulesByOp(rules: readonly CompiledRule[]): ReadonlyMap<string, readonly
   if (byOp) return byOp;
   const index = new Map<string, number[]>();
   rules.forEach((r, i) => {
-    for (const slot of r.lhs.slots) {
-      const users = index.get(slot.op) ?? [];
+    for (const op of r.ops) {
+      const users = index.get(op) ?? [];
       if (users[users.length - 1] !== i) users.push(i);
-      index.set(slot.op, users);
+      index.set(op, users);
     }
   });
   byOp = index;
