@@ -70,6 +70,14 @@ describe('pre-parsed rule files', () => {
     ]);
   });
 
+  it('are written in ASCII, and give back texts that are not', () => {
+    const text = 'ruleset r\n# x \u00b7 y \u2026\nrule a [r]: exp(log(?x)) => ?x\n';
+    const json = compiledRuleFiles([{ text }]);
+    expect(json).toMatch(/^[\0-\x7f]*$/);
+    const compiled = readCompiledRuleFiles(pathToFileURL(join(decode(json), COMPILED_RULES_FILE)));
+    expect([...compiled.keys()]).toEqual([text]);
+  });
+
   it('fail the build step when a rule does not compile', () => {
     const text = 'ruleset r\nrule a [r]: exp(?x) => ?y\n';
     expect(() => compiledRuleFiles([{ text }])).toThrow(/\?y on the right side is not bound/);

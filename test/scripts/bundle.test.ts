@@ -1,10 +1,19 @@
 /**
  * The build's bundle (scripts/bundle.mjs): the package's entry points bundled with shared chunks work
- * as the modules do. Bundled here from src/ into a folder under node_modules/.cache (the bundle keeps
- * packages external, so it must sit where Node finds node_modules), which needs no tsc build.
+ * as the modules do, and the CLI's script with its code cache (scripts/code-cache.mjs) as well. Bundled
+ * here from src/ into a folder under node_modules/.cache (the bundle keeps packages external, so it
+ * must sit where Node finds node_modules), which needs no tsc build.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,9 +36,11 @@ beforeAll(() => {
       'index=src/index.ts',
       'testing=src/testing/index.ts',
       'cli=src/cli.ts',
+      'cli-main.cjs=src/cli/main.ts',
     ],
     { cwd: root },
   );
+  execFileSync(process.execPath, [join(root, 'scripts/code-cache.mjs'), out], { cwd: root });
 });
 
 afterAll(() => {
@@ -38,18 +49,67 @@ afterAll(() => {
 
 const node = (...args: string[]) => execFileSync(process.execPath, args, { encoding: 'utf8', cwd: root });
 
+const OPTIMIZE = ['optimize', 'log(1 + exp(x))', '--var', 'x:f32[n]'];
+
+// Phase and time lines hold wall-clock figures; the rest is the result.
+const result = (text: string) =>
+  text
+    .split('\n')
+    .filter((l) => !/^(phase|time) /.test(l))
+    .join('\n');
+
+/** The bundled CLI's output, and what it says of its code cache. */
+function cli(...args: string[]): { out: string; cache: string | undefined } {
+  const run = spawnSync(process.execPath, [join(out, 'cli.js'), ...args], {
+    encoding: 'utf8',
+    cwd: root,
+    env: { ...process.env, SATURN_DEBUG: 'code-cache' },
+  });
+  expect(run.status, run.stderr).toBe(0);
+  return { out: run.stdout, cache: /saturn: code cache (\w+)/.exec(run.stderr)?.[1] };
+}
+
 describe('the bundle', () => {
   it('runs the command line as the modules do, finding its grammar and rule files', async () => {
-    const args = ['optimize', 'log(1 + exp(x))', '--var', 'x:f32[n]'];
-    // Phase and time lines hold wall-clock figures; the rest is the result.
-    const result = (text: string) =>
-      text
-        .split('\n')
-        .filter((l) => !/^(phase|time) /.test(l))
-        .join('\n');
-    const inProcess = await runCli(...args);
+    const inProcess = await runCli(...OPTIMIZE);
     expect(inProcess.code).toBe(0);
-    expect(result(node(join(out, 'cli.js'), ...args))).toBe(result(inProcess.out + '\n'));
+    expect(result(node(join(out, 'cli.js'), ...OPTIMIZE))).toBe(result(inProcess.out + '\n'));
+  });
+
+  it('runs the command line from its script with the code cache', async () => {
+    const inProcess = await runCli(...OPTIMIZE);
+    const { out: text, cache } = cli(...OPTIMIZE);
+    expect(cache).toBe('used');
+    expect(result(text)).toBe(result(inProcess.out + '\n'));
+    // A command that loads an ES module package with import() (Graphviz), which the script cannot do itself.
+    expect(cli('draw', 'exp(x)', '--var', 'x:f32[n]', '--svg', join(out, 'g.svg')).out).toMatch(/^wrote /);
+    expect(readFileSync(join(out, 'g.svg'), 'utf8')).toMatch(/<svg/);
+  });
+
+  it('ignores a code cache made for another script, or one V8 rejects, and runs as without one', () => {
+    const file = join(out, 'cli-main.cjs.cache');
+    const saved = join(out, 'saved.cache');
+    copyFileSync(file, saved);
+    try {
+      const bytes = readFileSync(file);
+      const header = bytes.indexOf(0x0a);
+      const expected = result(cli(...OPTIMIZE).out);
+      // Another script's hash: a rebuilt script keeps its length often enough, and V8 checks only that.
+      const run = () => {
+        const { out: text, cache } = cli(...OPTIMIZE);
+        return { out: result(text), cache };
+      };
+      writeFileSync(file, Buffer.concat([Buffer.from('0'.repeat(64)), bytes.subarray(64)]));
+      expect(run()).toEqual({ out: expected, cache: 'stale' });
+      // The right hash, but bytes that are not V8's cache.
+      writeFileSync(file, Buffer.concat([bytes.subarray(0, header + 1), Buffer.alloc(1000, 7)]));
+      expect(run()).toEqual({ out: expected, cache: 'rejected' });
+      rmSync(file);
+      expect(run()).toEqual({ out: expected, cache: 'missing' });
+    } finally {
+      copyFileSync(saved, file);
+      rmSync(saved);
+    }
   });
 
   it('exports what the modules export, from both entry points', () => {
@@ -63,6 +123,16 @@ describe('the bundle', () => {
       ) as string[];
     expect(keys('index.js')).toEqual(Object.keys(saturn).sort());
     expect(keys('testing.js')).toEqual(Object.keys(testing).sort());
+  });
+
+  it('writes its code in ASCII, which Node reads faster', () => {
+    const code = readdirSync(out).filter((f) => /\.c?js$/.test(f));
+    expect(code).toContain('cli-main.cjs');
+    for (const f of code)
+      expect(
+        readFileSync(join(out, f)).every((byte) => byte < 0x80),
+        f,
+      ).toBe(true);
   });
 
   it('holds each module once, shared by the entry points', () => {
