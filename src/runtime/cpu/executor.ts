@@ -134,7 +134,7 @@ export class CpuExecutor implements Executor {
     const threads =
       platform && typeof SharedArrayBuffer !== 'undefined' ? Math.max(1, Math.floor(wanted)) : 1;
     const layout = new MemoryLayout(program);
-    const built = buildProgramModule(program, layout, { shared: threads > 1, fma, maxThreads: threads });
+    const built = buildProgramModule(program, layout, { shared: threads > 1, fma });
     if (options.debug || debugEnabled('wasm')) console.log(built.text());
     const memory = new wasm.Memory({ initial: layout.pages, maximum: layout.pages, shared: threads > 1 });
     const module = new wasm.Module(built.bytes);
