@@ -134,10 +134,20 @@ export class CpuExecutor implements Executor {
     const fma = features.relaxedMadd;
     if (!features.simd) throw new Error('cpu executor: this WebAssembly engine lacks 128-bit SIMD');
     const wanted = options.threads ?? this.options.threads ?? platform?.cores ?? 1;
-    const threads =
-      platform && typeof SharedArrayBuffer !== 'undefined' ? Math.max(1, Math.floor(wanted)) : 1;
-    const layout = new MemoryLayout(program);
-    const built = buildProgramModule(program, layout, { shared: threads > 1, fma });
+    let threads = platform && typeof SharedArrayBuffer !== 'undefined' ? Math.max(1, Math.floor(wanted)) : 1;
+    const thresholdNs = (this.options.splitThresholdMs ?? SPLIT_THRESHOLD_NS / 1e6) * 1e6;
+    let layout = new MemoryLayout(program);
+    let built = buildProgramModule(program, layout, { shared: threads > 1, fma });
+    let split = splitSteps(built.steps, threads, thresholdNs);
+    // No step worth splitting: the program runs on this thread alone over an unshared memory, which
+    // takes copies faster (V8 copies into a SharedArrayBuffer word by word: 4 MiB in 0.16-0.25 ms
+    // against 0.11-0.13, and its kernels read it no slower) and whose arrays other libraries accept.
+    if (threads > 1 && split.every((parts) => parts === 1)) {
+      threads = 1;
+      layout = new MemoryLayout(program);
+      built = buildProgramModule(program, layout, { shared: false, fma });
+      split = splitSteps(built.steps, threads, thresholdNs);
+    }
     if (options.debug || debugEnabled('wasm')) console.log(built.text());
     const memory = new wasm.Memory({ initial: layout.pages, maximum: layout.pages, shared: threads > 1 });
     const module = new wasm.Module(built.bytes);
@@ -150,15 +160,25 @@ export class CpuExecutor implements Executor {
       id = nextProgramId++;
       pool.load({ id, module, memory, names: built.steps.map((s) => s.fn) }, threads - 1);
     }
-    const prepared = new CpuProgram(program, layout, memory, built.steps, fns, threads, pool, id);
-    prepared.warmUp(this.options.splitThresholdMs ?? SPLIT_THRESHOLD_NS / 1e6);
+    const prepared = new CpuProgram(program, layout, memory, built.steps, fns, split, threads, pool, id);
+    prepared.warmUp();
     return prepared;
   }
 }
 
+/**
+ * How many threads run each step: those estimated to take at least `thresholdNs` on one thread are
+ * split across all (never a serial step, or one that calls an import only the calling thread has).
+ */
+function splitSteps(steps: readonly Step[], threads: number, thresholdNs: number): number[] {
+  return steps.map((step) =>
+    threads > 1 && step.threadSafe && !step.serial && step.costNs >= thresholdNs
+      ? Math.min(threads, step.total)
+      : 1,
+  );
+}
+
 export class CpuProgram implements PreparedProgram {
-  /** Per step: how many threads take part (1 = calling thread only). */
-  private readonly split: number[];
   /** Per step: the inputs it copies in as it reads them (staging.ts). */
   private readonly staged: readonly (readonly Stream[])[];
   /** Per buffer: the caller's array of a staged input, written but not copied in yet. */
@@ -176,26 +196,22 @@ export class CpuProgram implements PreparedProgram {
     private readonly memory: WasmMemory,
     private readonly steps: readonly Step[],
     private readonly fns: readonly ((a: number, b: number, c?: number) => void)[],
+    /** Per step: how many threads take part (1 = calling thread only). */
+    private readonly split: readonly number[],
     private readonly threads: number,
     private readonly pool: WorkerPool | undefined,
     private readonly id: number,
   ) {
-    this.split = steps.map(() => 1);
     this.staged = stagedStreams(program, steps);
     this.streamed = new Set(this.staged.flatMap((st) => st.map((x) => x.buffer)));
     this.pending = program.buffers.map(() => undefined);
   }
 
   /**
-   * Splits the steps estimated to take at least `thresholdMs` on one thread; runs the program twice
-   * on the zeroed memory (so V8 tiers the kernels up before the first real run); then writes the
-   * constants.
+   * Runs the program twice on the zeroed memory (so V8 tiers the kernels up before the first real
+   * run), then writes the constants.
    */
-  warmUp(thresholdMs: number): void {
-    this.steps.forEach((step, s) => {
-      if (this.pool && step.threadSafe && !step.serial && step.costNs >= thresholdMs * 1e6)
-        this.split[s] = Math.min(this.threads, step.total);
-    });
+  warmUp(): void {
     // The longest split step: while the workers run it, page faults of fresh arrays cost no time.
     let longest = 0;
     this.steps.forEach((step, s) => {
