@@ -152,7 +152,7 @@ export class CpuExecutor implements Executor {
     const memory = new wasm.Memory({ initial: layout.pages, maximum: layout.pages, shared: threads > 1 });
     const module = new wasm.Module(built.bytes);
     const instance = new wasm.Instance(module, { env: { memory }, math: scalarImportObject() });
-    const fns = built.steps.map((s) => instance.exports[s.fn] as (a: number, b: number, c?: number) => void);
+    const fns = built.steps.map((s) => instance.exports[s.fn] as (start: number, end: number) => void);
     let pool: WorkerPool | undefined;
     let id = 0;
     if (threads > 1 && platform) {
@@ -195,7 +195,7 @@ export class CpuProgram implements PreparedProgram {
     private readonly layout: MemoryLayout,
     private readonly memory: WasmMemory,
     private readonly steps: readonly Step[],
-    private readonly fns: readonly ((a: number, b: number, c?: number) => void)[],
+    private readonly fns: readonly ((start: number, end: number) => void)[],
     /** Per step: how many threads take part (1 = calling thread only). */
     private readonly split: readonly number[],
     private readonly threads: number,
@@ -331,13 +331,13 @@ export class CpuProgram implements PreparedProgram {
     const parts = this.split[s];
     const copies = this.takePending(s);
     if (parts <= 1 || !this.pool) {
-      if (copies.length === 0) return this.fns[s](0, step.total, 0);
+      if (copies.length === 0) return this.fns[s](0, step.total);
       // Each chunk copied, then computed while the copy is in cache.
       const chunk = this.whole(step, stageChunk(copies, STAGE_BYTES));
       for (let start = 0; start < step.total; start += chunk) {
         const end = Math.min(step.total, start + chunk);
         stageItems(copies, start, end);
-        this.fns[s](start, end, 0);
+        this.fns[s](start, end);
       }
       return;
     }
@@ -351,7 +351,7 @@ export class CpuProgram implements PreparedProgram {
       this.id,
       { fn: s, total: step.total, chunk },
       parts - 1,
-      (start, end) => this.fns[s](start, end, 0),
+      (start, end) => this.fns[s](start, end),
       copies.length > 0 ? (start, end) => stageItems(copies, start, end) : undefined,
       meanwhile,
     );
