@@ -178,7 +178,7 @@ export class CompiledFunction {
     await this.takeParams(spec);
     this.bind(spec, bound);
     const timings: KernelTiming[] | undefined = this.profile ? [] : undefined;
-    await spec.prepared.run(timings, options.outputs === 'view' ? [] : spec.program.outputs);
+    await spec.prepared.run(timings);
     const outputs = await Promise.all(
       spec.program.outputs.map((id) => this.readAsync(spec, id, options.outputs === 'view')),
     );
@@ -203,8 +203,8 @@ export class CompiledFunction {
     this.takeParamsSync(spec);
     this.bind(spec, bound);
     const timings: KernelTiming[] | undefined = this.profile ? [] : undefined;
+    spec.prepared.run(timings);
     const view = options.outputs === 'view' && spec.prepared.view;
-    spec.prepared.run(timings, view ? [] : spec.program.outputs);
     const outputs = spec.program.outputs.map((id) =>
       this.tensorOf(spec, id, (view ? spec.prepared.view!(id) : spec.prepared.read(id)) as TypedArray),
     );

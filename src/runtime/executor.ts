@@ -39,12 +39,8 @@ export interface PreparedProgram {
   write(buffer: BufferId, data: TypedArray): void;
   /** Reads a buffer's current value (an output after a run, or a parameter) as a fresh typed array. */
   read(buffer: BufferId): TypedArray | Promise<TypedArray>;
-  /**
-   * Runs every kernel, then the updates. Timings are reported when `timings` is given. `reads` lists
-   * the buffers the caller will `read` next, so an executor may get their arrays ready while it
-   * computes (cpu: a fresh array's pages are faulted in while the workers run).
-   */
-  run(timings?: KernelTiming[], reads?: readonly BufferId[]): void | Promise<void>;
+  /** Runs every kernel, then the updates. Timings are reported when `timings` is given. */
+  run(timings?: KernelTiming[]): void | Promise<void>;
   dispose(): void;
   /**
    * An input's storage inside the executor's own memory, for executors that have one (cpu): `write`

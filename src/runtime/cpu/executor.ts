@@ -102,9 +102,6 @@ let nextProgramId = 1;
  */
 const CHUNKS_PER_THREAD = 8;
 
-/** Bytes of a memory page: touching one element per page faults the whole array in. */
-const PAGE_BYTES = 4096;
-
 /** Why the cpu executor cannot run here, or undefined when it can (it needs 128-bit WebAssembly SIMD). */
 export function cpuAvailability(): string | undefined {
   if (typeof (globalThis as { WebAssembly?: unknown }).WebAssembly === 'undefined') return 'no WebAssembly';
@@ -184,10 +181,6 @@ export class CpuProgram implements PreparedProgram {
   /** Per buffer: the caller's array of a staged input, written but not copied in yet. */
   private readonly pending: (NumericArray | undefined)[];
   private readonly streamed: ReadonlySet<BufferId>;
-  /** The split step during which the calling thread prepares the arrays `read` returns (-1: none). */
-  private outputStep = -1;
-  /** Arrays prepared during the last run for the outputs it was told would be read. */
-  private readonly ready = new Map<BufferId, NumericArray>();
   private disposed = false;
 
   constructor(
@@ -212,11 +205,6 @@ export class CpuProgram implements PreparedProgram {
    * run), then writes the constants.
    */
   warmUp(): void {
-    // The longest split step: while the workers run it, page faults of fresh arrays cost no time.
-    let longest = 0;
-    this.steps.forEach((step, s) => {
-      if (this.split[s] > 1 && step.costNs > longest) [longest, this.outputStep] = [step.costNs, s];
-    });
     // Through the workers too, so theirs tier up as well.
     for (let round = 0; round < 2; round++) this.steps.forEach((_, s) => this.runStep(s));
     new Uint8Array(this.memory.buffer).fill(0);
@@ -267,27 +255,13 @@ export class CpuProgram implements PreparedProgram {
 
   read(buffer: BufferId): TypedArray {
     this.settle(buffer);
-    const ready = this.ready.get(buffer);
-    if (ready) {
-      this.ready.delete(buffer);
-      ready.set(this.stored(buffer));
-      return ready;
-    }
     const values = this.stored(buffer).slice();
     if (this.program.buffers[buffer].dtype === 'i64') return BigInt64Array.from(values, (v) => BigInt(v));
     return values;
   }
 
-  /**
-   * Runs the steps; `reads` (the outputs the caller will `read`) get their arrays allocated and their
-   * pages faulted in by the calling thread during the longest split step, while the workers compute.
-   * A fresh 4 MiB array costs 10–30 ms of page faults and external-memory GC on the benchmark machine
-   * under load (0.2 ms when its memory is reused), more than W2's whole copy out.
-   */
-  run(timings?: KernelTiming[], reads: readonly BufferId[] = []): void {
+  run(timings?: KernelTiming[]): void {
     if (this.disposed) throw new Error('cpu executor: run after dispose');
-    this.ready.clear();
-    const fresh = reads.filter((b) => this.program.buffers[b].dtype !== 'i64');
     let kernel = -1;
     let t0 = 0;
     this.steps.forEach((step, s) => {
@@ -296,7 +270,7 @@ export class CpuProgram implements PreparedProgram {
         kernel = step.kernel;
         t0 = performance.now();
       }
-      this.runStep(s, s === this.outputStep && fresh.length > 0 ? () => this.prepareReads(fresh) : undefined);
+      this.runStep(s);
     });
     if (timings && kernel >= 0) timings.push({ kernel, ms: performance.now() - t0 });
     for (const u of this.program.updates) {
@@ -316,17 +290,7 @@ export class CpuProgram implements PreparedProgram {
     if (this.pool) this.pool.unload(this.id, this.threads - 1);
   }
 
-  /** Allocates the arrays `read` will fill and writes a zero into each of their pages. */
-  private prepareReads(buffers: readonly BufferId[]): void {
-    for (const b of buffers) {
-      const stored = this.stored(b);
-      const array = new (stored.constructor as new (length: number) => NumericArray)(stored.length);
-      for (let i = 0; i < array.length; i += PAGE_BYTES / array.BYTES_PER_ELEMENT) array[i] = 0;
-      this.ready.set(b, array);
-    }
-  }
-
-  private runStep(s: number, meanwhile?: () => void): void {
+  private runStep(s: number): void {
     const step = this.steps[s];
     const parts = this.split[s];
     const copies = this.takePending(s);
@@ -353,7 +317,6 @@ export class CpuProgram implements PreparedProgram {
       parts - 1,
       (start, end) => this.fns[s](start, end),
       copies.length > 0 ? (start, end) => stageItems(copies, start, end) : undefined,
-      meanwhile,
     );
   }
 

@@ -129,8 +129,7 @@ export class WorkerPool {
    * runs one here); returns when every chunk has finished. With `stage`, a chunk's inputs
    * are not in memory yet: this thread calls `stage(start, end)` for each chunk in order (workers
    * wait for theirs), keeping as many staged chunks unclaimed as there are workers, and computes
-   * chunks itself whenever it is further ahead than that. `meanwhile` is work of this thread alone
-   * that it does once the workers are busy, before it claims chunks itself.
+   * chunks itself whenever it is further ahead than that.
    */
   run(
     program: number,
@@ -138,7 +137,6 @@ export class WorkerPool {
     workers: number,
     own: (start: number, end: number) => void,
     stage?: (start: number, end: number) => void,
-    meanwhile?: () => void,
   ): void {
     const chunks = Math.ceil(job.total / job.chunk);
     if (chunks > MAX_CHUNKS) throw new Error(`cpu executor: ${chunks} chunks, above ${MAX_CHUNKS}`);
@@ -188,11 +186,6 @@ export class WorkerPool {
       Atomics.notify(this.words, shared + READY);
       // Only a staged chunk: workers may have claimed up to it since the count was read.
       if (staged - (Atomics.load(this.words, shared + CLAIM) & COUNT_MASK) > commanded.length) claim(staged);
-    }
-    try {
-      if (!error) meanwhile?.();
-    } catch (e) {
-      error = e;
     }
     while (claim());
     for (;;) {
