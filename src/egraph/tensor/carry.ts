@@ -13,6 +13,7 @@ import { shapeOnlyValue } from '../../graph/ops/constructors.js';
 import { isConcrete, isUnknownDim, sizeOf } from '../../graph/shape.js';
 import type { EGraph, ENode } from '../egraph.js';
 import { asClassId, type ClassId, type SymbolId } from '../ids.js';
+import { RENAMING_OPS } from './convert.js';
 import { createTensorEGraph, type TensorEGraph } from './index.js';
 
 /** An extraction carried into a fresh e-graph. */
@@ -38,9 +39,6 @@ const enum Fold {
 
 /** Ops whose value `shapeOnlyValue` knows from their argument's type alone. */
 const SHAPE_ONLY = new Set(['ones_like', 'zeros_like', 'fill', 'size']);
-
-/** Ops whose operands' unknown dims `impliedDimRenaming` may rename. */
-const RENAMING_OPS = new Set(['dot', 'gemm', 'reshape']);
 
 /**
  * Adds the nodes `choose` picks for the classes reachable from `roots` to a fresh tensor e-graph, folding

@@ -4,6 +4,7 @@
  */
 import { apply } from '../../graph/apply.js';
 import type { Node } from '../../graph/node.js';
+import type { Dim } from '../../graph/shape.js';
 import { impliedDimRenaming, renameShapeAttrs } from '../../graph/unknown-dims.js';
 import type { EGraph, ENode } from '../egraph.js';
 import type { ClassId } from '../ids.js';
@@ -25,8 +26,11 @@ import type { TensorLanguage } from './language.js';
  */
 export function addGraph(eg: EGraph, lang: TensorLanguage, outputs: readonly Node[]): ClassId[] {
   const classOf = new Map<number, ClassId>();
-  const renaming = impliedDimRenaming(outputs);
-  for (const node of postOrder(outputs)) {
+  const order = postOrder(outputs);
+  // Only these ops imply dims equal: without them the renaming is empty, and finding that out walks
+  // and sorts the whole graph again.
+  const renaming = order.some((n) => RENAMING_OPS.has(n.op)) ? impliedDimRenaming(outputs) : NO_RENAMING;
+  for (const node of order) {
     const attrs = renameShapeAttrs(node.op, node.attrs, renaming);
     const symbol = lang.symbol(node.op, attrs, node.args.length);
     if (node.op === 'input' && attrs !== node.attrs) lang.declaredInputs.set(symbol, node);
@@ -40,6 +44,11 @@ export function addGraph(eg: EGraph, lang: TensorLanguage, outputs: readonly Nod
   }
   return outputs.map((o) => classOf.get(o.id)!);
 }
+
+/** Ops from which `impliedDimRenaming` learns equal dims. */
+export const RENAMING_OPS = new Set(['dot', 'gemm', 'reshape']);
+
+const NO_RENAMING: ReadonlyMap<string, Dim> = new Map();
 
 /**
  * Every node reachable from `outputs`, arguments before users, in depth-first order. Iterative, with the
