@@ -267,6 +267,8 @@ class Neighbourhood {
   private readonly levels: number[][];
   private readonly seen: Uint8Array;
   private readonly byDepth: OpIndex[] = [];
+  /** Canonical classes with nodes: what the full index would list. */
+  private readonly classCount: number;
 
   constructor(
     private readonly eg: EGraph,
@@ -275,11 +277,18 @@ class Neighbourhood {
   ) {
     this.seen = new Uint8Array(eg.idCount);
     const changed: number[] = [];
-    for (const c of full.all)
+    let count = 0;
+    // The classes the full index lists, found without building it (it may not be needed at all).
+    for (let c = 0; c < eg.idCount; c++) {
+      const nodes = eg.classNodes[c];
+      if (nodes === undefined || nodes.length === 0) continue;
+      count++;
       if ((eg.changeStamp[c] ?? 0) > since) {
         changed.push(c);
         this.seen[c] = 1;
       }
+    }
+    this.classCount = count;
     this.levels = [changed];
   }
 
@@ -303,7 +312,7 @@ class Neighbourhood {
     }
     const classes = this.levels.slice(0, depth + 1).flat();
     const index =
-      classes.length * 2 > this.full.all.length
+      classes.length * 2 > this.classCount
         ? this.full
         : OpIndex.over(
             eg,
