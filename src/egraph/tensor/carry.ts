@@ -103,6 +103,10 @@ export function carryExtraction(
         return Fold.Folded;
       }
       if (kids.length !== 1 || !SHAPE_ONLY.has(def.name)) return Fold.Op;
+      // The argument's class type unifies the types of all its nodes, so it is at least as precise as the
+      // chosen node's: when even it gives no value, the exact type (a walk of the argument) gives none.
+      if (shapeOnlyValue(def.name, eg.data(from.types, kids[0]), attrs, foldLimit) === undefined)
+        return Fold.Op;
       // ones_like(x) and the like fold on a static type of x: the type of x as built, which can be less
       // precise than its class's (a class unifies the types of all its nodes).
       const argType = types.of(eg.find(kids[0]));
