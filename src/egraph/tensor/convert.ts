@@ -98,40 +98,52 @@ export function buildGraph(
   roots: readonly ClassId[],
   choose: (cls: ClassId) => ENode,
 ): Node[] {
-  const built = new Map<ClassId, Node>();
-  const stack: { cls: ClassId; node: ENode; expanded: boolean }[] = [];
+  // Per class id: its built node, and whether it is on the walk's path; the stack is two arrays. No
+  // object per class beyond the node itself: the optimized 100k-op graph is built here.
+  const built: (Node | undefined)[] = new Array(eg.idCount);
+  const onPath = new Uint8Array(eg.idCount);
+  const stackCls: ClassId[] = [];
+  const stackNode: ENode[] = [];
   const push = (cls: ClassId) => {
     const c = eg.find(cls);
-    if (!built.has(c)) stack.push({ cls: c, node: choose(c), expanded: false });
+    if (built[c] === undefined) {
+      stackCls.push(c);
+      stackNode.push(choose(c));
+    }
   };
-  const onPath = new Set<ClassId>();
   for (const root of roots) {
     push(root);
-    while (stack.length) {
-      const top = stack[stack.length - 1];
-      if (built.has(top.cls)) {
-        stack.pop();
+    while (stackCls.length) {
+      const top = stackCls.length - 1;
+      const cls = stackCls[top];
+      const node = stackNode[top];
+      if (built[cls] !== undefined) {
+        stackCls.pop();
+        stackNode.pop();
         continue;
       }
-      if (!top.expanded) {
-        if (onPath.has(top.cls))
-          throw new Error(`buildGraph: the chosen nodes form a cycle through class ${top.cls}`);
-        onPath.add(top.cls);
-        top.expanded = true;
-        for (const child of top.node.children) push(child);
+      if (onPath[cls] === 0) {
+        onPath[cls] = 1;
+        for (const child of node.children) {
+          const c = eg.find(child);
+          if (onPath[c] === 1 && built[c] === undefined)
+            throw new Error(`buildGraph: the chosen nodes form a cycle through class ${c}`);
+          push(c);
+        }
         continue;
       }
-      stack.pop();
-      onPath.delete(top.cls);
-      const declared = lang.declaredInputs.get(top.node.symbol);
+      stackCls.pop();
+      stackNode.pop();
+      onPath[cls] = 2;
+      const declared = lang.declaredInputs.get(node.symbol);
       if (declared !== undefined) {
-        built.set(top.cls, declared);
+        built[cls] = declared;
         continue;
       }
-      const { def, attrs } = lang.tensorSymbol(top.node.symbol);
-      const args = top.node.children.map((c) => built.get(eg.find(c))!);
-      built.set(top.cls, apply(def.name, args, { ...attrs }));
+      const { def, attrs } = lang.tensorSymbol(node.symbol);
+      const args = node.children.map((c) => built[eg.find(c)]!);
+      built[cls] = apply(def.name, args, attrs);
     }
   }
-  return roots.map((r) => built.get(eg.find(r))!);
+  return roots.map((r) => built[eg.find(r)]!);
 }
