@@ -11,6 +11,7 @@ import type { Rewrite } from './egraph/rewrite.js';
 import type { StopReason } from './egraph/run.js';
 import { checkLimit, LimitError, type RunOptions, Runner } from './egraph/run.js';
 import { addGraph, buildGraph, createTensorEGraph, type TensorEGraph } from './egraph/tensor/index.js';
+import { carryExtraction } from './egraph/tensor/carry.js';
 import { dagCostOf } from './extract/choice.js';
 import { extractDag } from './extract/dag.js';
 import { extractTree } from './extract/tree.js';
@@ -19,7 +20,6 @@ import { cpuCostModel, gpuCostModel } from './extract/tensor-cost.js';
 import { OpError, OptionError } from './graph/errors.js';
 import { foldConstants } from './graph/fold.js';
 import type { Node } from './graph/node.js';
-import { topoSort } from './graph/topo.js';
 import { recordOptimized } from './provenance.js';
 import {
   checkTags,
@@ -82,7 +82,7 @@ function customCost(t: TensorEGraph, model: CostModel): NodeCost {
 }
 
 /**
- * Above this many e-classes extraction is tree-cost greedy rather than DAG-aware (see extractGraph). The
+ * Above this many e-classes extraction is tree-cost greedy rather than DAG-aware (see extractChoice). The
  * DAG heuristic's sets grow with depth, so its cost is quadratic on deep graphs: at 4,000 it took a third
  * of optimize on the 10k-op random graph (3,250 classes at the end); at 2,000 that graph is extracted by
  * tree cost, 0.46-0.65x the CPU time, 3,060 ops instead of 3,045 (3,073 before the AC work).
@@ -207,7 +207,19 @@ export interface OptimizeResult {
  * @example countOps([T.exp(T.vector('x'))]) // 1
  */
 export function countOps(outputs: readonly Node[]): number {
-  return topoSort(outputs).filter((n) => n.op !== 'input' && n.op !== 'constant').length;
+  // A walk, not `topoSort`: counting needs no order, and sorting 100k nodes by id was most of its time.
+  const seen = new Set<Node>(outputs);
+  const stack = [...seen];
+  let ops = 0;
+  for (let n = stack.pop(); n !== undefined; n = stack.pop()) {
+    if (n.op !== 'input' && n.op !== 'constant') ops++;
+    for (const a of n.args) {
+      if (seen.has(a)) continue;
+      seen.add(a);
+      stack.push(a);
+    }
+  }
+  return ops;
 }
 
 /**
@@ -258,19 +270,19 @@ export function optimize(outputs: Node | readonly Node[], options: OptimizeOptio
 
   // Past the deadline only the linear extractor runs, so the whole call stays near its time limit.
   const late = performance.now() > deadline;
-  const extracted = extractGraph(t, roots, cost, options.foldLimit, late ? 'tree' : 'dag');
+  const extracted = extractResult(t, roots, cost, options.foldLimit, late ? 'tree' : 'dag');
   const tExtracted = performance.now();
   // Heuristic extraction and restarts can, rarely, end above where they started: then keep the input,
   // unless a stabilizing rule replaced part of it: a stable form is worth its cost.
-  const extractedCost = graphCost(extracted, cost);
+  const extractedCost = extracted.cost;
   const stabilized = saturated.replacedNodes > 0;
-  const optimized = extractedCost <= costBefore || stabilized ? extracted : list;
+  const optimized = extractedCost <= costBefore || stabilized ? extracted.outputs : list;
   const result: OptimizeResult = {
     outputs: optimized,
     report: {
       mode,
       nodesBefore,
-      nodesAfter: countOps(optimized),
+      nodesAfter: optimized === list ? nodesBefore : extracted.ops,
       costBefore,
       costAfter: optimized === list ? costBefore : extractedCost,
       stabilized,
@@ -348,9 +360,18 @@ export function saturate(
       // The restart only seeds the next phase: tree-cost extraction is linear where the DAG heuristic
       // took 80% of fast_run on logistic regression (69 -> 55 ms, same 20 ops; random 1k-op graphs:
       // 525 -> 82 ms, 449 -> 523 ops, since sharing across the seed is not weighed).
-      const current = extractGraph(t, roots, cost, options.foldLimit, 'tree');
-      t = createTensorEGraph({ explanations: options.explain });
-      added = addGraph(t.egraph, t.lang, current);
+      const choice = extractChoice(t, roots, cost, 'tree');
+      const carried = carryExtraction(t, roots, (c) => choice.get(c)!, options.foldLimit ?? FOLD_LIMIT, {
+        explanations: options.explain,
+      });
+      if (carried !== undefined) {
+        t = carried.t;
+        added = carried.roots;
+      } else {
+        const current = buildFolded(t, roots, choice, options.foldLimit);
+        t = createTensorEGraph({ explanations: options.explain });
+        added = addGraph(t.egraph, t.lang, current);
+      }
       roots = added;
     }
     const rules = rulesForPhase(library, phase, options);
@@ -489,23 +510,65 @@ function libraryOf(options: OptimizeOptions): RuleLibrary {
   return options.rules?.length ? libraryWithRules(options.rules) : defaultLibrary();
 }
 
-/** Extracts the cheapest DAG for `roots`, builds it as a graph and folds its small constant parts. */
-function extractGraph(
+/** Constants up to this many elements are folded after extraction, unless `foldLimit` says otherwise. */
+const FOLD_LIMIT = 1024;
+
+/** The cheapest choice of a node per class for `roots`, by the DAG heuristic or by tree cost. */
+function extractChoice(
   t: TensorEGraph,
   roots: readonly ClassId[],
   cost: CostModel,
-  foldLimit = 1024,
-  extractor: 'dag' | 'tree' = 'dag',
-): Node[] {
+  extractor: 'dag' | 'tree',
+): ReadonlyMap<ClassId, ENode> {
   // The DAG heuristic keeps a set of classes per class: quadratic on deep graphs (8 s at depth
   // 16,000). Above a few thousand classes the linear tree-cost extractor (egg's) takes over.
   const nodeCost = nodeCostFor(t, cost);
-  const { choice } =
-    extractor === 'dag' && t.egraph.classCount <= DAG_EXTRACTION_LIMIT
-      ? extractDag(t.egraph, roots, nodeCost)
-      : extractTree(t.egraph, roots, nodeCost);
+  return extractor === 'dag' && t.egraph.classCount <= DAG_EXTRACTION_LIMIT
+    ? extractDag(t.egraph, roots, nodeCost).choice
+    : extractTree(t.egraph, roots, nodeCost).choice;
+}
+
+/** Builds the chosen nodes as a graph and folds its small constant parts. */
+function buildFolded(
+  t: TensorEGraph,
+  roots: readonly ClassId[],
+  choice: ReadonlyMap<ClassId, ENode>,
+  foldLimit = FOLD_LIMIT,
+): Node[] {
   const built = buildGraph(t.egraph, t.lang, roots, (c) => choice.get(t.egraph.find(c))!);
   return foldConstants(built, foldLimit);
+}
+
+/** The optimized graph, its DAG cost under the cost model, and its ops (`countOps`). */
+interface ExtractedGraph {
+  readonly outputs: Node[];
+  readonly cost: number;
+  readonly ops: number;
+}
+
+/**
+ * Extracts the cheapest DAG for `roots`, folds its small constant parts and builds it as a graph. The
+ * folded DAG is carried into a fresh e-graph first: its cost and op count are read there, where
+ * `graphCost` and `countOps` would load the built graph again.
+ */
+function extractResult(
+  t: TensorEGraph,
+  roots: readonly ClassId[],
+  cost: CostModel,
+  foldLimit = FOLD_LIMIT,
+  extractor: 'dag' | 'tree' = 'dag',
+): ExtractedGraph {
+  const choice = extractChoice(t, roots, cost, extractor);
+  const carried = carryExtraction(t, roots, (c) => choice.get(c)!, foldLimit);
+  if (carried === undefined) {
+    const outputs = buildFolded(t, roots, choice, foldLimit);
+    return { outputs, cost: graphCost(outputs, cost), ops: countOps(outputs) };
+  }
+  const eg = carried.t.egraph;
+  eg.rebuild();
+  const outRoots = carried.roots.map((r) => eg.find(r));
+  const outputs = buildGraph(eg, carried.t.lang, outRoots, (c) => eg.nodesOf(c)[0]);
+  return { outputs, cost: firstNodeCost(carried.t, outRoots, cost), ops: carried.ops };
 }
 
 /**

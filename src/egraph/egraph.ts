@@ -239,12 +239,18 @@ export class EGraph {
   /** The nodes of a class, as objects (allocates; hot code reads `nodes` directly). @example `eg.nodesOf(id)` */
   nodesOf(id: ClassId): ENode[] {
     const store = this.nodes;
-    return this.classNodes[this.uf.find(id)].map((e) => {
-      const arity = this.lang.arity(store.sym[e] as SymbolId);
+    const list = this.classNodes[this.uf.find(id)];
+    const out: ENode[] = [];
+    // Plain loops: extraction asks this of every class, and a typed-array view per node was most of it.
+    for (const e of list) {
+      const symbol = store.sym[e] as SymbolId;
+      const arity = this.lang.arity(symbol);
       const s = store.start[e];
-      const children = Array.from(store.kids.subarray(s, s + arity), (k) => this.uf.find(k as ClassId));
-      return { symbol: store.sym[e] as SymbolId, children };
-    });
+      const children: ClassId[] = new Array(arity);
+      for (let i = 0; i < arity; i++) children[i] = this.uf.find(store.kids[s + i] as ClassId);
+      out.push({ symbol, children });
+    }
+    return out;
   }
 
   /** All canonical class ids, ascending. @example `for (const id of eg.classIds()) ...` */

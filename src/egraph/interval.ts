@@ -26,6 +26,8 @@ export const TOP: Interval = { lo: Number.NEGATIVE_INFINITY, hi: Number.POSITIVE
 
 const MAX_NARROWINGS = 8;
 
+const TOP_FACT: IntervalFact = Object.freeze({ ...TOP, narrowings: 0 });
+
 /**
  * Value ranges for guards: each class gets an interval from a transfer function per symbol supplied by the
  * language; merging two classes intersects their intervals (both bound the same value), and an empty
@@ -47,6 +49,8 @@ export class IntervalAnalysis implements Analysis<IntervalFact> {
   make(eg: EGraph, symbol: SymbolId, children: readonly ClassId[]): IntervalFact {
     const kids = children.map((c) => eg.data(this, c));
     const iv = this.transfer(eg.lang, symbol, kids) ?? TOP;
+    // Unbounded is the most common fact: one shared object rather than one per class.
+    if (iv === TOP) return TOP_FACT;
     return {
       lo: Number.isNaN(iv.lo) ? TOP.lo : iv.lo,
       hi: Number.isNaN(iv.hi) ? TOP.hi : iv.hi,

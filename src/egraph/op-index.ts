@@ -13,14 +13,24 @@ import type { SymbolId } from './ids.js';
  * ```
  */
 export class OpIndex {
-  private readonly bySymbol: number[][] = [];
-  /** Every canonical class, for patterns whose root is a variable. */
-  readonly all: number[] = [];
+  private bySymbol: number[][] = [];
+  private allClasses: number[] = [];
+  /** The e-graph still to index, for an index built on first use (see `of`). */
+  private pending: EGraph | undefined;
+
   private constructor(readonly version: number) {}
 
-  /** Index of the e-graph as it is now (the graph should be clean). @example `OpIndex.of(eg)` */
+  /**
+   * Index of the e-graph as it is now (the graph should be clean), built on first use: an incremental
+   * search often needs only the indexes of the classes near changes, and a full one over 100k classes
+   * cost as much as the searches themselves. The graph must not change before that first use.
+   *
+   * @example `OpIndex.of(eg)`
+   */
   static of(eg: EGraph): OpIndex {
-    return OpIndex.over(eg, undefined);
+    const index = new OpIndex(eg.version);
+    index.pending = eg;
+    return index;
   }
 
   /**
@@ -29,14 +39,33 @@ export class OpIndex {
    */
   static over(eg: EGraph, classes: readonly number[] | undefined): OpIndex {
     const index = new OpIndex(eg.version);
+    index.build(eg, classes);
+    return index;
+  }
+
+  /** Every canonical class, for patterns whose root is a variable. */
+  get all(): readonly number[] {
+    if (this.pending !== undefined) this.build(this.pending, undefined);
+    return this.allClasses;
+  }
+
+  /** Classes with at least one node of this symbol, ascending. @example `index.classesWith(plus)` */
+  classesWith(symbol: SymbolId): readonly number[] {
+    if (this.pending !== undefined) this.build(this.pending, undefined);
+    return this.bySymbol[symbol] ?? [];
+  }
+
+  private build(eg: EGraph, classes: readonly number[] | undefined): void {
+    this.pending = undefined;
     const sym = eg.nodes.sym;
-    const lists = index.bySymbol;
+    const lists = this.bySymbol;
+    const all = this.allClasses;
     const n = classes === undefined ? eg.idCount : classes.length;
     for (let i = 0; i < n; i++) {
       const c = classes === undefined ? i : classes[i];
       const nodes = eg.classNodes[c];
       if (nodes === undefined || nodes.length === 0) continue;
-      index.all.push(c);
+      all.push(c);
       for (const e of nodes) {
         const s = sym[e];
         let list = lists[s];
@@ -48,11 +77,5 @@ export class OpIndex {
       }
     }
     for (let s = 0; s < lists.length; s++) if (lists[s] === undefined) lists[s] = [];
-    return index;
-  }
-
-  /** Classes with at least one node of this symbol, ascending. @example `index.classesWith(plus)` */
-  classesWith(symbol: SymbolId): readonly number[] {
-    return this.bySymbol[symbol] ?? [];
   }
 }

@@ -265,21 +265,31 @@ export class Runner {
  */
 class Neighbourhood {
   private readonly levels: number[][];
-  private readonly seen: Uint8Array;
+  /** Per class id, 1 + the level it was reached at, 0 when not reached. */
+  private readonly level: Uint16Array;
   private readonly byDepth: OpIndex[] = [];
+  /** Canonical classes with nodes: what the full index would list. */
+  private readonly classCount: number;
 
   constructor(
     private readonly eg: EGraph,
     since: number,
     private readonly full: OpIndex,
   ) {
-    this.seen = new Uint8Array(eg.idCount);
+    this.level = new Uint16Array(eg.idCount);
     const changed: number[] = [];
-    for (const c of full.all)
+    let count = 0;
+    // The classes the full index lists, found without building it (it may not be needed at all).
+    for (let c = 0; c < eg.idCount; c++) {
+      const nodes = eg.classNodes[c];
+      if (nodes === undefined || nodes.length === 0) continue;
+      count++;
       if ((eg.changeStamp[c] ?? 0) > since) {
         changed.push(c);
-        this.seen[c] = 1;
+        this.level[c] = 1;
       }
+    }
+    this.classCount = count;
     this.levels = [changed];
   }
 
@@ -294,21 +304,24 @@ class Neighbourhood {
       for (const c of this.levels[this.levels.length - 1])
         for (const e of eg.classParents[c]) {
           const owner = eg.find(store.owner[e] as ClassId);
-          if (this.seen[owner] === 0) {
-            this.seen[owner] = 1;
+          if (this.level[owner] === 0) {
+            this.level[owner] = this.levels.length + 1;
             next.push(owner);
           }
         }
       this.levels.push(next);
     }
-    const classes = this.levels.slice(0, depth + 1).flat();
-    const index =
-      classes.length * 2 > this.full.all.length
-        ? this.full
-        : OpIndex.over(
-            eg,
-            classes.sort((a, b) => a - b),
-          );
+    let count = 0;
+    for (let d = 0; d <= depth; d++) count += this.levels[d].length;
+    let index = this.full;
+    if (count * 2 <= this.classCount) {
+      // Ascending by a scan of the level marks rather than a sort: sorting tens of thousands of ids with
+      // a comparator was most of this on a 100k-class graph.
+      const classes: number[] = [];
+      const level = this.level;
+      for (let c = 0; c < level.length; c++) if (level[c] !== 0 && level[c] <= depth + 1) classes.push(c);
+      index = OpIndex.over(eg, classes);
+    }
     this.byDepth[depth] = index;
     return index;
   }

@@ -3,7 +3,7 @@ import { OpError } from './errors.js';
 import { Node } from './node.js';
 import type { AttrSpec, Attrs, AttrValue, OpDef, TypeInfo } from './op-def.js';
 import { getOp } from './op-table.js';
-import { checkDim } from './shape.js';
+import { checkDim, type Shape, shapesEqual } from './shape.js';
 import { Tensor } from './tensor.js';
 
 /** A node, or a JS number that becomes a constant of a fitting dtype (a "weak" scalar, as in JAX). */
@@ -186,20 +186,41 @@ function describe(value: unknown): string {
 }
 
 function intern(op: string, args: readonly Node[], attrs: Attrs, type: TypeInfo): Node {
-  const key = `${op}{${attrsKey(attrs)}}(${args.map((a) => a.id).join(',')})`;
+  // Built with a loop, and without an attribute part for the many ops that have none: a graph of 100k
+  // ops is built back from the e-graph after every optimize, and this was most of it.
+  const plain = isEmpty(attrs);
+  let key = plain ? `${op}{}(` : `${op}{${attrsKey(attrs)}}(`;
+  for (let i = 0; i < args.length; i++) key += i === 0 ? `${args[i].id}` : `,${args[i].id}`;
+  key += ')';
   const existing = interned.get(key)?.deref();
   if (existing && (op !== 'constant' || sameConstant(existing, attrs))) return existing;
   // Hash-consing shares a node among all its builders, so no one may change it: the node, its
   // attributes and every list inside them are frozen, not only readonly in the types.
-  const frozenAttrs: Record<string, AttrValue> = {};
-  for (const [name, v] of Object.entries(attrs))
-    frozenAttrs[name] = Array.isArray(v) ? Object.freeze([...v]) : v;
+  let frozenAttrs: Attrs = NO_ATTRS;
+  if (!plain) {
+    const copy: Record<string, AttrValue> = {};
+    for (const [name, v] of Object.entries(attrs)) copy[name] = Array.isArray(v) ? Object.freeze([...v]) : v;
+    frozenAttrs = Object.freeze(copy);
+  }
   const node = Object.freeze(
-    new Node(nextId++, op, args, Object.freeze(frozenAttrs), type.dtype, Object.freeze([...type.shape]), key),
+    new Node(nextId++, op, args, frozenAttrs, type.dtype, frozenShape(type.shape, args), key),
   );
   interned.set(key, new WeakRef(node));
   sweeper.register(node, key);
   return node;
+}
+
+const NO_ATTRS: Attrs = Object.freeze({});
+
+function isEmpty(attrs: Attrs): boolean {
+  for (const _ in attrs) return false;
+  return true;
+}
+
+/** The shape, frozen: an argument's own (already frozen) when equal, as it is for most ops. */
+function frozenShape(shape: Shape, args: readonly Node[]): Shape {
+  for (const a of args) if (shapesEqual(a.shape, shape)) return a.shape;
+  return Object.freeze([...shape]);
 }
 
 function sameConstant(node: Node, attrs: Attrs): boolean {

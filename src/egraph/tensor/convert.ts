@@ -4,6 +4,7 @@
  */
 import { apply } from '../../graph/apply.js';
 import type { Node } from '../../graph/node.js';
+import type { Dim } from '../../graph/shape.js';
 import { impliedDimRenaming, renameShapeAttrs } from '../../graph/unknown-dims.js';
 import type { EGraph, ENode } from '../egraph.js';
 import type { ClassId } from '../ids.js';
@@ -25,8 +26,11 @@ import type { TensorLanguage } from './language.js';
  */
 export function addGraph(eg: EGraph, lang: TensorLanguage, outputs: readonly Node[]): ClassId[] {
   const classOf = new Map<number, ClassId>();
-  const renaming = impliedDimRenaming(outputs);
-  for (const node of postOrder(outputs)) {
+  const order = postOrder(outputs);
+  // Only these ops imply dims equal: without them the renaming is empty, and finding that out walks
+  // and sorts the whole graph again.
+  const renaming = order.some((n) => RENAMING_OPS.has(n.op)) ? impliedDimRenaming(outputs) : NO_RENAMING;
+  for (const node of order) {
     const attrs = renameShapeAttrs(node.op, node.attrs, renaming);
     const symbol = lang.symbol(node.op, attrs, node.args.length);
     if (node.op === 'input' && attrs !== node.attrs) lang.declaredInputs.set(symbol, node);
@@ -40,6 +44,11 @@ export function addGraph(eg: EGraph, lang: TensorLanguage, outputs: readonly Nod
   }
   return outputs.map((o) => classOf.get(o.id)!);
 }
+
+/** Ops from which `impliedDimRenaming` learns equal dims. */
+export const RENAMING_OPS = new Set(['dot', 'gemm', 'reshape']);
+
+const NO_RENAMING: ReadonlyMap<string, Dim> = new Map();
 
 /**
  * Every node reachable from `outputs`, arguments before users, in depth-first order. Iterative, with the
@@ -89,40 +98,52 @@ export function buildGraph(
   roots: readonly ClassId[],
   choose: (cls: ClassId) => ENode,
 ): Node[] {
-  const built = new Map<ClassId, Node>();
-  const stack: { cls: ClassId; node: ENode; expanded: boolean }[] = [];
+  // Per class id: its built node, and whether it is on the walk's path; the stack is two arrays. No
+  // object per class beyond the node itself: the optimized 100k-op graph is built here.
+  const built: (Node | undefined)[] = new Array(eg.idCount);
+  const onPath = new Uint8Array(eg.idCount);
+  const stackCls: ClassId[] = [];
+  const stackNode: ENode[] = [];
   const push = (cls: ClassId) => {
     const c = eg.find(cls);
-    if (!built.has(c)) stack.push({ cls: c, node: choose(c), expanded: false });
+    if (built[c] === undefined) {
+      stackCls.push(c);
+      stackNode.push(choose(c));
+    }
   };
-  const onPath = new Set<ClassId>();
   for (const root of roots) {
     push(root);
-    while (stack.length) {
-      const top = stack[stack.length - 1];
-      if (built.has(top.cls)) {
-        stack.pop();
+    while (stackCls.length) {
+      const top = stackCls.length - 1;
+      const cls = stackCls[top];
+      const node = stackNode[top];
+      if (built[cls] !== undefined) {
+        stackCls.pop();
+        stackNode.pop();
         continue;
       }
-      if (!top.expanded) {
-        if (onPath.has(top.cls))
-          throw new Error(`buildGraph: the chosen nodes form a cycle through class ${top.cls}`);
-        onPath.add(top.cls);
-        top.expanded = true;
-        for (const child of top.node.children) push(child);
+      if (onPath[cls] === 0) {
+        onPath[cls] = 1;
+        for (const child of node.children) {
+          const c = eg.find(child);
+          if (onPath[c] === 1 && built[c] === undefined)
+            throw new Error(`buildGraph: the chosen nodes form a cycle through class ${c}`);
+          push(c);
+        }
         continue;
       }
-      stack.pop();
-      onPath.delete(top.cls);
-      const declared = lang.declaredInputs.get(top.node.symbol);
+      stackCls.pop();
+      stackNode.pop();
+      onPath[cls] = 2;
+      const declared = lang.declaredInputs.get(node.symbol);
       if (declared !== undefined) {
-        built.set(top.cls, declared);
+        built[cls] = declared;
         continue;
       }
-      const { def, attrs } = lang.tensorSymbol(top.node.symbol);
-      const args = top.node.children.map((c) => built.get(eg.find(c))!);
-      built.set(top.cls, apply(def.name, args, { ...attrs }));
+      const { def, attrs } = lang.tensorSymbol(node.symbol);
+      const args = node.children.map((c) => built[eg.find(c)]!);
+      built[cls] = apply(def.name, args, attrs);
     }
   }
-  return roots.map((r) => built.get(eg.find(r))!);
+  return roots.map((r) => built[eg.find(r)]!);
 }

@@ -165,11 +165,22 @@ export class RangeAnalysis extends IntervalAnalysis {
     if (!this.types) return fact;
     const { def, attrs } = (eg.lang as TensorLanguage).tensorSymbol(symbol);
     if (def.name === 'constant') return fact;
-    const kids = children.map((c) => eg.data(this.types!, c));
-    // Integer results come from integer args (or a cast): float-only nodes skip the type inference.
-    const integerArgs = kids.some((k) => k.dtype === 'i32' || k.dtype === 'i64');
+    // Integer results come from integer args (or a cast): float-only nodes skip the type inference,
+    // and the list of argument types (one array per node added).
+    let integerArgs = false;
+    for (const c of children) {
+      const dtype = eg.data(this.types, c).dtype;
+      if (dtype === 'i32' || dtype === 'i64') integerArgs = true;
+    }
     if (def.name !== 'cast' && !integerArgs) return fact;
-    const dtype = def.name === 'cast' ? (attrs.dtype as DType) : def.infer(kids, attrs).dtype;
+    const types = this.types;
+    const dtype =
+      def.name === 'cast'
+        ? (attrs.dtype as DType)
+        : def.infer(
+            children.map((c) => eg.data(types, c)),
+            attrs,
+          ).dtype;
     return { ...wrapInteger(fact, dtype), narrowings: fact.narrowings };
   }
 

@@ -20,10 +20,12 @@ export class TypeAnalysis implements Analysis<TypeInfo> {
 
   make(eg: EGraph, symbol: SymbolId, children: readonly ClassId[]): TypeInfo {
     const { def, attrs } = (eg.lang as TensorLanguage).tensorSymbol(symbol);
-    return def.infer(
-      children.map((c) => eg.data(this, c)),
-      attrs,
-    );
+    const kids = children.map((c) => eg.data(this, c));
+    const type = def.infer(kids, attrs);
+    // Most ops keep an argument's type: share that object rather than keep one more per class (a
+    // 100k-class e-graph's types are most of what each young-generation GC has to move).
+    for (const k of kids) if (this.same(k, type)) return k;
+    return type;
   }
 
   merge(a: TypeInfo, b: TypeInfo): TypeInfo {
