@@ -163,6 +163,8 @@ const codeCache = new Map<string, CompiledSearch>();
 export class Program {
   /** Set when a search ran past its deadline; the matches are then partial. */
   timedOut = false;
+  /** Whether the last search had candidate root classes to visit (for search profiles). */
+  visited = false;
   private readonly groundIds: Int32Array;
   private readonly want: Int32Array;
   private readonly compiled: CompiledSearch;
@@ -261,6 +263,7 @@ export class Program {
    */
   search(eg: EGraph, index?: OpIndex, budget: SearchBudget = UNLIMITED): Matches {
     this.timedOut = false;
+    this.visited = false;
     const root = this.rootSymbol;
     let classes: ArrayLike<number>;
     let n: number;
@@ -274,6 +277,7 @@ export class Program {
     // Most rules' root op is absent from most graphs (and from an incremental search's neighbourhood):
     // nothing to allocate, and no ground terms to look up (a hash lookup per node of each term).
     if (n === 0 || !this.resolveGrounds(eg)) return this.noMatches();
+    this.visited = true;
     // Searched into scratch arrays kept by the program, copied out only when something matched: most
     // searches of a rule whose root op is present find nothing, and allocating for them cost more than
     // the search.
