@@ -4,10 +4,12 @@
  * machine's memory bandwidth (a triad over the same bytes, resident and through the plain path; W1's
  * contenders are also given as ratios to the triad that moves its bytes as they do). Contenders are
  * interleaved rep by rep (rotating who goes first) so machine noise hits them alike; times are
- * medians [min–max] and each ratio is the median of the per-rep ratios with its own [min–max]. On one thread the ratio is also
- * given in process CPU time, which leaves out the time a contender spent descheduled: on a shared,
- * loaded machine it is the steadier figure of the work each does. Plain `saturn cpu` is end to end
- * from JavaScript arrays: inputs in, outputs out.
+ * medians [min–max] and each ratio is the median of the per-rep ratios with its own [min–max]. On one
+ * thread and for the training steps the ratio is also given in process CPU time (all threads), which
+ * leaves out the time a contender spent descheduled: on a shared, loaded machine it is the steadier
+ * figure of the work each does. Plain `saturn cpu` is end to end from JavaScript arrays: inputs in,
+ * outputs out. W2 is also read against the machine's measured 128-bit FMA peak (fma-peak.ts), in CPU
+ * time.
  *
  * Workloads: W1 `exp(x)*y + sin(x)/(1+z*z)` over 4M f32; W2 a 1024² f32 matmul; W3 a 16M-element f32
  * sum; a logistic-regression training step (10,000×100 f32) and an MLP step (batch 256, 784→256→10
@@ -24,6 +26,7 @@ import { prng } from '../src/graph/random.js';
 import { wasmFeatures } from '../src/runtime/cpu/features.js';
 import { CpuExecutor, closeCpuPool } from '../src/runtime/cpu/executor.js';
 import type { BufferId, Kernel, Program, ScalarExpr, View } from '../src/runtime/program.js';
+import { fmaPeakGflops } from './fma-peak.js';
 import { logisticTraining, mlpTraining, type TrainingStep } from './models.js';
 import { encodeOnnx, type OnnxGraph } from './onnx-model.js';
 import { formatTable, registerSuite } from './registry.js';
@@ -216,7 +219,7 @@ interface Row {
   readonly ms: Spread;
   readonly vs: string;
   readonly ratio?: Spread;
-  /** The same ratio in process CPU time: work done, whatever the machine's load (1 thread only). */
+  /** The same ratio in process CPU time: work done, whatever the machine's load. */
   readonly cpuRatio?: Spread;
 }
 
@@ -386,12 +389,39 @@ async function w2(ort: Ort, tf: Tf, rows: Row[]) {
       ),
     };
     if (threads === 1) contenders['tfjs-wasm'] = () => tf.tidy(() => tf.matMul(ta, tb)).dataSync();
-    const times = await interleaved(contenders, 7);
-    report(rows, `W2 1024² matmul, ${threads} thread${threads > 1 ? 's' : ''}`, times, 'ort', threads === 1);
-    const gflops = spread(times.wall['saturn cpu, resident'].map((ms) => (2 * n ** 3) / ms / 1e6));
+    const times = await interleaved(contenders, 15);
+    // In CPU time on 2 threads too: the work each did, which load does not inflate.
+    report(rows, `W2 1024² matmul, ${threads} thread${threads > 1 ? 's' : ''}`, times, 'ort', true);
+    const flops = 2 * n ** 3;
+    const gflops = spread(times.wall['saturn cpu, resident'].map((ms) => flops / ms / 1e6));
     rows.push({ workload: '', contender: `  resident GFLOP/s`, ms: gflops, vs: '' });
+    if (peak !== undefined) reportPeak(rows, times, flops, peak * threads, threads);
   }
 }
+
+/**
+ * W2 against the 128-bit FMA peak (`threads` times the one-thread peak), in process CPU time (all
+ * threads) so that load does not count: the resident kernel's share of the peak, and the time of the
+ * product at that peak ÷ ort's, the lowest ratio to ort that 128-bit vectors allow.
+ */
+function reportPeak(rows: Row[], times: Times, flops: number, peak: number, threads: number) {
+  const perThread = (ms: number) => ms / threads;
+  rows.push({
+    workload: '',
+    contender: `  resident ÷ 128-bit FMA peak (${peak.toFixed(1)} GFLOP/s${threads > 1 ? `, ${threads}×` : ''})`,
+    ms: spread(times.cpu['saturn cpu, resident'].map((ms) => flops / perThread(ms) / 1e6 / peak)),
+    vs: '',
+  });
+  rows.push({
+    workload: '',
+    contender: '  ratio allowed by that peak (time at peak ÷ ort)',
+    ms: spread(times.cpu.ort.map((ms) => flops / peak / 1e6 / perThread(ms))),
+    vs: '',
+  });
+}
+
+/** The one-thread 128-bit FMA peak, measured once per run of the suite (fma-peak.ts). */
+let peak: number | undefined;
 
 async function w3(ort: Ort, tf: Tf, rows: Row[]) {
   const n = 16 << 20;
@@ -474,7 +504,14 @@ async function logistic(tf: Tf, rows: Row[], threads: number) {
     x: { data: xs, shape: [n, k] },
     y: { data: ys, shape: [n] },
   });
-  report(rows, `logreg step 10000×100 (cpu ${threads} thr)`, await interleaved(contenders, 15), 'tfjs-wasm');
+  // About 10 ms a round: 60 rounds keep the median steady where single rounds vary 3× under load.
+  report(
+    rows,
+    `logreg step 10000×100 (cpu ${threads} thr)`,
+    await interleaved(contenders, 60),
+    'tfjs-wasm',
+    true,
+  );
 }
 
 async function mlpStep(tf: Tf, rows: Row[], threads: number) {
@@ -514,12 +551,17 @@ async function mlpStep(tf: Tf, rows: Row[], threads: number) {
   report(
     rows,
     `MLP step 256, 784→256→10 (cpu ${threads} thr)`,
-    await interleaved(contenders, 9),
+    await interleaved(contenders, 25),
     'tfjs-wasm',
+    true,
   );
 }
 
-function report(rows: Row[], workload: string, times: Times, baseline: string, oneThread = false) {
+/**
+ * Rows of one workload; `cpuRatios` adds the ratio in process CPU time (every thread of the process),
+ * given on one thread and for the training steps: the work each contender did, whatever the load.
+ */
+function report(rows: Row[], workload: string, times: Times, baseline: string, cpuRatios = false) {
   Object.entries(times.wall).forEach(([name, t], i) =>
     rows.push({
       workload: i === 0 ? workload : '',
@@ -527,7 +569,7 @@ function report(rows: Row[], workload: string, times: Times, baseline: string, o
       ms: spread(t),
       vs: name === baseline ? '' : `÷ ${baseline}`,
       ratio: name === baseline ? undefined : ratio(t, times.wall[baseline]),
-      cpuRatio: name === baseline || !oneThread ? undefined : ratio(times.cpu[name], times.cpu[baseline]),
+      cpuRatio: name === baseline || !cpuRatios ? undefined : ratio(times.cpu[name], times.cpu[baseline]),
     }),
   );
 }
@@ -543,6 +585,7 @@ registerSuite({
     );
     const rows: Row[] = [];
     const only = (process.env.SATURN_BENCH_CPU ?? 'w1,w2,w3,logreg,mlp').split(',');
+    peak = await fmaPeakGflops();
     if (only.includes('w1')) await w1(ort, tf, rows);
     if (only.includes('w2')) await w2(ort, tf, rows);
     if (only.includes('w3')) await w3(ort, tf, rows);

@@ -1,4 +1,4 @@
-import { foldTree, preorder } from './fold.js';
+import { foldTree, preorder, printTree } from './fold.js';
 import type { SymbolId } from './ids.js';
 import type { Language } from './language.js';
 import { parseSExp, type SExp } from './sexp.js';
@@ -52,10 +52,10 @@ export function patternVars(p: Pattern): string[] {
 
 /** Prints a pattern as an s-expression. @example `formatPattern(lang, p) === '(+ ?a 0)'` */
 export function formatPattern(lang: Language, p: Pattern): string {
-  return foldTree<Pattern, string>(p, patternChildren, (q, kids) => {
-    if (q.kind === 'var') return q.name;
-    if (kids.length === 0) return lang.name(q.symbol);
-    return `(${lang.name(q.symbol)} ${kids.join(' ')})`;
+  return printTree<Pattern>(p, patternChildren, (q) => {
+    if (q.kind === 'var') return { open: q.name, between: '', close: '' };
+    if (patternChildren(q).length === 0) return { open: lang.name(q.symbol), between: '', close: '' };
+    return { open: `(${lang.name(q.symbol)} `, between: ' ', close: ')' };
   });
 }
 

@@ -1,4 +1,4 @@
-import { foldTree, preorder } from './fold.js';
+import { foldTree, preorder, printTree } from './fold.js';
 import type { SymbolId } from './ids.js';
 import type { Language } from './language.js';
 import { parseSExp, type SExp } from './sexp.js';
@@ -40,8 +40,10 @@ function fromSExp(lang: Language, sexp: SExp): Term {
 
 /** Prints a term as an s-expression. @example `formatTerm(lang, t) === '(+ x 1)'` */
 export function formatTerm(lang: Language, t: Term): string {
-  return foldTree<Term, string>(t, termChildren, (u, kids) =>
-    kids.length === 0 ? lang.name(u.symbol) : `(${lang.name(u.symbol)} ${kids.join(' ')})`,
+  return printTree<Term>(t, termChildren, (u) =>
+    termChildren(u).length === 0
+      ? { open: lang.name(u.symbol), between: '', close: '' }
+      : { open: `(${lang.name(u.symbol)} `, between: ' ', close: ')' },
   );
 }
 

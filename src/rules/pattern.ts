@@ -3,7 +3,7 @@
  * values or `?a` attribute variables. The rule grammar produces them; `lhs.ts` compiles the left side
  * to e-graph matching and `instantiate.ts` builds the right side.
  */
-import { foldTree, preorder } from '../egraph/fold.js';
+import { preorder, printTree } from '../egraph/fold.js';
 import type { Span } from '../graph/syntax/ast.js';
 
 /** An attribute in a pattern: a fixed value, or a variable bound by the left side. */
@@ -72,12 +72,13 @@ export function varSpan(p: RulePattern, name: string): Span | undefined {
  * @example formatPattern({ kind: 'op', op: 'exp', args: [{ kind: 'var', name: '?x' }], attrs: {} }) // 'exp(?x)'
  */
 export function formatPattern(p: RulePattern): string {
-  return foldTree<RulePattern, string>(p, patternArgs, (q, args) => {
-    if (q.kind === 'var') return q.name;
-    if (q.kind === 'literal') return String(q.value);
+  return printTree<RulePattern>(p, patternArgs, (q) => {
+    if (q.kind === 'var') return { open: q.name, between: '', close: '' };
+    if (q.kind === 'literal') return { open: String(q.value), between: '', close: '' };
     const attrs = Object.entries(q.attrs).map(
       ([k, a]) => `${k}=${a.kind === 'var' ? a.name : JSON.stringify(a.value)}`,
     );
-    return `${q.op}(${[...args, ...attrs].join(', ')})`;
+    const afterArgs = attrs.length === 0 ? '' : (q.args.length ? ', ' : '') + attrs.join(', ');
+    return { open: `${q.op}(`, between: ', ', close: `${afterArgs})` };
   });
 }

@@ -14,8 +14,16 @@
  */
 import type { ScalarExpr } from '../program.js';
 
-/** Steps estimated to take longer than this on one thread are split across threads. */
-export const SPLIT_THRESHOLD_NS = 150_000;
+/**
+ * Steps estimated to take longer than this on one thread are split across threads. A split costs
+ * more than the round trip of an idle machine (10–25 µs): between calls the worker sleeps, and on a
+ * loaded machine it waits for a core once woken, reads what the calling thread just wrote from that
+ * core's cache, and may keep the calling thread waiting for a chunk it claimed. Logistic regression's
+ * step (10,000×100, two ~0.1 ms passes over x estimated at 0.2 ms each) interleaved with
+ * tfjs-backend-wasm as the benchmark runs it, load 6–9 on 2 cores: 1.14 ms with both passes split at
+ * the former 0.15 ms, 0.65 ms with neither (0.77 and 0.36 ms with inputs in `f.alloc` storage).
+ */
+export const SPLIT_THRESHOLD_NS = 500_000;
 
 /** Per element, beyond the loop itself: each operand read or result written. */
 const NS_PER_ACCESS = 0.2;

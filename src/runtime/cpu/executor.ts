@@ -131,15 +131,25 @@ export class CpuExecutor implements Executor {
     const fma = features.relaxedMadd;
     if (!features.simd) throw new Error('cpu executor: this WebAssembly engine lacks 128-bit SIMD');
     const wanted = options.threads ?? this.options.threads ?? platform?.cores ?? 1;
-    const threads =
-      platform && typeof SharedArrayBuffer !== 'undefined' ? Math.max(1, Math.floor(wanted)) : 1;
-    const layout = new MemoryLayout(program);
-    const built = buildProgramModule(program, layout, { shared: threads > 1, fma, maxThreads: threads });
+    let threads = platform && typeof SharedArrayBuffer !== 'undefined' ? Math.max(1, Math.floor(wanted)) : 1;
+    const thresholdNs = (this.options.splitThresholdMs ?? SPLIT_THRESHOLD_NS / 1e6) * 1e6;
+    let layout = new MemoryLayout(program);
+    let built = buildProgramModule(program, layout, { shared: threads > 1, fma });
+    let split = splitSteps(built.steps, threads, thresholdNs);
+    // No step worth splitting: the program runs on this thread alone over an unshared memory, which
+    // takes copies faster (V8 copies into a SharedArrayBuffer word by word: 4 MiB in 0.16-0.25 ms
+    // against 0.11-0.13, and its kernels read it no slower) and whose arrays other libraries accept.
+    if (threads > 1 && split.every((parts) => parts === 1)) {
+      threads = 1;
+      layout = new MemoryLayout(program);
+      built = buildProgramModule(program, layout, { shared: false, fma });
+      split = splitSteps(built.steps, threads, thresholdNs);
+    }
     if (options.debug || debugEnabled('wasm')) console.log(built.text());
     const memory = new wasm.Memory({ initial: layout.pages, maximum: layout.pages, shared: threads > 1 });
     const module = new wasm.Module(built.bytes);
     const instance = new wasm.Instance(module, { env: { memory }, math: scalarImportObject() });
-    const fns = built.steps.map((s) => instance.exports[s.fn] as (a: number, b: number, c?: number) => void);
+    const fns = built.steps.map((s) => instance.exports[s.fn] as (start: number, end: number) => void);
     let pool: WorkerPool | undefined;
     let id = 0;
     if (threads > 1 && platform) {
@@ -147,15 +157,25 @@ export class CpuExecutor implements Executor {
       id = nextProgramId++;
       pool.load({ id, module, memory, names: built.steps.map((s) => s.fn) }, threads - 1);
     }
-    const prepared = new CpuProgram(program, layout, memory, built.steps, fns, threads, pool, id);
-    prepared.warmUp(this.options.splitThresholdMs ?? SPLIT_THRESHOLD_NS / 1e6);
+    const prepared = new CpuProgram(program, layout, memory, built.steps, fns, split, threads, pool, id);
+    prepared.warmUp();
     return prepared;
   }
 }
 
+/**
+ * How many threads run each step: those estimated to take at least `thresholdNs` on one thread are
+ * split across all (never a serial step, or one that calls an import only the calling thread has).
+ */
+function splitSteps(steps: readonly Step[], threads: number, thresholdNs: number): number[] {
+  return steps.map((step) =>
+    threads > 1 && step.threadSafe && !step.serial && step.costNs >= thresholdNs
+      ? Math.min(threads, step.total)
+      : 1,
+  );
+}
+
 export class CpuProgram implements PreparedProgram {
-  /** Per step: how many threads take part (1 = calling thread only). */
-  private readonly split: number[];
   /** Per step: the inputs it copies in as it reads them (staging.ts). */
   private readonly staged: readonly (readonly Stream[])[];
   /** Per buffer: the caller's array of a staged input, written but not copied in yet. */
@@ -168,27 +188,23 @@ export class CpuProgram implements PreparedProgram {
     private readonly layout: MemoryLayout,
     private readonly memory: WasmMemory,
     private readonly steps: readonly Step[],
-    private readonly fns: readonly ((a: number, b: number, c?: number) => void)[],
+    private readonly fns: readonly ((start: number, end: number) => void)[],
+    /** Per step: how many threads take part (1 = calling thread only). */
+    private readonly split: readonly number[],
     private readonly threads: number,
     private readonly pool: WorkerPool | undefined,
     private readonly id: number,
   ) {
-    this.split = steps.map(() => 1);
     this.staged = stagedStreams(program, steps);
     this.streamed = new Set(this.staged.flatMap((st) => st.map((x) => x.buffer)));
     this.pending = program.buffers.map(() => undefined);
   }
 
   /**
-   * Splits the steps estimated to take at least `thresholdMs` on one thread; runs the program twice
-   * on the zeroed memory (so V8 tiers the kernels up before the first real run); then writes the
-   * constants.
+   * Runs the program twice on the zeroed memory (so V8 tiers the kernels up before the first real
+   * run), then writes the constants.
    */
-  warmUp(thresholdMs: number): void {
-    this.steps.forEach((step, s) => {
-      if (this.pool && step.threadSafe && !step.serial && step.costNs >= thresholdMs * 1e6)
-        this.split[s] = Math.min(this.threads, step.total);
-    });
+  warmUp(): void {
     // Through the workers too, so theirs tier up as well.
     for (let round = 0; round < 2; round++) this.steps.forEach((_, s) => this.runStep(s));
     new Uint8Array(this.memory.buffer).fill(0);
@@ -279,13 +295,13 @@ export class CpuProgram implements PreparedProgram {
     const parts = this.split[s];
     const copies = this.takePending(s);
     if (parts <= 1 || !this.pool) {
-      if (copies.length === 0) return this.fns[s](0, step.total, 0);
+      if (copies.length === 0) return this.fns[s](0, step.total);
       // Each chunk copied, then computed while the copy is in cache.
       const chunk = this.whole(step, stageChunk(copies, STAGE_BYTES));
       for (let start = 0; start < step.total; start += chunk) {
         const end = Math.min(step.total, start + chunk);
         stageItems(copies, start, end);
-        this.fns[s](start, end, 0);
+        this.fns[s](start, end);
       }
       return;
     }
@@ -299,7 +315,7 @@ export class CpuProgram implements PreparedProgram {
       this.id,
       { fn: s, total: step.total, chunk },
       parts - 1,
-      (start, end) => this.fns[s](start, end, 0),
+      (start, end) => this.fns[s](start, end),
       copies.length > 0 ? (start, end) => stageItems(copies, start, end) : undefined,
     );
   }

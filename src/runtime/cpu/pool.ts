@@ -10,7 +10,7 @@
  * the shared counter until none are left, and the calling thread returns once every chunk has
  * finished: on a loaded machine a descheduled worker does less and the others more, and nobody waits
  * for a worker that has not woken up yet. Which thread computes a chunk never changes its bits (the
- * generators guarantee it; per-thread scratch is indexed by thread).
+ * generators guarantee it).
  *
  * A job may also stage its inputs: the calling thread copies each chunk's inputs in (workers cannot
  * read the caller's arrays) and counts them in a ready word, and a worker that claims a chunk not yet
@@ -30,10 +30,9 @@ export const enum Word {
   Fn = 3,
   Chunk = 4,
   End = 5,
-  Thread = 6,
-  Gen = 7,
-  Done = 8,
-  Failed = 9,
+  Gen = 6,
+  Done = 7,
+  Failed = 8,
 }
 export const enum Command {
   Run = 1,
@@ -127,7 +126,7 @@ export class WorkerPool {
 
   /**
    * Runs `job` on up to `workers` idle workers and here, each claiming chunks (`own(start, end)`
-   * runs one here, as thread 0); returns when every chunk has finished. With `stage`, a chunk's inputs
+   * runs one here); returns when every chunk has finished. With `stage`, a chunk's inputs
    * are not in memory yet: this thread calls `stage(start, end)` for each chunk in order (workers
    * wait for theirs), keeping as many staged chunks unclaimed as there are workers, and computes
    * chunks itself whenever it is further ahead than that.
@@ -154,7 +153,6 @@ export class WorkerPool {
       Atomics.store(this.words, base + Word.Fn, job.fn);
       Atomics.store(this.words, base + Word.Chunk, job.chunk);
       Atomics.store(this.words, base + Word.End, job.total);
-      Atomics.store(this.words, base + Word.Thread, w + 1);
       Atomics.store(this.words, base + Word.Gen, this.generation);
       this.command(w, Command.Run, program);
       commanded.push(w);
@@ -268,7 +266,6 @@ function serve(words, index, receive) {
         const fn = programs.get(Atomics.load(words, base + ${Word.Program}))[Atomics.load(words, base + ${Word.Fn})];
         const chunk = Atomics.load(words, base + ${Word.Chunk});
         const total = Atomics.load(words, base + ${Word.End});
-        const thread = Atomics.load(words, base + ${Word.Thread});
         const tag = Atomics.load(words, base + ${Word.Gen}) << ${COUNT_BITS};
         const chunks = Math.ceil(total / chunk);
         for (;;) {
@@ -283,7 +280,7 @@ function serve(words, index, receive) {
           }
           const start = (cur & ${COUNT_MASK}) * chunk;
           try {
-            fn(start, Math.min(total, start + chunk), thread);
+            fn(start, Math.min(total, start + chunk));
           } catch (e) {
             console.error('saturn cpu worker:', e);
             Atomics.store(words, base + ${Word.Failed}, 1);

@@ -42,7 +42,6 @@ import type { MemoryLayout } from './layout.js';
 import { type Stream, streamsOver } from './staging.js';
 import { ImportTable } from './math/imports.js';
 import { ModuleBuilder } from './wasm/module.js';
-import type { ValType } from './wasm/opcodes.js';
 
 /** One call pattern of one generated function over `[0, total)`. */
 export interface Step {
@@ -50,8 +49,6 @@ export interface Step {
   /** Export name. */
   readonly fn: string;
   readonly total: number;
-  /** The function takes a third argument, the thread's index (its scratch). */
-  readonly threadArg: boolean;
   /** False when it calls an import only the calling thread has. */
   readonly threadSafe: boolean;
   /** Never split (e.g. folding partials in order). */
@@ -81,8 +78,6 @@ export interface ProgramModule {
   readonly bytes: Uint8Array<ArrayBuffer>;
   readonly steps: readonly Step[];
   readonly text: () => string;
-  /** Byte address of the per-thread matmul scratch, by thread; sized for `maxThreads`. */
-  readonly maxThreads: number;
 }
 
 const rowMajor = (shape: readonly number[]): number[] => {
@@ -115,7 +110,7 @@ const elementwiseNs = (spec: ElementwiseSpec): number =>
 export function buildProgramModule(
   program: Program,
   layout: MemoryLayout,
-  options: { shared: boolean; fma: boolean; maxThreads: number },
+  options: { shared: boolean; fma: boolean },
 ): ProgramModule {
   const access = (v: View): StridedAccess => ({
     address: layout.address(v.buffer),
@@ -130,7 +125,7 @@ export function buildProgramModule(
     offset: 0,
   });
   // Scratch is reserved before the module's size is known: plan everything first.
-  const plans = program.kernels.map((k) => planKernel(k, layout, contiguous, access, options.maxThreads));
+  const plans = program.kernels.map((k) => planKernel(k, layout, contiguous, access, options.fma));
   const module = new ModuleBuilder({ pages: layout.pages, shared: options.shared });
   const imports = new ImportTable(module);
   const steps: Step[] = [];
@@ -139,17 +134,15 @@ export function buildProgramModule(
     name: string,
     total: number,
     costNs: number,
-    params: ValType[],
     build: (ctx: KernelContext) => void,
     stepOptions: StepOptions = {},
   ) => {
     imports.takeThreadSafety();
-    module.addFunction(name, params, [], (fn) => build(new KernelContext(fn, imports, options.fma)));
+    module.addFunction(name, ['i32', 'i32'], [], (fn) => build(new KernelContext(fn, imports, options.fma)));
     steps.push({
       kernel,
       fn: name,
       total,
-      threadArg: params.length === 3,
       threadSafe: imports.takeThreadSafety(),
       serial: stepOptions.serial ?? false,
       costNs,
@@ -157,7 +150,6 @@ export function buildProgramModule(
       streams: stepOptions.streams ?? [],
     });
   };
-  const range: ValType[] = ['i32', 'i32'];
   program.kernels.forEach((kernel, i) => {
     const base = `k${i}_${kernel.kind}`;
     const plan = plans[i];
@@ -171,7 +163,7 @@ export function buildProgramModule(
               plan.parts.length > 1 ? `${base}${p}` : base,
               total,
               total * elementwiseNs(spec),
-              range,
+
               (ctx) => generateElementwise(ctx, spec),
               // Item i of a single part is element i of every identity view.
               {
@@ -195,7 +187,7 @@ export function buildProgramModule(
             `${base}_partial`,
             rp.outputs * rp.chunks,
             rp.work * perElement,
-            range,
+
             (ctx) => generateReducePartial(ctx, plan.spec, rp),
             { streams },
           );
@@ -204,20 +196,18 @@ export function buildProgramModule(
             `${base}_finish`,
             rp.outputs,
             rp.outputs * rp.chunks,
-            range,
+
             (ctx) => generateReduceFinish(ctx, plan.spec, rp),
             { serial: true },
           );
         } else if (plan.columns) {
           const columns = plan.columns;
           const total = columns.rows * columns.groups;
-          add(i, `${base}_columns`, total, rp.work * NS_PER_COLUMN_REDUCE_ELEMENT, range, (ctx) =>
+          add(i, `${base}_columns`, total, rp.work * NS_PER_COLUMN_REDUCE_ELEMENT, (ctx) =>
             generateReduceColumns(ctx, plan.spec, columns),
           );
         } else if (rp.outputs > 0) {
-          add(i, base, rp.outputs, rp.work * perElement, range, (ctx) =>
-            generateReducePerOutput(ctx, plan.spec),
-          );
+          add(i, base, rp.outputs, rp.work * perElement, (ctx) => generateReducePerOutput(ctx, plan.spec));
         }
         break;
       }
@@ -232,7 +222,7 @@ export function buildProgramModule(
             `${base}_gemv_${gemv.kind}`,
             gemv.batch * gemv.rows,
             flops * NS_PER_GEMV_FLOP,
-            range,
+
             (ctx) => generateGemv(ctx, gemv),
             {
               grain: gemvGrain(gemv),
@@ -244,25 +234,23 @@ export function buildProgramModule(
             },
           );
         } else if (plan.packedB !== undefined) {
-          const mp = planMatmul(spec);
+          const mp = planMatmul(spec, options.fma);
           const packed = spec.batch * spec.k * spec.n * NS_PER_PACKED_ELEMENT;
-          add(i, `${base}_packB`, spec.batch * mp.colPanels, packed, range, (ctx) =>
+          add(i, `${base}_packB`, spec.batch * mp.colPanels, packed, (ctx) =>
             generatePackB(ctx, spec, mp, plan.packedB!),
           );
-          add(i, `${base}_gemm`, mp.rowPanels, flops * NS_PER_GEMM_FLOP, ['i32', 'i32', 'i32'], (ctx) =>
-            generateMatmulCompute(ctx, spec, mp, plan.packedB!, plan.packedA!),
+          add(i, `${base}_gemm`, mp.rowPanels, flops * NS_PER_GEMM_FLOP, (ctx) =>
+            generateMatmulCompute(ctx, spec, mp, plan.packedB!),
           );
         } else {
-          add(i, base, spec.batch * spec.m, flops * NS_PER_SCALAR_MATMUL_FLOP, range, (ctx) =>
+          add(i, base, spec.batch * spec.m, flops * NS_PER_SCALAR_MATMUL_FLOP, (ctx) =>
             generateMatmulScalar(ctx, spec),
           );
         }
         if (plan.epilogue) {
           const e = plan.epilogue;
           const total = spec.batch * spec.m * spec.n;
-          add(i, `${base}_epilogue`, total, total * elementwiseNs(e), range, (ctx) =>
-            generateElementwise(ctx, e),
-          );
+          add(i, `${base}_epilogue`, total, total * elementwiseNs(e), (ctx) => generateElementwise(ctx, e));
         }
         break;
       }
@@ -273,19 +261,17 @@ export function buildProgramModule(
             base,
             plan.spec.rows,
             plan.spec.rows * plan.spec.length * NS_PER_SOFTMAX_ELEMENT,
-            range,
+
             (ctx) => generateSoftmax(ctx, plan.spec),
           );
         break;
       case 'argreduce':
         if (plan.spec.rows > 0)
-          add(i, base, plan.spec.rows, argReduceNs(plan.spec), range, (ctx) =>
-            generateArgReduce(ctx, plan.spec),
-          );
+          add(i, base, plan.spec.rows, argReduceNs(plan.spec), (ctx) => generateArgReduce(ctx, plan.spec));
         break;
     }
   });
-  return { bytes: module.encode(), steps, text: () => module.text(), maxThreads: options.maxThreads };
+  return { bytes: module.encode(), steps, text: () => module.text() };
 }
 
 type KernelPlan =
@@ -295,7 +281,6 @@ type KernelPlan =
       kind: 'matmul';
       spec: MatmulSpec;
       packedB?: number;
-      packedA?: number;
       epilogue?: ElementwiseSpec;
     }
   | { kind: 'softmax'; spec: Parameters<typeof generateSoftmax>[1] }
@@ -306,7 +291,7 @@ function planKernel(
   layout: MemoryLayout,
   contiguous: (b: Kernel['output'], shape: readonly number[]) => StridedAccess,
   access: (v: View) => StridedAccess,
-  maxThreads: number,
+  fma: boolean,
 ): KernelPlan {
   switch (kernel.kind) {
     case 'elementwise':
@@ -367,7 +352,7 @@ function planKernel(
       return { kind: 'reduce', spec, plan, columns };
     }
     case 'matmul':
-      return planMatmulKernel(kernel, layout, contiguous, access, maxThreads);
+      return planMatmulKernel(kernel, layout, contiguous, access, fma);
     case 'softmax': {
       const v = kernel.operands[0];
       return {
@@ -401,7 +386,7 @@ function planMatmulKernel(
   layout: MemoryLayout,
   contiguous: (b: Kernel['output'], shape: readonly number[]) => StridedAccess,
   access: (v: View) => StridedAccess,
-  maxThreads: number,
+  fma: boolean,
 ): KernelPlan {
   const out = contiguous(kernel.output, [kernel.batch, kernel.m, kernel.n]);
   const [a, b] = kernel.operands;
@@ -429,13 +414,7 @@ function planMatmulKernel(
     dtype: product.dtype,
   };
   const fast = product.dtype === 'f32' && a.dtype === 'f32' && b.dtype === 'f32';
-  let packedB: number | undefined;
-  let packedA: number | undefined;
-  if (fast && !gemvOf(spec)) {
-    const mp = planMatmul(spec);
-    packedB = layout.reserve(mp.packedBBytes);
-    packedA = layout.reserve(mp.packedABytes * maxThreads);
-  }
+  const packedB = fast && !gemvOf(spec) ? layout.reserve(planMatmul(spec, fma).packedBBytes) : undefined;
   const epilogue = hasEpilogue
     ? {
         shape: [kernel.batch, kernel.m, kernel.n],
@@ -444,5 +423,5 @@ function planMatmulKernel(
         expr: epilogueAsElementwise(kernel.epilogue, product.dtype),
       }
     : undefined;
-  return { kind: 'matmul', spec, packedB, packedA, epilogue };
+  return { kind: 'matmul', spec, packedB, epilogue };
 }

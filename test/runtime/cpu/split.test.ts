@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { CpuExecutor, type CpuProgram, closeCpuPool } from '../../../src/runtime/cpu/executor.js';
+import type { BufferId } from '../../../src/runtime/program.js';
 import { operand, ProgramDraft } from '../programs.js';
 import { acc, ap } from './programs.js';
 
@@ -39,6 +40,15 @@ describe('cpu thread split', () => {
     const small = (await new CpuExecutor({ threads: 2 }).prepare(program(1000, 1000, 16))) as CpuProgram;
     expect(small.stepThreads).toEqual([1, 1, 1, 1]);
     small.dispose();
+  });
+
+  it('runs a program with no step worth splitting over unshared memory, and one with such a step over shared', async () => {
+    const small = (await new CpuExecutor({ threads: 2 }).prepare(program(1000, 1000, 16))) as CpuProgram;
+    expect(small.resident(0 as BufferId).buffer).toBeInstanceOf(ArrayBuffer);
+    small.dispose();
+    const big = (await new CpuExecutor({ threads: 2 }).prepare(program(1 << 20, 1000, 256))) as CpuProgram;
+    expect(big.resident(0 as BufferId).buffer).toBeInstanceOf(SharedArrayBuffer);
+    big.dispose();
   });
 
   it('never splits on one thread, and splits every step with a threshold of 0', async () => {

@@ -69,7 +69,6 @@ describe('cpu input staging (copies streamed into the first reader)', () => {
     const steps = buildProgramModule(p, new MemoryLayout(p), {
       shared: false,
       fma: false,
-      maxThreads: 1,
     }).steps;
     const streamed = stagedStreams(p, steps).map((st, s) => [
       steps[s].fn,
