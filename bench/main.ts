@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import './egraph.js';
 import './extract.js';
 import './optimize.js';
+import './rule-overhead.js';
 import './runtime.js';
 import './cpu.js';
 import './webgpu.js';

@@ -5,6 +5,7 @@ import type { Language } from './language.js';
 import { type Matches, Program, type SearchBudget } from './machine.js';
 import type { OpIndex } from './op-index.js';
 import { type Pattern, parsePattern, patternVars } from './pattern.js';
+import { activeSearchProfile, recordSearch } from './search-profile.js';
 
 /**
  * The classes bound to a match's variables, read by guards and computing appliers. It is a view over the
@@ -254,7 +255,12 @@ export class Rewrite {
 
   /** Matches of the left-hand side. @example `rule.search(eg)` */
   search(eg: EGraph, index?: OpIndex, budget?: SearchBudget): Matches {
-    return this.searcher.search(eg, index, budget);
+    const profile = activeSearchProfile();
+    if (profile === undefined) return this.searcher.search(eg, index, budget);
+    const t = performance.now();
+    const m = this.searcher.search(eg, index, budget);
+    recordSearch(profile, this.name, this.searcher.visited, m.count, performance.now() - t);
+    return m;
   }
 
   /**
