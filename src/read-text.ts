@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 /**
  * A file's bytes and its text, decoded as UTF-8.
  *
- * @example readText('dist/rules/compiled-rules.json').text.startsWith('{') // true
+ * @example readText('package.json').text.startsWith('{') // true
  */
 export function readText(path: string): { bytes: Buffer; text: string } {
   const bytes = readFileSync(path);
