@@ -18,7 +18,7 @@ import { extractTree } from './extract/tree.js';
 import { type NodeCost, nodeCountCost } from './extract/node-cost.js';
 import { cpuCostModel, gpuCostModel } from './extract/tensor-cost.js';
 import { OpError, OptionError } from './graph/errors.js';
-import { foldConstants } from './graph/fold.js';
+import { DEFAULT_FOLD_LIMIT, foldConstants } from './graph/fold.js';
 import type { Node } from './graph/node.js';
 import { recordOptimized } from './provenance.js';
 import {
@@ -131,7 +131,7 @@ export interface OptimizeOptions extends AccuracyOptions {
   readonly library?: RuleLibrary;
   /** Rule files to load next to the shipped ones (`libraryWithRules`); ignored when `library` is given. */
   readonly rules?: readonly string[];
-  /** Constants up to this many elements are folded (default 1024). */
+  /** Constants up to this many elements are folded (default `DEFAULT_FOLD_LIMIT`, 1024). */
   readonly foldLimit?: number;
 }
 
@@ -361,14 +361,15 @@ export function saturate(
       // took 80% of fast_run on logistic regression (69 -> 55 ms, same 20 ops; random 1k-op graphs:
       // 525 -> 82 ms, 449 -> 523 ops, since sharing across the seed is not weighed).
       const choice = extractChoice(t, roots, cost, 'tree');
-      const carried = carryExtraction(t, roots, (c) => choice.get(c)!, options.foldLimit ?? FOLD_LIMIT, {
+      const foldLimit = options.foldLimit ?? DEFAULT_FOLD_LIMIT;
+      const carried = carryExtraction(t, roots, (c) => choice.get(c)!, foldLimit, {
         explanations: options.explain,
       });
       if (carried !== undefined) {
         t = carried.t;
         added = carried.roots;
       } else {
-        const current = buildFolded(t, roots, choice, options.foldLimit);
+        const current = buildFolded(t, roots, choice, foldLimit);
         t = createTensorEGraph({ explanations: options.explain });
         added = addGraph(t.egraph, t.lang, current);
       }
@@ -510,9 +511,6 @@ function libraryOf(options: OptimizeOptions): RuleLibrary {
   return options.rules?.length ? libraryWithRules(options.rules) : defaultLibrary();
 }
 
-/** Constants up to this many elements are folded after extraction, unless `foldLimit` says otherwise. */
-const FOLD_LIMIT = 1024;
-
 /** The cheapest choice of a node per class for `roots`, by the DAG heuristic or by tree cost. */
 function extractChoice(
   t: TensorEGraph,
@@ -533,7 +531,7 @@ function buildFolded(
   t: TensorEGraph,
   roots: readonly ClassId[],
   choice: ReadonlyMap<ClassId, ENode>,
-  foldLimit = FOLD_LIMIT,
+  foldLimit = DEFAULT_FOLD_LIMIT,
 ): Node[] {
   const built = buildGraph(t.egraph, t.lang, roots, (c) => choice.get(t.egraph.find(c))!);
   return foldConstants(built, foldLimit);
@@ -555,7 +553,7 @@ function extractResult(
   t: TensorEGraph,
   roots: readonly ClassId[],
   cost: CostModel,
-  foldLimit = FOLD_LIMIT,
+  foldLimit = DEFAULT_FOLD_LIMIT,
   extractor: 'dag' | 'tree' = 'dag',
 ): ExtractedGraph {
   const choice = extractChoice(t, roots, cost, extractor);

@@ -11,12 +11,15 @@ import { shapeOnlyValue } from './ops/constructors.js';
 import { isConcrete, sizeOf } from './shape.js';
 import { topoSort } from './topo.js';
 
+/** Constants up to this many elements are folded unless the caller says otherwise. */
+export const DEFAULT_FOLD_LIMIT = 1024;
+
 /**
  * Folds constant subgraphs of at most `sizeLimit` elements; returns the new outputs.
  *
  * @example foldConstants([T.add(T.constant(2), 3)])[0].attrs.value.item() // 5
  */
-export function foldConstants(outputs: readonly Node[], sizeLimit = 1024): Node[] {
+export function foldConstants(outputs: readonly Node[], sizeLimit = DEFAULT_FOLD_LIMIT): Node[] {
   const replaced = new Map<number, Node>();
   for (const node of topoSort(outputs)) {
     const args = node.args.map((a) => replaced.get(a.id) ?? a);

@@ -206,7 +206,7 @@ export function libraryWithRules(files: readonly string[]): RuleLibrary {
  *
  * With a `base` library (the shipped one), the files are loaded on top of it: they may use its rulesets
  * and modes, their rules, rulesets and modes shadow the base's of the same name, and the result holds
- * both (the base's rules compiled once, not again). `compiled` holds files parsed at build time, by the
+ * both (the base's rules compiled once, not again). `compiled` holds files parsed at build time, by
  * their text (`readCompiledRuleFiles`).
  *
  * @example const { library, errors } = loadLibrary([{ text: 'rule r [x]: exp(log(?x)) => ?x', file: 'a.rules' }])

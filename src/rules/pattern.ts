@@ -57,15 +57,7 @@ export function patternVariables(p: RulePattern): { classVars: string[]; attrVar
  * @example patternOps(lhs) // ['log', 'add'] for log(1 + ?x)
  */
 export function patternOps(p: RulePattern): string[] {
-  const ops: string[] = [];
-  const stack: RulePattern[] = [p];
-  while (stack.length) {
-    const q = stack.pop()!;
-    if (q.kind !== 'op') continue;
-    ops.push(q.op);
-    for (let i = q.args.length - 1; i >= 0; i--) stack.push(q.args[i]);
-  }
-  return ops;
+  return preorder(p, patternArgs).flatMap((q) => (q.kind === 'op' ? [q.op] : []));
 }
 
 /**
