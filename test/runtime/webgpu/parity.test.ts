@@ -22,7 +22,7 @@ import { gpuContext, noGpu } from './adapter.js';
 
 const webgpu = () => new WebGpuExecutor(gpuContext());
 
-if (!noGpu) describeExecutorParity('webgpu', webgpu, { numRuns: 6 });
+if (!noGpu) describeExecutorParity('webgpu', webgpu, { numRuns: 6, finiteOnly: true });
 
 describe.skipIf(noGpu)('WebGPU parity on lowered graphs', () => {
   it.each([
