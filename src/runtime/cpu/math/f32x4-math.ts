@@ -257,8 +257,21 @@ export class F32x4Math {
    */
   private reducePi(x: Expr, k: Expr, scale: number): Expr {
     let r = x;
-    for (const part of this.fma ? PI_PARTS_FMA : PI_PARTS) r = this.madd(k, f32x4(-part * scale), r);
-    return r;
+    if (this.fma) {
+      for (const part of PI_PARTS_FMA) r = this.madd(k, f32x4(-part * scale), r);
+      return r;
+    }
+    // Without FMA, x − k·π₀ − k·π₁ is exact, and subtracting the rest part by part keeps a remainder near
+    // 0 exact too; but a larger one is rounded at each of the last parts (0.8 ulp of r, and tan 3.6 ulp
+    // at x = 1625.71). There the rest is subtracted at once: its own rounding is far below r's ulp.
+    const products = PI_PARTS.map((part) => this.let(mul(k, f32x4(part * scale))));
+    const head = this.let(sub(sub(r, products[0]), products[1]));
+    const partByPart = products.slice(2).reduce((acc, p) => sub(acc, p), head);
+    const atOnce = sub(
+      head,
+      products.slice(2).reduce((acc, p) => add(acc, p)),
+    );
+    return sel(op('f32x4.lt', op('f32x4.abs', head), f32x4(2 ** -10)), partByPart, atOnce);
   }
 
   /**
