@@ -14,6 +14,8 @@
 //   module. They load the script through `script-entries=…/script-entries.js`, which must be given too,
 //   and is bundled as a CommonJS module (OUT_DIR/script-entries.cjs): an ES module that imports node:fs
 //   builds its facade, which loads fs/promises and Node's streams (~4 ms of CPU in a cold start).
+//   `@SCRIPT.cjs=MODULE`, with no NAME, runs MODULE as the script loads (the build's prebuilt search
+//   code, scripts/search-code.mjs).
 //
 // Usage: node scripts/bundle.mjs OUT_DIR NAME=ENTRY ... (writes OUT_DIR/NAME.js and its chunks). The
 // build bundles tsc's output; an entry may also be a .ts source (the bundle test builds from src/).
@@ -167,9 +169,15 @@ for (const [script, list] of served) {
   // One function per entry point, which initializes its modules on first call (esbuild turns the
   // `require` of an ES module into a lazy initializer): `saturn/testing` and its packages load only when
   // imported.
-  const contents = `module.exports = {\n${list
-    .map(([name, entry]) => `  ${JSON.stringify(name)}: () => require(${JSON.stringify(entry)}),\n`)
-    .join('')}};\n`;
+  const named = list.filter(([name]) => name !== '');
+  const contents =
+    list
+      .filter(([name]) => name === '')
+      .map(([, entry]) => `require(${JSON.stringify(entry)});\n`)
+      .join('') +
+    `module.exports = {\n${named
+      .map(([name, entry]) => `  ${JSON.stringify(name)}: () => require(${JSON.stringify(entry)}),\n`)
+      .join('')}};\n`;
   const stem = script.slice(0, -'.cjs'.length);
   await buildScript(
     script,
@@ -184,14 +192,14 @@ for (const [script, list] of served) {
   const { metafile } = await build({
     ...common,
     sourcemap: false,
-    entryPoints: Object.fromEntries(list),
+    entryPoints: Object.fromEntries(named),
     external: packages,
     splitting: true,
     format: 'esm',
     metafile: true,
     write: false,
   });
-  for (const [name, entry] of list) {
+  for (const [name, entry] of named) {
     const output = Object.values(metafile.outputs).find(
       (o) => o.entryPoint && resolve(o.entryPoint) === entry,
     );

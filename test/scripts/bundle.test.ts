@@ -17,6 +17,7 @@ import {
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { prebuiltSearchModule } from '../../src/egraph/machine.js';
 import * as saturn from '../../src/index.js';
 import * as testing from '../../src/testing/index.js';
 import { runCli } from '../cli/run-cli.js';
@@ -28,11 +29,17 @@ beforeAll(() => {
   const cache = join(root, 'node_modules', '.cache');
   mkdirSync(cache, { recursive: true });
   out = mkdtempSync(join(cache, 'saturn-bundle-test-'));
+  // The search code of the shapes optimizing logistic regression meets, for the script, as the build's
+  // scripts/search-code.mjs writes it from tsc's output.
+  saturn.optimize(saturn.logisticRegression().outputs);
+  const prebuilt = join(out, 'prebuilt-search.ts');
+  writeFileSync(prebuilt, prebuiltSearchModule(join(root, 'src/egraph/machine.ts')));
   execFileSync(
     process.execPath,
     [
       join(root, 'scripts/bundle.mjs'),
       out,
+      `@saturn.cjs=${prebuilt}`,
       'index@saturn.cjs=src/index.ts',
       'testing@saturn.cjs=src/testing/index.ts',
       'script-entries=src/script-entries.ts',
@@ -149,6 +156,12 @@ describe('the bundle', () => {
        console.log(saturn.formatExpr(saturn.optimize([saturn.T.log(saturn.T.add(1, saturn.T.exp(x)))]).outputs[0]));`,
     ]);
     expect(stdout).toBe('true\nsoftplus(x)\n');
+    // With the prebuilt search code in the script, as the modules optimize without it.
+    expect(readFileSync(join(out, 'saturn.cjs'), 'utf8')).toMatch(/usePrebuiltSearch\(\[\n\s*\["let steps/);
+    const { outputs } = saturn.optimize(saturn.logisticRegression().outputs);
+    expect(debugRun(['--input-type=module', '-e', optimizeLogreg()]).stdout).toBe(
+      `${outputs.map((o) => saturn.formatExpr(o)).join('\n')}\n`,
+    );
     expect(stderr.match(/saturn: code cache \w+/g)).toEqual(['saturn: code cache used']);
   });
 
