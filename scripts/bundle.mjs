@@ -14,8 +14,8 @@
 //   module. They load the script through `script-entries=…/script-entries.js`, which must be given too,
 //   and is bundled as a CommonJS module (OUT_DIR/script-entries.cjs): an ES module that imports node:fs
 //   builds its facade, which loads fs/promises and Node's streams (~4 ms of CPU in a cold start).
-//   `@SCRIPT.cjs=MODULE`, with no NAME, runs MODULE as the script loads (the build's prebuilt search
-//   code, scripts/search-code.mjs).
+// - `@SCRIPT.cjs=MODULE`, with no NAME, runs MODULE as the script loads, in either kind of script (the
+//   build's prebuilt search code, scripts/search-code.mjs).
 //
 // Usage: node scripts/bundle.mjs OUT_DIR NAME=ENTRY ... (writes OUT_DIR/NAME.js and its chunks). The
 // build bundles tsc's output; an entry may also be a .ts source (the bundle test builds from src/).
@@ -36,13 +36,18 @@ const entries = specs.map((spec) => {
   const [name, entry] = spec.split('=');
   return [name, resolve(entry)];
 });
-/** The `NAME@SCRIPT=ENTRY` entries, by script: [NAME, ENTRY] pairs. */
+/** The `NAME@SCRIPT=ENTRY` entries, by script: [NAME, ENTRY] pairs; and the `@SCRIPT=MODULE` modules. */
 const served = new Map();
+const atLoad = new Map();
 for (const [spec, entry] of entries.filter(([name]) => name.includes('@'))) {
   const [name, script] = spec.split('@');
   if (!script.endsWith('.cjs')) throw new Error(`${spec}: the script's name must end in .cjs`);
-  served.set(script, [...(served.get(script) ?? []), [name, entry]]);
+  if (name === '') atLoad.set(script, [...(atLoad.get(script) ?? []), entry]);
+  else served.set(script, [...(served.get(script) ?? []), [name, entry]]);
 }
+/** The source of a script's entry: its modules run at load, then `exports`, an expression. */
+const scriptEntry = (script, exports) =>
+  `${(atLoad.get(script) ?? []).map((m) => `require(${JSON.stringify(m)});\n`).join('')}module.exports = ${exports};\n`;
 const entryPoints = Object.fromEntries(
   entries.filter(([name]) => !/\.cjs$|@/.test(name) && name !== 'script-entries'),
 );
@@ -150,8 +155,21 @@ async function buildScript(name, input, held) {
   });
 }
 
-for (const [name, entry] of scripts)
-  await buildScript(name, { entryPoints: { [name.slice(0, -'.cjs'.length)]: entry } }, CLI_SCRIPT_PACKAGES);
+for (const [name, entry] of scripts) {
+  const stem = name.slice(0, -'.cjs'.length);
+  const contents = scriptEntry(name, `require(${JSON.stringify(entry)})`);
+  await buildScript(
+    name,
+    atLoad.has(name)
+      ? {
+          stdin: { contents, resolveDir: process.cwd(), sourcefile: `${stem}-entry.js`, loader: 'js' },
+          outfile: join(outDir, name),
+          outdir: undefined,
+        }
+      : { entryPoints: { [stem]: entry } },
+    CLI_SCRIPT_PACKAGES,
+  );
+}
 
 if (loader) {
   const { outputFiles } = await build({
@@ -169,15 +187,10 @@ for (const [script, list] of served) {
   // One function per entry point, which initializes its modules on first call (esbuild turns the
   // `require` of an ES module into a lazy initializer): `saturn/testing` and its packages load only when
   // imported.
-  const named = list.filter(([name]) => name !== '');
-  const contents =
-    list
-      .filter(([name]) => name === '')
-      .map(([, entry]) => `require(${JSON.stringify(entry)});\n`)
-      .join('') +
-    `module.exports = {\n${named
-      .map(([name, entry]) => `  ${JSON.stringify(name)}: () => require(${JSON.stringify(entry)}),\n`)
-      .join('')}};\n`;
+  const contents = scriptEntry(
+    script,
+    `{\n${list.map(([name, entry]) => `  ${JSON.stringify(name)}: () => require(${JSON.stringify(entry)}),\n`).join('')}}`,
+  );
   const stem = script.slice(0, -'.cjs'.length);
   await buildScript(
     script,
@@ -192,14 +205,14 @@ for (const [script, list] of served) {
   const { metafile } = await build({
     ...common,
     sourcemap: false,
-    entryPoints: Object.fromEntries(named),
+    entryPoints: Object.fromEntries(list),
     external: packages,
     splitting: true,
     format: 'esm',
     metafile: true,
     write: false,
   });
-  for (const [name, entry] of named) {
+  for (const [name, entry] of list) {
     const output = Object.values(metafile.outputs).find(
       (o) => o.entryPoint && resolve(o.entryPoint) === entry,
     );

@@ -40,6 +40,7 @@ beforeAll(() => {
       join(root, 'scripts/bundle.mjs'),
       out,
       `@saturn.cjs=${prebuilt}`,
+      `@cli-main.cjs=${prebuilt}`,
       'index@saturn.cjs=src/index.ts',
       'testing@saturn.cjs=src/testing/index.ts',
       'script-entries=src/script-entries.ts',
