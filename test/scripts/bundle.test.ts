@@ -158,7 +158,7 @@ describe('the bundle', () => {
     ]);
     expect(stdout).toBe('true\nsoftplus(x)\n');
     // With the prebuilt search code in the script, as the modules optimize without it.
-    expect(readFileSync(join(out, 'saturn.cjs'), 'utf8')).toMatch(/usePrebuiltSearch\(\[\n\s*\["let steps/);
+    expect(readFileSync(join(out, 'saturn.cjs'), 'utf8')).toMatch(/usePrebuiltSearch\(\[\s*\["let steps/);
     const { outputs } = saturn.optimize(saturn.logisticRegression().outputs);
     expect(debugRun(['--input-type=module', '-e', optimizeLogreg()]).stdout).toBe(
       `${outputs.map((o) => saturn.formatExpr(o)).join('\n')}\n`,
@@ -193,7 +193,9 @@ describe('the bundle', () => {
     // A module in two outputs would give `saturn` and `saturn/testing` two op tables, two error classes:
     // both come from the one script, and their ES modules hold no code of their own.
     expect(
-      readFileSync(join(out, 'saturn.cjs'), 'utf8').match(/\bSaturnError = class\b|\bclass SaturnError\b/g),
+      readFileSync(join(out, 'saturn.cjs'), 'utf8').match(
+        /\bSaturnError\s*=\s*class\b|\bclass SaturnError\b/g,
+      ),
     ).toHaveLength(1);
     for (const entry of ['index.js', 'testing.js'])
       expect(readFileSync(join(out, entry), 'utf8')).not.toMatch(/\bclass\b|from '\.\/chunk/);
