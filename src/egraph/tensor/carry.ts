@@ -123,6 +123,9 @@ export function carryExtraction(
   // to right), not entering folded classes.
   const to = createTensorEGraph(options);
   const target = to.egraph;
+  let reached = 0;
+  for (let c = 0; c < n; c++) if (state[c] >= Fold.Op) reached++;
+  target.reserve(reached);
   const newId = new Int32Array(n).fill(-1);
   const symbols: SymbolId[] = [];
   const kidTypes: TypeInfo[] = [];

@@ -32,6 +32,7 @@ export function addGraph(eg: EGraph, lang: TensorLanguage, outputs: readonly Nod
   // Each node's id in the e-graph by its place in `order`, and one reused list of child ids: a second
   // map from node to class and an array per node were a fifth of loading a 100k-op graph.
   const added = new Int32Array(order.length);
+  eg.reserve(order.length);
   const kids: number[] = [];
   for (let i = 0; i < order.length; i++) {
     const node = order[i];
