@@ -13,7 +13,8 @@
  *
  * Workloads: W1 `exp(x)*y + sin(x)/(1+z*z)` over 4M f32; W2 a 1024² f32 matmul; W3 a 16M-element f32
  * sum; a logistic-regression training step (10,000×100 f32) and an MLP step (batch 256, 784→256→10
- * f32) against tfjs-backend-wasm with hand-written gradients. Variants: `f.alloc inputs` keeps the
+ * f32) against tfjs-backend-wasm with hand-written gradients, and against single-threaded NumPy where
+ * python3 has it (numpy-peer.ts: a peer process that times each step itself). Variants: `f.alloc inputs` keeps the
  * inputs in the executor's memory (no copy in, the output copied out; tfjs's inputs are resident
  * tensors too), `f.alloc in, view out` also returns the output as a view (`outputs: 'view'`, no copy
  * at all), `resident` runs the bare kernel.
@@ -27,6 +28,7 @@ import { wasmFeatures } from '../src/runtime/cpu/features.js';
 import { CpuExecutor, closeCpuPool } from '../src/runtime/cpu/executor.js';
 import type { BufferId, Kernel, Program, ScalarExpr, View } from '../src/runtime/program.js';
 import { fmaPeakGflops } from './fma-peak.js';
+import { type NumpyPeer, PeerTiming, startNumpyPeer } from './numpy-peer.js';
 import { logisticTraining, mlpTraining, type TrainingStep } from './models.js';
 import { encodeOnnx, type OnnxGraph } from './onnx-model.js';
 import { formatTable, registerSuite } from './registry.js';
@@ -51,10 +53,13 @@ async function interleaved(contenders: Readonly<Record<string, Contender>>, reps
       const name = names[(c + r) % names.length];
       const cpu0 = process.cpuUsage();
       const start = performance.now();
-      await contenders[name]();
-      wall[name].push(performance.now() - start);
+      const result = await contenders[name]();
+      const elapsed = performance.now() - start;
       const used = process.cpuUsage(cpu0);
-      cpu[name].push((used.user + used.system) / 1000);
+      // A peer process times its own step: the pipe's round trip is not its work.
+      const timing = result instanceof PeerTiming ? result : undefined;
+      wall[name].push(timing?.wall ?? elapsed);
+      cpu[name].push(timing?.cpu ?? (used.user + used.system) / 1000);
     }
   return { wall, cpu };
 }
@@ -146,6 +151,7 @@ async function trainingContenders(
   threads: number,
   build: () => TrainingStep,
   inputs: Record<string, { data: Float32Array; shape: number[] }>,
+  numpy?: Contender,
 ): Promise<Record<string, Contender>> {
   const arrays = Object.fromEntries(Object.entries(inputs).map(([name, { data }]) => [name, data]));
   return {
@@ -158,6 +164,7 @@ async function trainingContenders(
     'saturn cpu': call(await saturn('cpu', threads, build), arrays),
     'saturn cpu, f.alloc inputs': callAllocated(await saturn('cpu', threads, build), inputs),
     'saturn js': call(await saturn('js', 1, build), arrays),
+    ...(numpy && { [NUMPY]: numpy }),
   };
 }
 
@@ -479,7 +486,7 @@ async function w3(ort: Ort, tf: Tf, rows: Row[]) {
   }
 }
 
-async function logistic(tf: Tf, rows: Row[], threads: number) {
+async function logistic(tf: Tf, rows: Row[], threads: number, numpy?: NumpyPeer) {
   const [n, k, rate] = [10_000, 100, 0.1];
   const xs = randomArray(n * k, 7);
   const rand = prng(8);
@@ -500,10 +507,14 @@ async function logistic(tf: Tf, rows: Row[], threads: number) {
     tb.assign(tf.sub(tb, tf.mul(rate, tf.sum(d))));
     return c;
   };
-  const contenders = await trainingContenders(tf, tfStep, threads, build, {
-    x: { data: xs, shape: [n, k] },
-    y: { data: ys, shape: [n] },
-  });
+  const contenders = await trainingContenders(
+    tf,
+    tfStep,
+    threads,
+    build,
+    { x: { data: xs, shape: [n, k] }, y: { data: ys, shape: [n] } },
+    numpy && (() => numpy.step('logreg')),
+  );
   // About 10 ms a round: 60 rounds keep the median steady where single rounds vary 3× under load.
   report(
     rows,
@@ -514,7 +525,7 @@ async function logistic(tf: Tf, rows: Row[], threads: number) {
   );
 }
 
-async function mlpStep(tf: Tf, rows: Row[], threads: number) {
+async function mlpStep(tf: Tf, rows: Row[], threads: number, numpy?: NumpyPeer) {
   const [batch, inputs, hidden, classes, rate] = [256, 784, 256, 10, 0.1];
   const xs = randomArray(batch * inputs, 10);
   const rand = prng(11);
@@ -544,10 +555,17 @@ async function mlpStep(tf: Tf, rows: Row[], threads: number) {
     tb2.assign(tf.sub(tb2, tf.mul(rate, tf.sum(dl, 0))));
     return c;
   };
-  const contenders = await trainingContenders(tf, tfStep, threads, build, {
-    x: { data: xs, shape: [batch, inputs] },
-    labels: { data: labels, shape: [batch, classes] },
-  });
+  const contenders = await trainingContenders(
+    tf,
+    tfStep,
+    threads,
+    build,
+    {
+      x: { data: xs, shape: [batch, inputs] },
+      labels: { data: labels, shape: [batch, classes] },
+    },
+    numpy && (() => numpy.step('mlp')),
+  );
   report(
     rows,
     `MLP step 256, 784→256→10 (cpu ${threads} thr)`,
@@ -572,6 +590,24 @@ function report(rows: Row[], workload: string, times: Times, baseline: string, c
       cpuRatio: name === baseline || !cpuRatios ? undefined : ratio(times.cpu[name], times.cpu[baseline]),
     }),
   );
+  if (NUMPY in times.wall) reportVsNumpy(rows, times);
+}
+
+/** The contender name of single-threaded NumPy (numpy-peer.ts), where python3 has it. */
+const NUMPY = 'numpy (1 thread, peer process)';
+
+/** Saturn's training step against single-threaded NumPy (issue 10: within 1.5×). */
+function reportVsNumpy(rows: Row[], times: Times) {
+  ['saturn cpu', 'saturn cpu, f.alloc inputs'].forEach((name, i) =>
+    rows.push({
+      workload: i === 0 ? '  ÷ numpy' : '',
+      contender: name,
+      ms: spread(times.wall[name]),
+      vs: `÷ numpy`,
+      ratio: ratio(times.wall[name], times.wall[NUMPY]),
+      cpuRatio: ratio(times.cpu[name], times.cpu[NUMPY]),
+    }),
+  );
 }
 
 registerSuite({
@@ -589,8 +625,13 @@ registerSuite({
     if (only.includes('w1')) await w1(ort, tf, rows);
     if (only.includes('w2')) await w2(ort, tf, rows);
     if (only.includes('w3')) await w3(ort, tf, rows);
-    if (only.includes('logreg')) await logistic(tf, rows, 2);
-    if (only.includes('mlp')) await mlpStep(tf, rows, 2);
+    const numpy = only.includes('logreg') || only.includes('mlp') ? await startNumpyPeer() : undefined;
+    if (numpy && 'missing' in numpy) log(`numpy left out: ${numpy.missing}`);
+    const peer = numpy && 'step' in numpy ? numpy : undefined;
+    if (peer) log(`numpy ${peer.version}, one thread, in a peer process (numpy-steps.py)`);
+    if (only.includes('logreg')) await logistic(tf, rows, 2, peer);
+    if (only.includes('mlp')) await mlpStep(tf, rows, 2, peer);
+    peer?.close();
     closeCpuPool();
     log(`relaxed-SIMD FMA in Saturn's kernels: ${wasmFeatures().relaxedMadd ? 'yes' : 'no'}`);
     log(

@@ -133,21 +133,16 @@ export class CpuExecutor implements Executor {
     const wanted = options.threads ?? this.options.threads ?? platform?.cores ?? 1;
     let threads = platform && typeof SharedArrayBuffer !== 'undefined' ? Math.max(1, Math.floor(wanted)) : 1;
     const thresholdNs = (this.options.splitThresholdMs ?? SPLIT_THRESHOLD_NS / 1e6) * 1e6;
-    let layout = new MemoryLayout(program);
-    let built = buildProgramModule(program, layout, { shared: threads > 1, fma });
-    let split = splitSteps(built.steps, threads, thresholdNs);
+    const layout = new MemoryLayout(program);
+    const built = buildProgramModule(program, layout, { fma });
+    const split = splitSteps(built.steps, threads, thresholdNs);
     // No step worth splitting: the program runs on this thread alone over an unshared memory, which
     // takes copies faster (V8 copies into a SharedArrayBuffer word by word: 4 MiB in 0.16-0.25 ms
     // against 0.11-0.13, and its kernels read it no slower) and whose arrays other libraries accept.
-    if (threads > 1 && split.every((parts) => parts === 1)) {
-      threads = 1;
-      layout = new MemoryLayout(program);
-      built = buildProgramModule(program, layout, { shared: false, fma });
-      split = splitSteps(built.steps, threads, thresholdNs);
-    }
-    if (options.debug || debugEnabled('wasm')) console.log(built.text());
+    if (split.every((parts) => parts === 1)) threads = 1;
+    if (options.debug || debugEnabled('wasm')) console.log(built.text(threads > 1));
     const memory = new wasm.Memory({ initial: layout.pages, maximum: layout.pages, shared: threads > 1 });
-    const module = new wasm.Module(built.bytes);
+    const module = new wasm.Module(built.encode(threads > 1));
     const instance = new wasm.Instance(module, { env: { memory }, math: scalarImportObject() });
     const fns = built.steps.map((s) => instance.exports[s.fn] as (start: number, end: number) => void);
     let pool: WorkerPool | undefined;

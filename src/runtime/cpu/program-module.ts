@@ -74,10 +74,14 @@ interface StepOptions {
   readonly streams?: readonly Stream[];
 }
 
+/**
+ * A program's module, encoded for a shared memory or not when the executor knows whether any step is
+ * split across threads (it decides that from the steps' costs, after the build).
+ */
 export interface ProgramModule {
-  readonly bytes: Uint8Array<ArrayBuffer>;
   readonly steps: readonly Step[];
-  readonly text: () => string;
+  readonly encode: (shared: boolean) => Uint8Array<ArrayBuffer>;
+  readonly text: (shared: boolean) => string;
 }
 
 const rowMajor = (shape: readonly number[]): number[] => {
@@ -110,7 +114,7 @@ const elementwiseNs = (spec: ElementwiseSpec): number =>
 export function buildProgramModule(
   program: Program,
   layout: MemoryLayout,
-  options: { shared: boolean; fma: boolean },
+  options: { fma: boolean },
 ): ProgramModule {
   const access = (v: View): StridedAccess => ({
     address: layout.address(v.buffer),
@@ -126,7 +130,7 @@ export function buildProgramModule(
   });
   // Scratch is reserved before the module's size is known: plan everything first.
   const plans = program.kernels.map((k) => planKernel(k, layout, contiguous, access, options.fma));
-  const module = new ModuleBuilder({ pages: layout.pages, shared: options.shared });
+  const module = new ModuleBuilder({ pages: layout.pages, shared: false });
   const imports = new ImportTable(module);
   const steps: Step[] = [];
   const add = (
@@ -271,7 +275,7 @@ export function buildProgramModule(
         break;
     }
   });
-  return { bytes: module.encode(), steps, text: () => module.text() };
+  return { steps, encode: (shared) => module.encode(shared), text: (shared) => module.text(shared) };
 }
 
 type KernelPlan =

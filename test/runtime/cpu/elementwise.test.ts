@@ -143,6 +143,36 @@ describe('cpu elementwise kernels', () => {
     }
   });
 
+  // The vector loop runs sin, cos and tan unchecked and leaves a quad with a lane beyond the vector
+  // reduction for a checked copy of its body: lanes of every kind, in every position of a quad and in
+  // the scalar tail, and written in place of their input (the checked copy reads before it stores).
+  it.each([
+    ['sin', 3],
+    ['cos', 2.5],
+    ['tan', 3.5],
+  ] as const)('%s takes lanes beyond its vector reduction through Math, in place too', async (name, ulps) => {
+    const special = [1e10, -7753.45068359375, 2049, Infinity, -Infinity, NaN, -0, 0, 1e-40, -2048, 3];
+    const xs = Float32Array.from({ length: 27 }, (_, i) =>
+      i % 3 === 0 ? special[(i / 3) % special.length] : i - 13,
+    );
+    for (const inPlace of [false, true]) {
+      const d = new ProgramDraft();
+      const x = d.buffer('f32', [xs.length], 'input');
+      const out = d.buffer('f32', [xs.length], 'output', undefined, inPlace ? 0 : undefined);
+      const expr = ap(name, [operand(0)]);
+      d.elementwise(name, [x], out, expr);
+      const p = await new CpuExecutor({ threads: 1 }).prepare(d.build());
+      p.write(x, xs);
+      p.run();
+      const got = p.read(out);
+      xs.forEach((v, i) => {
+        const want = evalScalar(expr, [v]);
+        expect(f32Ulps(got[i], want), `${name}(${v}) = ${got[i]}, not ${want}`).toBeLessThanOrEqual(ulps);
+        if (want === 0) expect(Object.is(got[i], want), `${name}(${v}) = ${got[i]}`).toBe(true);
+      });
+    }
+  });
+
   it('prints each kernel in the WebAssembly text format when debugging', async () => {
     const d = new ProgramDraft();
     const x = d.buffer('f32', [4], 'input');

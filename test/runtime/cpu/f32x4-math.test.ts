@@ -73,6 +73,13 @@ const EDGES = [
   -9,
   // sin and tan were 8–9 ulp off here while the vector reduction ran to |x| = 8192.
   -7753.45068359375,
+  // The floats below 2048 nearest a multiple of π/2 and of π (within 4.2e-9 and 8.4e-9), and where a
+  // three-part reduction of π/2 left sin and tan 600 ulp off and cos 50–80 (the sweep's stride misses them).
+  252.89820861816406,
+  505.7964172363281,
+  1011.59283447265625,
+  1377.58837890625,
+  1936.7918701171875,
 ];
 
 function inputs(): Float32Array {

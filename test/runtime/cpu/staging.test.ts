@@ -66,10 +66,7 @@ function inputData(program: Program, inputs: readonly BufferId[]): Float32Array[
 describe('cpu input staging (copies streamed into the first reader)', () => {
   it('streams exactly the inputs the first reading step takes item by item', () => {
     const { program: p } = program();
-    const steps = buildProgramModule(p, new MemoryLayout(p), {
-      shared: false,
-      fma: false,
-    }).steps;
+    const steps = buildProgramModule(p, new MemoryLayout(p), { fma: false }).steps;
     const streamed = stagedStreams(p, steps).map((st, s) => [
       steps[s].fn,
       st.map((x) => [x.buffer, x.perItem]),

@@ -7,8 +7,11 @@
  *
  * Generator parameters (XNNPACK-style names in the debug text): `exp-rr2-p6` (two-constant
  * Cody–Waite reduction, degree-6 polynomial, two-step 2^n scaling so subnormal results round once),
- * `log-p9`, `sincos-rr3-p3` (three-constant reduction by π/2, valid to |x| ≤ TRIG_REDUCTION_LIMIT; larger lanes call
- * `Math.sin`/`Math.cos` through a float64 import, one vector at a time, only when present).
+ * `log-p9`, `sin-rr3pi-p9` and `cos-rr3pi-p9` (three-part reduction by π, five without FMA; one odd
+ * degree-9 polynomial), `tan-rr3-p3` (reduction by π/2, sin and cos polynomials by quadrant). The trigonometric reductions are
+ * valid to |x| ≤ TRIG_REDUCTION_LIMIT; larger lanes call `Math.sin`/`Math.cos`/`Math.tan` through a
+ * float64 import, one vector at a time, only when present (or, in a loop's unchecked form, in a checked
+ * copy of its body).
  */
 import { type Expr, f32, f32x4, get, i32, i32x4, lane, op } from '../wasm/expr.js';
 import type { FunctionBuilder } from '../wasm/function.js';
@@ -30,16 +33,72 @@ export const sel = (mask: Expr, a: Expr, b: Expr): Expr => op('v128.bitselect', 
 const LOG2E = 1.4426950408889634;
 const LN2_HI = 0.693359375;
 const LN2_LO = -2.1219444e-4;
+/**
+ * π as a sum of positive float32 parts for the Cody–Waite reductions (by π, and by π/2 with every part
+ * halved, exactly). Floats below 2048 come within 4.2e-9 of a multiple of π/2, so the parts carry π to
+ * ~2^-72 (with three, the old reduction was 600 ulp off at x = 1011.5928). With FMA each k·πᵢ is exact
+ * inside the fused operation: π rounded down, its remainder rounded down, then the rest. Without it,
+ * k·πᵢ must be an exact product: k has at most 11 significant bits below the limit (k·½ for cos, k for
+ * tan's π/2), so the first four parts have 13.
+ */
+const PI_PARTS_FMA = [3.141592502593994, 1.5099578831723193e-7, 1.0780605906948477e-14];
+const PI_PARTS = [
+  3.14111328125, 4.793405532836914e-4, 3.1781382858753204e-8, 5.126565838509123e-12, 1.2246468525851679e-16,
+];
+/**
+ * sin(r)/r ≈ 1 + r²·(c₁ + c₂r² + c₃r⁴ + c₄r⁶) on [−π/2, π/2]: a minimax fit of the relative error (0.1·2^-24 before
+ * rounding the coefficients to float32, 0.16·2^-24 after), our own fit by linear programming.
+ */
+const SIN_POLY = [-1.6666659713e-1, 8.3330664784e-3, -1.9809602236e-4, 2.6057803098e-6];
 /** 1.5 · 2^23: adding it rounds a float to an integer held in the low mantissa bits. */
 const MAGIC = 12582912;
 const MAGIC_BITS = 0x4b400000;
+/** MAGIC + 127: the integer in the low bits is then n + 127, 2^n's biased exponent. */
+const MAGIC_BIASED = MAGIC + 127;
+/**
+ * e^r ≈ 1 + r·q(r) on [−ln2/2, ln2/2] (2% wider), q of degree 5 with q(0) = 1: our own minimax fit of
+ * the relative error, 0.06·2^-24 (0.08 with the coefficients rounded to float32).
+ */
+const EXP_POLY = [1, 4.9999991059e-1, 1.6666507721e-1, 4.1668649763e-2, 8.3701964468e-3, 1.3803321635e-3];
+
+/**
+ * Ops whose vector form is exact only over a limited range of arguments (see `largeLanes`): a loop can
+ * run them unchecked (`F32x4Math.unchecked`) and branch to a checked copy of its body.
+ */
+export const RANGE_LIMITED_OPS: ReadonlySet<string> = new Set(['sin', 'cos', 'tan']);
+
+/** The sign bit of `x & 0x7fffffff` plus this is set where |x| > TRIG_REDUCTION_LIMIT (and for NaN and ±Inf). */
+const OUT_OF_RANGE_BIAS = 0x7fffffff - new Int32Array(new Float32Array([TRIG_REDUCTION_LIMIT]).buffer)[0];
 
 export class F32x4Math {
+  /** While `unchecked` runs: per range check left out, its lanes' out-of-range sign bits. */
+  private skipped: Expr[] | undefined;
+
   constructor(
     private readonly fn: FunctionBuilder,
     private readonly fma: boolean,
     private readonly imports: ImportTable,
   ) {}
+
+  /**
+   * Generates `body` with the range checks of {@link RANGE_LIMITED_OPS} left out: their lanes beyond the
+   * vector form's range come out wrong, and `outOfRange` (undefined when nothing was left out) has the
+   * sign bit of a lane set where that lane needs the checked form. A loop runs this form and branches,
+   * on `i32x4.bitmask(outOfRange)`, to a copy of its body generated the checked way; the checks, with
+   * their calls out to Math, then stay out of the hot loop, where they made V8 spill every register.
+   */
+  unchecked<T>(body: () => T): { value: T; outOfRange: Expr | undefined } {
+    const outer = this.skipped;
+    this.skipped = [];
+    try {
+      const value = body();
+      const skipped = this.skipped;
+      const outOfRange = skipped.length === 0 ? undefined : skipped.reduce((a, b) => op('v128.or', a, b));
+      return { value, outOfRange };
+    } finally {
+      this.skipped = outer;
+    }
+  }
 
   /** a·b + c, fused where relaxed SIMD is available. */
   madd(a: Expr, b: Expr, c: Expr): Expr {
@@ -74,19 +133,23 @@ export class F32x4Math {
     return { n, nf, r };
   }
 
+  /**
+   * e^x = 2^n · e^r: n and r as in `reduceLn2` (the magic number carrying 2^n's exponent bias too), e^r
+   * = 1 + r·q(r), and 2^n = s1·s2, two normal factors for n in [−150, 128] (subnormal results round
+   * once), s1 applied inside the last FMA.
+   */
   exp(xIn: Expr): Expr {
     // Beyond these, the result is inf or rounds to 0; NaN passes pmin/pmax unchanged.
     const x = this.let(op('f32x4.pmax', op('f32x4.pmin', xIn, f32x4(89)), f32x4(-104)));
-    const { n, r } = this.reduceLn2(x);
-    const p = this.poly(
-      r,
-      [5.0000001201e-1, 1.6666665459e-1, 4.1665795894e-2, 8.3334519073e-3, 1.3981999507e-3, 1.98756915e-4],
-    );
-    const y = this.madd(p, mul(r, r), add(r, f32x4(1)));
-    // Two-step scaling: 2^n1 · 2^n2 with n1 + n2 = n keeps both factors normal for n in [-150, 128].
-    const n1 = this.let(op('i32x4.shr_s', n, i32(1)));
-    const n2 = op('i32x4.sub', n, n1);
-    return mul(mul(y, this.pow2(n1)), this.pow2(n2));
+    const v = this.let(this.madd(x, f32x4(LOG2E), f32x4(MAGIC_BIASED)));
+    const nf = this.let(sub(v, f32x4(MAGIC_BIASED)));
+    const r = this.let(this.madd(nf, f32x4(-LN2_LO), this.madd(nf, f32x4(-LN2_HI), x)));
+    // v's low bits are e = n + 127; shifted by 23 they are an exponent field (the rest shifts out):
+    // s1 = 2^(⌊e/2⌋ + 64 − 127) and s2 = 2^(⌈e/2⌉ + 63 − 127), so s1·s2 = 2^n.
+    const half = this.let(op('i32x4.shr_s', v, i32(1)));
+    const s1 = this.let(op('i32x4.add', op('i32x4.shl', half, i32(23)), i32x4(64 << 23)));
+    const s2 = op('i32x4.add', op('i32x4.shl', op('i32x4.sub', v, half), i32(23)), i32x4(63 << 23));
+    return mul(this.madd(mul(r, s1), this.poly(r, EXP_POLY), s1), s2);
   }
 
   log(xIn: Expr): Expr {
@@ -167,39 +230,14 @@ export class F32x4Math {
     return add(op('f32x4.pmax', x, f32x4(0)), this.log1p(this.exp(op('f32x4.neg', op('f32x4.abs', x)))));
   }
 
-  /** sin (phase 0), cos (phase 1) or tan by quadrant. */
-  private trig(xIn: Expr, kind: 'sin' | 'cos' | 'tan'): Expr {
-    const x = this.let(xIn);
-    const jf = this.let(op('f32x4.nearest', mul(x, f32x4(2 / Math.PI))));
-    const j = this.let(op('i32x4.trunc_sat_f32x4_s', jf));
-    let r = this.madd(jf, f32x4(-1.5703125), x);
-    r = this.madd(jf, f32x4(-4.837512969970703125e-4), r);
-    r = this.madd(jf, f32x4(-7.549789954891882e-8), r);
-    const rr = this.let(r);
-    const z = this.let(mul(rr, rr));
-    const s = this.let(
-      this.madd(mul(rr, z), this.poly(z, [-1.6666654611e-1, 8.3321608736e-3, -1.9515295891e-4]), rr),
-    );
-    const c = this.let(
-      this.madd(
-        mul(z, z),
-        this.poly(z, [4.166664568298827e-2, -1.388731625493765e-3, 2.443315711809948e-5]),
-        this.madd(z, f32x4(-0.5), f32x4(1)),
-      ),
-    );
-    let res: Expr;
-    if (kind === 'tan') {
-      const odd = op('i32x4.ne', op('v128.and', j, i32x4(1)), i32x4(0));
-      res = this.let(sel(odd, op('f32x4.neg', div(c, s)), div(s, c)));
-    } else {
-      const q = this.let(kind === 'cos' ? op('i32x4.add', j, i32x4(1)) : j);
-      const odd = op('i32x4.ne', op('v128.and', q, i32x4(1)), i32x4(0));
-      const sign = op('i32x4.shl', op('v128.and', q, i32x4(2)), i32(30));
-      res = this.let(op('v128.xor', sel(odd, c, s), sign));
+  /** `res`, with lanes of `x` beyond the reduction's range (and ±Inf) through float64 Math, only when present. */
+  private largeLanes(x: Expr, res: Expr, kind: 'sin' | 'cos' | 'tan'): Expr {
+    if (this.skipped) {
+      this.skipped.push(
+        this.let(op('i32x4.add', op('v128.and', x, i32x4(0x7fffffff)), i32x4(OUT_OF_RANGE_BIAS))),
+      );
+      return res;
     }
-    // sin and tan are x itself below 2^-13, and this keeps their sign of zero (r·z + r loses −0).
-    if (kind !== 'cos') res = this.let(sel(op('f32x4.le', op('f32x4.abs', x), f32x4(2 ** -13)), x, res));
-    // Lanes beyond the reduction's range (and ±Inf) go through float64 Math, only when present.
     const out = this.fn.local('v128');
     this.fn.set(out, res);
     this.fn.if(op('v128.any_true', op('f32x4.gt', op('f32x4.abs', x), f32x4(TRIG_REDUCTION_LIMIT))), () => {
@@ -213,15 +251,88 @@ export class F32x4Math {
     return get(out);
   }
 
-  sin(x: Expr): Expr {
-    return this.trig(x, 'sin');
+  /**
+   * r = x − k·π·scale by Cody–Waite parts, each added as k·(−part) with the part positive, so that −0
+   * stays −0 (an addend +0 would turn it into +0).
+   */
+  private reducePi(x: Expr, k: Expr, scale: number): Expr {
+    let r = x;
+    if (this.fma) {
+      for (const part of PI_PARTS_FMA) r = this.madd(k, f32x4(-part * scale), r);
+      return r;
+    }
+    // Without FMA, x − k·π₀ − k·π₁ is exact, and subtracting the rest part by part keeps a remainder near
+    // 0 exact too; but a larger one is rounded at each of the last parts (0.8 ulp of r, and tan 3.6 ulp
+    // at x = 1625.71). There the rest is subtracted at once: its own rounding is far below r's ulp.
+    const products = PI_PARTS.map((part) => this.let(mul(k, f32x4(part * scale))));
+    const head = this.let(sub(sub(r, products[0]), products[1]));
+    const partByPart = products.slice(2).reduce((acc, p) => sub(acc, p), head);
+    const atOnce = sub(
+      head,
+      products.slice(2).reduce((acc, p) => add(acc, p)),
+    );
+    return sel(op('f32x4.lt', op('f32x4.abs', head), f32x4(2 ** -10)), partByPart, atOnce);
   }
 
-  cos(x: Expr): Expr {
-    return this.trig(x, 'cos');
+  /**
+   * (−1)^k sin(r) for r in [−π/2, π/2], k's parity being the low bit of `v` (a magic-number sum): one
+   * odd polynomial, r + r·t with t = r²·q(r²) + 0, which is +0 rather than −0 where r = ±0, so the sum
+   * keeps r's sign of zero.
+   */
+  private sinReduced(r: Expr, v: Expr): Expr {
+    const rr = this.let(op('v128.xor', r, op('i32x4.shl', v, i32(31))));
+    const z = this.let(mul(rr, rr));
+    const t = this.madd(z, this.poly(z, SIN_POLY), f32x4(0));
+    return this.let(this.madd(rr, t, rr));
   }
 
-  tan(x: Expr): Expr {
-    return this.trig(x, 'tan');
+  /**
+   * sin reduced by π, not π/2: with k = round(x/π) and r = x − kπ in [−π/2, π/2], sin(x) = (−1)^k sin(r),
+   * and the parity of k is the low bit of the magic-number sum, so one polynomial serves every lane:
+   * no quadrant select, no float-to-int conversion.
+   */
+  sin(xIn: Expr): Expr {
+    const x = this.let(xIn);
+    const v = this.let(this.madd(x, f32x4(1 / Math.PI), f32x4(MAGIC)));
+    const k = sub(v, f32x4(MAGIC));
+    return this.largeLanes(x, this.sinReduced(this.reducePi(x, this.let(k), 1), v), 'sin');
+  }
+
+  /**
+   * cos as sin by π too: with k = round(x/π + ½) and r = x − (k − ½)π in [−π/2, π/2],
+   * cos(x) = (−1)^k sin(r). k − ½ is exact, and so is each k·πᵢ the reduction needs.
+   */
+  cos(xIn: Expr): Expr {
+    const x = this.let(xIn);
+    const v = this.let(add(this.madd(x, f32x4(1 / Math.PI), f32x4(0.5)), f32x4(MAGIC)));
+    const k = sub(sub(v, f32x4(MAGIC)), f32x4(0.5));
+    return this.largeLanes(x, this.sinReduced(this.reducePi(x, this.let(k), 1), v), 'cos');
+  }
+
+  /** tan by quadrant: reduced by π/2, s/c or −c/s with sin and cos polynomials of the remainder. */
+  tan(xIn: Expr): Expr {
+    const x = this.let(xIn);
+    const v = this.let(this.madd(x, f32x4(2 / Math.PI), f32x4(MAGIC)));
+    const rr = this.let(this.reducePi(x, this.let(sub(v, f32x4(MAGIC))), 0.5));
+    const z = this.let(mul(rr, rr));
+    const s = this.let(
+      this.madd(mul(rr, z), this.poly(z, [-1.6666654611e-1, 8.3321608736e-3, -1.9515295891e-4]), rr),
+    );
+    const c = this.let(
+      this.madd(
+        mul(z, z),
+        this.poly(z, [4.166664568298827e-2, -1.388731625493765e-3, 2.443315711809948e-5]),
+        this.madd(z, f32x4(-0.5), f32x4(1)),
+      ),
+    );
+    // An odd quadrant (the low bit of the magic-number sum) is −c/s.
+    const odd = op('i32x4.shr_s', op('i32x4.shl', v, i32(31)), i32(31));
+    const res = this.let(sel(odd, op('f32x4.neg', div(c, s)), div(s, c)));
+    // tan is x itself below 2^-13, and this keeps its sign of zero (r·z + r loses −0).
+    return this.largeLanes(
+      x,
+      this.let(sel(op('f32x4.le', op('f32x4.abs', x), f32x4(2 ** -13)), x, res)),
+      'tan',
+    );
   }
 }

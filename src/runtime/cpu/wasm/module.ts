@@ -53,8 +53,11 @@ export class ModuleBuilder {
     return this.imports.length + this.functions.length - 1;
   }
 
-  /** The binary module. */
-  encode(): Uint8Array<ArrayBuffer> {
+  /**
+   * The binary module; `shared` overrides whether the imported memory is shared (the functions do not
+   * depend on it, so one build serves either memory).
+   */
+  encode(shared = this.memory.shared): Uint8Array<ArrayBuffer> {
     const types: string[] = [];
     const typeIndex = (params: readonly ValType[], results: readonly ValType[]): number => {
       const key = `${params.join(',')}->${results.join(',')}`;
@@ -68,7 +71,7 @@ export class ModuleBuilder {
       0x00,
       ...uleb(typeIndex(imp.params, imp.results)),
     ]);
-    const limits = this.memory.shared
+    const limits = shared
       ? [0x03, ...uleb(this.memory.pages), ...uleb(this.memory.pages)]
       : [0x00, ...uleb(this.memory.pages)];
     importEntries.push([...name('env'), ...name('memory'), 0x02, ...limits]);
@@ -104,9 +107,9 @@ export class ModuleBuilder {
   }
 
   /** The module in the text format (functions only), for `SATURN_DEBUG=wasm`. */
-  text(): string {
+  text(shared = this.memory.shared): string {
     const imports = this.imports.map((i) => `(import "${i.module}" "${i.field}" (func))`);
-    const mem = `(import "env" "memory" (memory ${this.memory.pages}${this.memory.shared ? ` ${this.memory.pages} shared` : ''}))`;
+    const mem = `(import "env" "memory" (memory ${this.memory.pages}${shared ? ` ${this.memory.pages} shared` : ''}))`;
     return `(module\n${[...imports, mem, ...this.functions.map((f) => f.text())].join('\n')})`;
   }
 }

@@ -119,6 +119,7 @@ export const PLAIN = {
   'v128.xor': bin(simd(81), V),
   'v128.bitselect': { code: simd(82), args: [V, V, V], result: V },
   'v128.any_true': un(simd(83), V, 'i32'),
+  'i32x4.bitmask': un(simd(164), V, 'i32'),
   'f64x2.promote_low_f32x4': un(simd(95), V, V),
   'f32x4.demote_f64x2_zero': un(simd(94), V, V),
   'f32x4.ceil': un(simd(103), V, V),
