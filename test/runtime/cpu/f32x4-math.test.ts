@@ -33,7 +33,7 @@ const BOUND: Record<VecFn, number> = {
   softplus: 3.5,
   sin: 3,
   cos: 2.5,
-  tan: 3.5,
+  tan: 3,
 };
 
 const EDGES = [
@@ -89,6 +89,9 @@ const EDGES = [
   49.510894775390625,
   325.9413146972656,
   475.1654052734375,
+  // And where −1/tan(r) is worst since (2.61 ulp).
+  268.6051940917969,
+  903.2069091796875,
 ];
 
 /** Every float in a window around 5π/4, where the stride's few points missed tan's worst. */
