@@ -1,7 +1,8 @@
 // One cold optimize, in the fresh process the optimize benchmark starts for it: CPU and wall time of
 // importing Saturn, loading the shipped rule library, and the first optimize of one model graph.
-// Saturn is imported as users get it, from the bundle of the bench's build (scripts/bundle.mjs), which
-// also holds the tanh MLP's builder and the Ohm loader, so that all use one instance of each module.
+// Saturn is imported as users get it, from the bundle of the bench's build (scripts/bundle.mjs): its
+// entry point is served from a script with a code cache, which also serves the tanh MLP's builder and
+// the Ohm loader, so that all use one instance of each module.
 // Prints one JSON line. Usage: node dist-bench/bench/optimize-cold.js logreg|tanhMlp|mlp
 const cpu = (): number => {
   const c = process.cpuUsage();

@@ -394,3 +394,9 @@ registerSuite({
     return { suite: 'optimize', models, reach: reachRows, cli, random, extraction };
   },
 });
+
+registerSuite({
+  name: 'optimize-scale',
+  description: 'the random elementwise graphs of the optimize suite alone (its last table), for profiling',
+  run: (log) => ({ suite: 'optimize-scale', random: scale(log) }),
+});

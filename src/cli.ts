@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import * as nodeModule from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
-import { loadCachedScript } from './cli/code-cache.js';
+import { loadCachedScript } from './code-cache.js';
 
 type Main = typeof import('./cli/main.js').main;
 

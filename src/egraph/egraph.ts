@@ -200,6 +200,16 @@ export class EGraph {
     return id;
   }
 
+  /**
+   * Makes room for `extra` more nodes, for a caller about to add that many (loading a graph): the store
+   * then grows once instead of by doubling. Only capacity changes.
+   *
+   * @example `eg.reserve(order.length)`
+   */
+  reserve(extra: number): void {
+    this.nodes.reserve(extra);
+  }
+
   /** Adds a whole term bottom-up and returns its class. @example `eg.addTerm(parseTerm(lang, '(+ x 1)'))` */
   addTerm(term: Term): ClassId {
     return this.uf.find(this.addTermUncanonical(term));

@@ -49,13 +49,11 @@ export class IntervalAnalysis implements Analysis<IntervalFact> {
   make(eg: EGraph, symbol: SymbolId, children: readonly ClassId[]): IntervalFact {
     const kids = children.map((c) => eg.data(this, c));
     const iv = this.transfer(eg.lang, symbol, kids) ?? TOP;
-    // Unbounded is the most common fact: one shared object rather than one per class.
-    if (iv === TOP) return TOP_FACT;
-    return {
-      lo: Number.isNaN(iv.lo) ? TOP.lo : iv.lo,
-      hi: Number.isNaN(iv.hi) ? TOP.hi : iv.hi,
-      narrowings: 0,
-    };
+    const lo = Number.isNaN(iv.lo) ? TOP.lo : iv.lo;
+    const hi = Number.isNaN(iv.hi) ? TOP.hi : iv.hi;
+    // Unbounded is the most common fact: one shared object rather than one per class, also where a
+    // transfer function computed it (the negation of an unbounded range).
+    return lo === TOP.lo && hi === TOP.hi ? TOP_FACT : { lo, hi, narrowings: 0 };
   }
 
   merge(a: IntervalFact, b: IntervalFact): IntervalFact {

@@ -149,6 +149,37 @@ interface CompiledSearch {
 const codeCache = new Map<string, CompiledSearch>();
 
 /**
+ * Search code written as functions of the package's bundle by the build (`scripts/search-code.mjs`), by
+ * its source: `new Function` compiled each shape the shipped rules use again in every process (about a
+ * tenth of a cold first optimize), where a function of the bundle comes from its code cache. A shape
+ * is given one only when its generated source is the very text the function was written from.
+ */
+const prebuilt = new Map<string, SearchCode>();
+
+/**
+ * Hands the search code of `prebuiltSearchModule` to the programs compiled from now on.
+ *
+ * @example usePrebuiltSearch(new Map()) // none: every shape's code is compiled with new Function
+ */
+export function usePrebuiltSearch(code: Iterable<readonly [string, SearchCode]>): void {
+  for (const [source, fn] of code) prebuilt.set(source, fn);
+}
+
+/**
+ * The text of an ES module that writes the search code generated so far in this process as functions
+ * and hands them to `usePrebuiltSearch`, imported from `machineSpecifier`.
+ *
+ * @example prebuiltSearchModule('./egraph/machine.js').startsWith('import') // true
+ */
+export function prebuiltSearchModule(machineSpecifier: string): string {
+  const entries = [...codeCache.values()].map(
+    ({ source }) =>
+      `  [${JSON.stringify(source)}, function (${SEARCH_PARAMS.join(', ')}) {\n${source}\n}],\n`,
+  );
+  return `import { usePrebuiltSearch } from ${JSON.stringify(machineSpecifier)};\n\nusePrebuiltSearch([\n${entries.join('')}]);\n`;
+}
+
+/**
  * A pattern compiled once into a matching program: Bind / Compare / Lookup / Yield instructions (egg's
  * machine). Variables get registers in first-occurrence order (that is the `vars` order of its matches); a
  * repeated variable compiles to Compare, a ground subpattern to one Lookup of its class, done once per search.
@@ -201,7 +232,10 @@ export class Program {
     let compiled = codeCache.get(key);
     if (compiled === undefined) {
       const source = generate(instrs, varRegs);
-      compiled = { source, code: new Function(...SEARCH_PARAMS, source) as SearchCode };
+      compiled = {
+        source,
+        code: prebuilt.get(source) ?? (new Function(...SEARCH_PARAMS, source) as SearchCode),
+      };
       codeCache.set(key, compiled);
     }
     this.compiled = compiled;

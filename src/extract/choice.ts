@@ -126,7 +126,8 @@ export function findPickCycle(p: ExtractionProblem, pick: Int32Array): number {
 
 /** The extraction a pick stands for: the chosen node of each class reachable from the roots, and the DAG cost. */
 export function pickToExtraction(p: ExtractionProblem, pick: Int32Array): Extraction {
-  const choice = new Map<ClassId, ENode>();
+  const byClass: (ENode | undefined)[] = new Array(p.eg.idCount);
+  const order: ClassId[] = [];
   const seen = new Uint8Array(p.classes.length);
   const stack = [...p.roots];
   let cost = 0;
@@ -134,9 +135,54 @@ export function pickToExtraction(p: ExtractionProblem, pick: Int32Array): Extrac
     if (seen[c]) continue;
     seen[c] = 1;
     const e = pick[c];
-    choice.set(p.classes[c], p.nodes[e]);
+    byClass[p.classes[c]] = p.nodes[e];
+    order.push(p.classes[c]);
     cost += p.cost[e];
     for (let j = p.kidStart[e]; j < p.kidStart[e + 1]; j++) if (!seen[p.kids[j]]) stack.push(p.kids[j]);
   }
-  return { choice, cost };
+  return { choice: new ChoiceMap(byClass, order), cost };
+}
+
+/**
+ * A choice as a read-only map over an array indexed by class id, iterating in the order the classes were
+ * reached. A `Map` of every chosen class cost two hash-table insertions per class of a 100k-class e-graph
+ * (and its growth), where an extraction's readers only look classes up.
+ */
+class ChoiceMap implements ReadonlyMap<ClassId, ENode> {
+  constructor(
+    private readonly byClass: readonly (ENode | undefined)[],
+    private readonly order: readonly ClassId[],
+  ) {}
+
+  get size(): number {
+    return this.order.length;
+  }
+
+  get(cls: ClassId): ENode | undefined {
+    return this.byClass[cls];
+  }
+
+  has(cls: ClassId): boolean {
+    return this.byClass[cls] !== undefined;
+  }
+
+  forEach(f: (node: ENode, cls: ClassId, map: ReadonlyMap<ClassId, ENode>) => void, thisArg?: unknown): void {
+    for (const cls of this.order) f.call(thisArg, this.byClass[cls]!, cls, this);
+  }
+
+  *entries(): MapIterator<[ClassId, ENode]> {
+    for (const cls of this.order) yield [cls, this.byClass[cls]!];
+  }
+
+  keys(): MapIterator<ClassId> {
+    return this.order[Symbol.iterator]();
+  }
+
+  *values(): MapIterator<ENode> {
+    for (const cls of this.order) yield this.byClass[cls]!;
+  }
+
+  [Symbol.iterator](): MapIterator<[ClassId, ENode]> {
+    return this.entries();
+  }
 }

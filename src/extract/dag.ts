@@ -91,7 +91,8 @@ function dagPick(p: ExtractionProblem): Int32Array {
     if (set !== undefined && set.total < (best[cls]?.total ?? Number.POSITIVE_INFINITY)) {
       best[cls] = set;
       pick[cls] = e;
-      for (const parent of p.parents[cls]) {
+      for (let j = p.parentStart[cls]; j < p.parentStart[cls + 1]; j++) {
+        const parent = p.parentList[j];
         if (!queued[parent]) {
           queued[parent] = 1;
           queue.push(parent);

@@ -27,9 +27,8 @@ export function improvePick(p: ExtractionProblem, pick: Int32Array): number {
   for (let round = 0; round < 4 && pricer.work < limit; round++) {
     let improved = false;
     for (const c of pricer.reached(pick)) {
-      const nodes = p.classNodes[c];
-      if (nodes.length < 2) continue;
-      for (const e of nodes) {
+      if (p.classStart[c + 1] - p.classStart[c] < 2) continue;
+      for (let e = p.classStart[c]; e < p.classStart[c + 1]; e++) {
         if (e === pick[c] || !kidsPicked(p, pick, e)) continue;
         if (pricer.work >= limit) return best;
         const old = pick[c];

@@ -3,7 +3,7 @@
  * renumbered densely, with every node priced once. The DAG, tree and exact extractors all work on it.
  */
 import type { EGraph, ENode } from '../egraph/egraph.js';
-import type { ClassId } from '../egraph/ids.js';
+import type { ClassId, SymbolId } from '../egraph/ids.js';
 import { checkNodeCost, type NodeCost } from './node-cost.js';
 
 /** Classes reachable from the roots, densely numbered, with their nodes, parents and node costs. */
@@ -24,10 +24,14 @@ export interface ExtractionProblem {
   readonly kids: Int32Array;
   /** Cost of each node itself, checked finite and non-negative. */
   readonly cost: Float64Array;
-  /** Nodes of each dense class. */
-  readonly classNodes: readonly number[][];
-  /** Nodes having each dense class among their children (each node listed once). */
-  readonly parents: readonly number[][];
+  /** Nodes of dense class `c` are numbered consecutively: `classStart[c] .. classStart[c + 1])`. */
+  readonly classStart: Int32Array;
+  /**
+   * Nodes having dense class `c` among their children, each listed once, ascending:
+   * `parentList[parentStart[c] .. parentStart[c + 1])`.
+   */
+  readonly parentStart: Int32Array;
+  readonly parentList: Int32Array;
 }
 
 /**
@@ -56,23 +60,30 @@ export function buildProblem(eg: EGraph, roots: readonly ClassId[], nodeCost: No
     return i;
   };
   const rootIdx = roots.map(visit);
+  // Flat arrays, no object or array per class: on a 100k-class e-graph, extracted twice per optimize,
+  // a list of nodes and of parents per class was most of this function's garbage.
+  const store = eg.nodes;
   const nodes: ENode[] = [];
   const nodeClassList: number[] = [];
+  const classStartList: number[] = [0];
   const kidStartList: number[] = [0];
   const kidList: number[] = [];
   const costList: number[] = [];
-  const classNodes: number[][] = [];
   for (let ci = 0; ci < classes.length; ci++) {
     const cls = classes[ci];
-    const own: number[] = [];
-    for (const node of eg.nodesOf(cls)) {
-      const e = nodes.length;
+    for (const e of eg.classNodes[cls]) {
+      // The node as `nodesOf` gives it (canonical children), read from the store without its list.
+      const symbol = store.sym[e] as SymbolId;
+      const arity = eg.lang.arity(symbol);
+      const s = store.start[e];
+      const children: ClassId[] = new Array(arity);
+      for (let i = 0; i < arity; i++) children[i] = eg.find(store.kids[s + i] as ClassId);
+      const node: ENode = { symbol, children };
       nodes.push(node);
-      own.push(e);
       nodeClassList.push(ci);
       costList.push(checkNodeCost(eg, cls, node, nodeCost(eg, cls, node)));
       const first = kidList.length;
-      for (const k of node.children) {
+      for (const k of children) {
         const ki = visit(k);
         let seen = false;
         for (let j = first; j < kidList.length; j++) seen ||= kidList[j] === ki;
@@ -80,11 +91,17 @@ export function buildProblem(eg: EGraph, roots: readonly ClassId[], nodeCost: No
       }
       kidStartList.push(kidList.length);
     }
-    classNodes.push(own);
+    classStartList.push(nodes.length);
   }
-  const parents: number[][] = classes.map(() => []);
+  // Parents by counting sort over the kid lists: ascending node order within each class.
+  const kids = Int32Array.from(kidList);
+  const parentStart = new Int32Array(classes.length + 1);
+  for (let j = 0; j < kids.length; j++) parentStart[kids[j] + 1]++;
+  for (let c = 0; c < classes.length; c++) parentStart[c + 1] += parentStart[c];
+  const parentList = new Int32Array(kids.length);
+  const fill = parentStart.slice(0, classes.length);
   for (let e = 0; e < nodes.length; e++) {
-    for (let j = kidStartList[e]; j < kidStartList[e + 1]; j++) parents[kidList[j]].push(e);
+    for (let j = kidStartList[e]; j < kidStartList[e + 1]; j++) parentList[fill[kids[j]]++] = e;
   }
   let indexOf: Map<ClassId, number> | undefined;
   return {
@@ -97,9 +114,10 @@ export function buildProblem(eg: EGraph, roots: readonly ClassId[], nodeCost: No
     nodes,
     nodeClass: Int32Array.from(nodeClassList),
     kidStart: Int32Array.from(kidStartList),
-    kids: Int32Array.from(kidList),
+    kids,
     cost: Float64Array.from(costList),
-    classNodes,
-    parents,
+    classStart: Int32Array.from(classStartList),
+    parentStart,
+    parentList,
   };
 }

@@ -44,7 +44,8 @@ export function treePick(p: ExtractionProblem): { pick: Int32Array; treeCost: Fl
     if (c < best[cls]) {
       best[cls] = c;
       pick[cls] = e;
-      for (const parent of p.parents[cls]) {
+      for (let j = p.parentStart[cls]; j < p.parentStart[cls + 1]; j++) {
+        const parent = p.parentList[j];
         if (!queued[parent]) {
           queued[parent] = 1;
           queue.push(parent);

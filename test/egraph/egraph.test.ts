@@ -71,6 +71,18 @@ describe('e-graph core', () => {
     expect(eg.lookupTerm(parseTerm(lang, '(sin (+ b 1))'))).toBe(eg.find(fa));
   });
 
+  it('finds every node again after reserving room between adds', () => {
+    const { lang } = smallLanguage();
+    const eg = new EGraph(lang);
+    const terms = Array.from({ length: 300 }, (_, i) => parseTerm(lang, `(sin (+ a ${i}))`));
+    const ids = terms.slice(0, 100).map((t) => eg.addTerm(t));
+    eg.reserve(1000);
+    ids.push(...terms.slice(100).map((t) => eg.addTerm(t)));
+    eg.check();
+    expect(terms.map((t) => eg.lookupTerm(t))).toEqual(ids);
+    expect(eg.size).toBe(1 + 3 * 300); // a, and per term a literal, a sum and a sine
+  });
+
   it('keeps every invariant over random add / union / rebuild sequences', () => {
     fc.assert(
       fc.property(opsArb, (ops) => {

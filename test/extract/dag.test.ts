@@ -67,8 +67,12 @@ describe('DAG extraction', () => {
     const root = eg.add(lang.resolve('sin', 1), [a]);
     eg.rebuild();
     const p = buildProblem(eg, [root], nodeCountCost);
-    const opOf = (c: ClassId) =>
-      p.classNodes[p.indexOf.get(eg.find(c)) as number].find((e) => p.nodes[e].children.length > 0) as number;
+    const opOf = (c: ClassId) => {
+      const dense = p.indexOf.get(eg.find(c)) as number;
+      for (let e = p.classStart[dense]; e < p.classStart[dense + 1]; e++)
+        if (p.nodes[e].children.length > 0) return e;
+      throw new Error('no op node');
+    };
     const pick = treePick(p).pick.slice();
     pick[p.indexOf.get(eg.find(a)) as number] = opOf(a);
     pick[p.indexOf.get(eg.find(b)) as number] = opOf(b);

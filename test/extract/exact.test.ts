@@ -22,7 +22,7 @@ function bruteForce(
 ): number | undefined {
   const p = buildProblem(eg, roots, cost);
   let count = 1;
-  for (const nodes of p.classNodes) count *= nodes.length;
+  for (let c = 0; c < p.classes.length; c++) count *= p.classStart[c + 1] - p.classStart[c];
   if (count > limit) return undefined;
   let best = Number.POSITIVE_INFINITY;
   const pick = new Int32Array(p.classes.length);
@@ -33,7 +33,7 @@ function bruteForce(
       if (state[c] === 2) return true;
       if (state[c] === 1) return false;
       state[c] = 1;
-      const e = p.classNodes[c][pick[c]];
+      const e = p.classStart[c] + pick[c];
       total += p.cost[e];
       for (let j = p.kidStart[e]; j < p.kidStart[e + 1]; j++) if (!visit(p.kids[j])) return false;
       state[c] = 2;
@@ -46,7 +46,7 @@ function bruteForce(
       best = Math.min(best, evaluate());
       return;
     }
-    for (let i = 0; i < p.classNodes[c].length; i++) {
+    for (let i = 0; i < p.classStart[c + 1] - p.classStart[c]; i++) {
       pick[c] = i;
       loop(c + 1);
     }

@@ -123,9 +123,14 @@ export function carryExtraction(
   // to right), not entering folded classes.
   const to = createTensorEGraph(options);
   const target = to.egraph;
+  let reached = 0;
+  for (let c = 0; c < n; c++) if (state[c] >= Fold.Op) reached++;
+  target.reserve(reached);
   const newId = new Int32Array(n).fill(-1);
   const symbols: SymbolId[] = [];
   const kidTypes: TypeInfo[] = [];
+  // One child list for every node added: `addUncanonical` copies it.
+  const kids: ClassId[] = [];
   let renames = false;
   const entered = new Uint8Array(n);
   postOrder(
@@ -138,7 +143,7 @@ export function carryExtraction(
     (cls) => state[cls] === Fold.Op,
     (cls, node) => {
       let symbol: SymbolId;
-      const kids: ClassId[] = [];
+      kids.length = 0;
       if (state[cls] === Fold.Folded) {
         symbol = to.lang.symbol('constant', constants.get(cls)!.attrs, 0);
       } else {

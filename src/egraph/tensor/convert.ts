@@ -7,7 +7,7 @@ import type { Node } from '../../graph/node.js';
 import type { Dim } from '../../graph/shape.js';
 import { impliedDimRenaming, renameShapeAttrs } from '../../graph/unknown-dims.js';
 import type { EGraph, ENode } from '../egraph.js';
-import type { ClassId } from '../ids.js';
+import { asClassId, type ClassId } from '../ids.js';
 import type { TensorLanguage } from './language.js';
 
 /**
@@ -25,24 +25,25 @@ import type { TensorLanguage } from './language.js';
  * @example const [root] = addGraph(eg, lang, [T.exp(x)]);
  */
 export function addGraph(eg: EGraph, lang: TensorLanguage, outputs: readonly Node[]): ClassId[] {
-  const classOf = new Map<number, ClassId>();
-  const order = postOrder(outputs);
+  const { order, position } = postOrder(outputs);
   // Only these ops imply dims equal: without them the renaming is empty, and finding that out walks
   // and sorts the whole graph again.
   const renaming = order.some((n) => RENAMING_OPS.has(n.op)) ? impliedDimRenaming(outputs) : NO_RENAMING;
-  for (const node of order) {
+  // Each node's id in the e-graph by its place in `order`, and one reused list of child ids: a second
+  // map from node to class and an array per node were a fifth of loading a 100k-op graph.
+  const added = new Int32Array(order.length);
+  eg.reserve(order.length);
+  const kids: number[] = [];
+  for (let i = 0; i < order.length; i++) {
+    const node = order[i];
     const attrs = renameShapeAttrs(node.op, node.attrs, renaming);
     const symbol = lang.symbol(node.op, attrs, node.args.length);
     if (node.op === 'input' && attrs !== node.attrs) lang.declaredInputs.set(symbol, node);
-    classOf.set(
-      node.id,
-      eg.addUncanonical(
-        symbol,
-        node.args.map((a) => classOf.get(a.id)!),
-      ),
-    );
+    kids.length = 0;
+    for (const a of node.args) kids.push(added[position.get(a.id)!]);
+    added[i] = eg.addUncanonical(symbol, kids);
   }
-  return outputs.map((o) => classOf.get(o.id)!);
+  return outputs.map((o) => asClassId(added[position.get(o.id)!]));
 }
 
 /** Ops from which `impliedDimRenaming` learns equal dims. */
@@ -51,17 +52,19 @@ export const RENAMING_OPS = new Set(['dot', 'gemm', 'reshape']);
 const NO_RENAMING: ReadonlyMap<string, Dim> = new Map();
 
 /**
- * Every node reachable from `outputs`, arguments before users, in depth-first order. Iterative, with the
- * stack as two arrays rather than a frame object per node (loading a 100k-op graph walks it twice).
+ * Every node reachable from `outputs`, arguments before users, in depth-first order, and each node's
+ * place in that order by node id. Iterative, with the stack as two arrays rather than a frame object per
+ * node (loading a 100k-op graph walks it twice).
  */
-function postOrder(outputs: readonly Node[]): Node[] {
-  const seen = new Set<number>();
+function postOrder(outputs: readonly Node[]): { order: Node[]; position: Map<number, number> } {
+  // -1 while a node waits on the stack, then its place in `order`.
+  const position = new Map<number, number>();
   const order: Node[] = [];
   const stackNode: Node[] = [];
   const stackNext: number[] = [];
   for (const out of outputs) {
-    if (seen.has(out.id)) continue;
-    seen.add(out.id);
+    if (position.has(out.id)) continue;
+    position.set(out.id, -1);
     stackNode.push(out);
     stackNext.push(0);
     while (stackNode.length > 0) {
@@ -71,8 +74,8 @@ function postOrder(outputs: readonly Node[]): Node[] {
       if (next < node.args.length) {
         stackNext[top] = next + 1;
         const arg = node.args[next];
-        if (!seen.has(arg.id)) {
-          seen.add(arg.id);
+        if (!position.has(arg.id)) {
+          position.set(arg.id, -1);
           stackNode.push(arg);
           stackNext.push(0);
         }
@@ -80,10 +83,11 @@ function postOrder(outputs: readonly Node[]): Node[] {
       }
       stackNode.pop();
       stackNext.pop();
+      position.set(node.id, order.length);
       order.push(node);
     }
   }
-  return order;
+  return { order, position };
 }
 
 /**

@@ -7,6 +7,7 @@ import { formatShape, unifyDims } from '../../graph/shape.js';
 import { type Analysis, AnalysisMergeError } from '../analysis.js';
 import type { EGraph } from '../egraph.js';
 import type { ClassId, SymbolId } from '../ids.js';
+import type { Language } from '../language.js';
 import type { TensorLanguage } from './language.js';
 
 /**
@@ -18,13 +19,28 @@ import type { TensorLanguage } from './language.js';
 export class TypeAnalysis implements Analysis<TypeInfo> {
   readonly name = 'type';
 
+  /**
+   * Per symbol, the last argument types `make` saw and its result. Types are shared objects (see `make`),
+   * so in a graph of a few types most nodes repeat their symbol's last argument types exactly, and the
+   * inference is skipped: loading a 100k-op graph runs `make` for every node, three times per optimize.
+   */
+  private readonly last: (MadeType | undefined)[] = [];
+
   make(eg: EGraph, symbol: SymbolId, children: readonly ClassId[]): TypeInfo {
-    const { def, attrs } = (eg.lang as TensorLanguage).tensorSymbol(symbol);
     const kids = children.map((c) => eg.data(this, c));
-    const type = def.infer(kids, attrs);
+    const last = this.last[symbol];
+    if (last !== undefined && last.lang === eg.lang && sameObjects(last.kids, kids)) return last.type;
+    const { def, attrs } = (eg.lang as TensorLanguage).tensorSymbol(symbol);
+    const inferred = def.infer(kids, attrs);
     // Most ops keep an argument's type: share that object rather than keep one more per class (a
     // 100k-class e-graph's types are most of what each young-generation GC has to move).
-    for (const k of kids) if (this.same(k, type)) return k;
+    let type = inferred;
+    for (const k of kids)
+      if (this.same(k, inferred)) {
+        type = k;
+        break;
+      }
+    this.last[symbol] = { lang: eg.lang, kids, type };
     return type;
   }
 
@@ -39,6 +55,19 @@ export class TypeAnalysis implements Analysis<TypeInfo> {
       a.dtype === b.dtype && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i])
     );
   }
+}
+
+/** A `make` remembered: its symbol's language, the argument types (by identity) and the result. */
+interface MadeType {
+  readonly lang: Language;
+  readonly kids: readonly TypeInfo[];
+  readonly type: TypeInfo;
+}
+
+function sameObjects<T>(a: readonly T[], b: readonly T[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The common type of two types, or undefined when they cannot describe the same value. */

@@ -6,14 +6,15 @@
  *
  * The cache holds the hash of the script's text and V8's version: V8 checks its own version, flags and
  * the text's length only, so a rebuilt script of the same length would run with the old one's bytecode.
- * A cache that does not match, or that V8 rejects, is ignored and the script compiles as usual.
+ * The hash is the one the bundle step wrote on the script's last line (`SCRIPT_HASH_LINE`): hashing the
+ * text here took node:crypto, whose loading cost each cold start ~4 ms of CPU. A cache that does not
+ * match, or that V8 rejects, is ignored and the script compiles as usual.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Script } from 'node:vm';
-import { readText } from '../read-text.js';
+import { readText } from './read-text.js';
 
 /** What became of a script's code cache: `used`, or why it was not. */
 export type CodeCacheStatus = 'used' | 'missing' | 'stale' | 'rejected';
@@ -25,6 +26,12 @@ export interface CachedScript<T> {
   /** Writes the cache of what the script has compiled so far, for later processes. */
   save(): void;
 }
+
+/**
+ * The start of a script's last line, followed by the SHA-256 of the text before that line, in hex
+ * (written by `scripts/bundle.mjs`).
+ */
+export const SCRIPT_HASH_LINE = '//# saturnScriptHash=';
 
 /**
  * The file of a script's code cache.
@@ -44,8 +51,8 @@ export function loadCachedScript<T>(
   scriptPath: string,
   importModule: (specifier: string) => Promise<unknown>,
 ): CachedScript<T> {
-  const { bytes, text: source } = readText(scriptPath);
-  const key = cacheKey(bytes);
+  const { text: source } = readText(scriptPath);
+  const key = cacheKey(source, scriptPath);
   const cacheFile = codeCacheFile(scriptPath);
   let cachedData: Buffer | undefined;
   let cache: CodeCacheStatus = 'missing';
@@ -78,6 +85,10 @@ export function loadCachedScript<T>(
   };
 }
 
-function cacheKey(script: Buffer): string {
-  return `${createHash('sha256').update(script).digest('hex')} v8 ${process.versions.v8}`;
+function cacheKey(source: string, scriptPath: string): string {
+  const at = source.lastIndexOf(`\n${SCRIPT_HASH_LINE}`);
+  const hash = at < 0 ? '' : source.slice(at + 1 + SCRIPT_HASH_LINE.length).trimEnd();
+  if (!/^[0-9a-f]{64}$/.test(hash))
+    throw new Error(`${scriptPath} has no '${SCRIPT_HASH_LINE}' line: bundle it with scripts/bundle.mjs`);
+  return `${hash} v8 ${process.versions.v8}`;
 }
