@@ -11,6 +11,15 @@
  * (a strided reduced axis) 4.6; matmul 256³ 0.028 ns/flop, 512³ 0.073; gemv 1024² 0.09 ns/flop;
  * softmax rows of 1024 5.7 ns/element. Only the order of magnitude matters: the threshold sits where a
  * worker round trip (10–25 µs) is a small part of the step.
+ *
+ * Rechecked on the 2-core machine the threshold was tuned on (resident one-kernel programs of 2^20
+ * elements, one thread, CPU time, 15 rounds in rotating order, median; relaxed-SIMD FMA, then without,
+ * 2026-12-02 evening): `-x` 0.17 ns/element, `x·y+z` 0.37, x/y 0.28, sqrt 0.36, exp 0.64 (0.98 without
+ * FMA), tanh 1.09 (1.61), sigmoid 1.13 (1.57), tan 1.09 (1.87), `exp(x)·y + sin(x)/(1+z²)` 1.46 (2.29).
+ * The estimates are 2.4–3.4× those, so the constants keep the old machine's scale and the threshold its
+ * tuning. Functions far off that ratio were set to 2.5× their time here (FMA): sin 0.50 (1.27 without)
+ * and cos 0.59 (1.41), 6× and 5× before the reduction by π; log 1.62 (2.12), log1p 2.16 (2.68) and
+ * expm1 1.64 (2.28), about 1×; softplus 5.4 (6.3), 0.6×.
  */
 import type { ScalarExpr } from '../program.js';
 
@@ -31,14 +40,14 @@ const NS_PER_LOOP_ELEMENT = 0.35;
 /** Vector math functions' extra cost per element (see the provenance above); other lane ops 0.05. */
 const NS_PER_OP: Readonly<Record<string, number>> = {
   exp: 0.8,
-  log: 1,
-  log1p: 1.5,
-  expm1: 1.2,
+  log: 3.3,
+  log1p: 4.6,
+  expm1: 3.3,
   tanh: 2,
   sigmoid: 1.5,
-  softplus: 2.5,
-  sin: 2.3,
-  cos: 2.3,
+  softplus: 13,
+  sin: 0.6,
+  cos: 0.75,
   tan: 3,
   div: 0.2,
   sqrt: 0.2,

@@ -1,17 +1,17 @@
 /**
  * Vectorized float32 math on f32x4 lanes: range reduction plus a short polynomial per function, with
  * the edges (±0, subnormals, ±Inf, NaN, overflow thresholds) handled by lane selects rather than
- * branches. Coefficients are the classic Cephes single-precision minimax sets (public constants).
+ * branches. Coefficients are Cephes's single-precision minimax sets (public constants) or our own fits.
  * Accuracy is measured, not assumed: `test/runtime/cpu/f32x4-math.test.ts` checks each function
  * against float64 over a dense sweep of float32 bit patterns and states the bound it found.
  *
  * Generator parameters (XNNPACK-style names in the debug text): `exp-rr2-p6` (two-constant
  * Cody–Waite reduction, degree-6 polynomial, two-step 2^n scaling so subnormal results round once),
  * `log-p9`, `sin-rr3pi-p9` and `cos-rr3pi-p9` (three-part reduction by π, five without FMA; one odd
- * degree-9 polynomial), `tan-rr3-p3` (reduction by π/2, sin and cos polynomials by quadrant). The trigonometric reductions are
- * valid to |x| ≤ TRIG_REDUCTION_LIMIT; larger lanes call `Math.sin`/`Math.cos`/`Math.tan` through a
- * float64 import, one vector at a time, only when present (or, in a loop's unchecked form, in a checked
- * copy of its body).
+ * degree-9 polynomial), `tan-rr3pi2-p13` (reduction by π/2, one odd degree-13 polynomial, −1/tan in
+ * odd quadrants). The trigonometric reductions are valid to |x| ≤ TRIG_REDUCTION_LIMIT; larger lanes
+ * call `Math.sin`/`Math.cos`/`Math.tan` through a float64 import, one vector at a time, only when
+ * present (or, in a loop's unchecked form, in a checked copy of its body).
  */
 import { type Expr, f32, f32x4, get, i32, i32x4, lane, op } from '../wasm/expr.js';
 import type { FunctionBuilder } from '../wasm/function.js';
@@ -50,6 +50,15 @@ const PI_PARTS = [
  * rounding the coefficients to float32, 0.16·2^-24 after), our own fit by linear programming.
  */
 const SIN_POLY = [-1.6666659713e-1, 8.3330664784e-3, -1.9809602236e-4, 2.6057803098e-6];
+/**
+ * tan(r) ≈ r + r³·p(r²) on [−π/4, π/4] (1% wider), p of degree 6: our own minimax fit of the relative
+ * error by linear programming, 0.025·2^-24 (0.074 with the coefficients rounded to float32; Cephes's
+ * degree-5 tanf set is 0.39, and left tan 2.75 ulp off on the dense sweep).
+ */
+const TAN_POLY = [
+  3.3333352208e-1, 1.3332559168e-1, 5.4072011262e-2, 2.1218258888e-2, 1.1005070992e-2, -1.2921453163e-4,
+  4.4860993512e-3,
+];
 /** 1.5 · 2^23: adding it rounds a float to an integer held in the low mantissa bits. */
 const MAGIC = 12582912;
 const MAGIC_BITS = 0x4b400000;
@@ -110,6 +119,28 @@ export class F32x4Math {
     let acc = f32x4(coefficients[coefficients.length - 1]);
     for (let i = coefficients.length - 2; i >= 0; i--) acc = this.madd(acc, x, f32x4(coefficients[i]));
     return acc;
+  }
+
+  /**
+   * c[0] + x·c[1] + x²·(c[2] + x·c[3]) + …: Estrin's scheme, pairs joined by powers x², x⁴, …, so the
+   * chain of dependent operations is about log₂ of the degree long rather than the degree.
+   */
+  polyEstrin(x: Expr, coefficients: readonly number[]): Expr {
+    let terms: Expr[] = [];
+    for (let i = 0; i < coefficients.length; i += 2) {
+      const c = f32x4(coefficients[i]);
+      terms.push(i + 1 < coefficients.length ? this.madd(f32x4(coefficients[i + 1]), x, c) : c);
+    }
+    let power = x;
+    while (terms.length > 1) {
+      power = this.let(mul(power, power));
+      const next: Expr[] = [];
+      for (let i = 0; i < terms.length; i += 2) {
+        next.push(i + 1 < terms.length ? this.madd(terms[i + 1], power, terms[i]) : terms[i]);
+      }
+      terms = next;
+    }
+    return terms[0];
   }
 
   private let(e: Expr): Expr {
@@ -309,25 +340,21 @@ export class F32x4Math {
     return this.largeLanes(x, this.sinReduced(this.reducePi(x, this.let(k), 1), v), 'cos');
   }
 
-  /** tan by quadrant: reduced by π/2, s/c or −c/s with sin and cos polynomials of the remainder. */
+  /**
+   * tan by quadrant: reduced by π/2, t = tan(r) by one polynomial (Estrin's scheme, for a short chain)
+   * and −1/t in odd quadrants. One division where s/c or −c/s took two, and more accurate: a sine
+   * polynomial over a cosine one was 3.7 ulp off near 5π/4, this is 2.6 at worst (every 5th float in
+   * [0.125, 4096)), mostly from rounding r: tan′(r) = 2 where |r| nears π/4.
+   */
   tan(xIn: Expr): Expr {
     const x = this.let(xIn);
     const v = this.let(this.madd(x, f32x4(2 / Math.PI), f32x4(MAGIC)));
     const rr = this.let(this.reducePi(x, this.let(sub(v, f32x4(MAGIC))), 0.5));
     const z = this.let(mul(rr, rr));
-    const s = this.let(
-      this.madd(mul(rr, z), this.poly(z, [-1.6666654611e-1, 8.3321608736e-3, -1.9515295891e-4]), rr),
-    );
-    const c = this.let(
-      this.madd(
-        mul(z, z),
-        this.poly(z, [4.166664568298827e-2, -1.388731625493765e-3, 2.443315711809948e-5]),
-        this.madd(z, f32x4(-0.5), f32x4(1)),
-      ),
-    );
-    // An odd quadrant (the low bit of the magic-number sum) is −c/s.
+    const t = this.let(this.madd(mul(rr, z), this.polyEstrin(z, TAN_POLY), rr));
+    // An odd quadrant (the low bit of the magic-number sum) is −1/t.
     const odd = op('i32x4.shr_s', op('i32x4.shl', v, i32(31)), i32(31));
-    const res = this.let(sel(odd, op('f32x4.neg', div(c, s)), div(s, c)));
+    const res = this.let(sel(odd, div(f32x4(-1), t), t));
     // tan is x itself below 2^-13, and this keeps its sign of zero (r·z + r loses −0).
     return this.largeLanes(
       x,
