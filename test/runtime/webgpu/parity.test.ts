@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { apply } from '../../../src/graph/apply.js';
 import { T } from '../../../src/graph/builders.js';
 import { evaluate } from '../../../src/graph/interpret.js';
 import { prng } from '../../../src/graph/random.js';
@@ -47,6 +48,40 @@ describe.skipIf(noGpu)('WebGPU parity on lowered graphs', () => {
       expect(mismatch(ran.params[i], reference.params[p.inputName!], 2e-3), p.inputName).toBeUndefined(),
     );
   });
+
+  it.each([
+    ['cast(argmax) i32 -> f32', [2, 4]],
+    ['cast(argmax) i32 -> f32', [3, 5]],
+    ['cast(floor) f32 -> i32', [2, 4]],
+    ['cast(floor) f32 -> i32', [3, 5]],
+  ] as const)(
+    'a cast written in place of its operand reads the operand as its own dtype: %s, %j',
+    async (name, shape) => {
+      // The memory plan lets cast(i32 -> f32) overwrite its i32 operand (same element size); the
+      // shader read those bits as f32 (argmax 1 came out as 1.4e-45), found by the random graphs.
+      const x = T.tensor('x', 'f32', [...shape]);
+      const y = T.scalar('y', 'f32');
+      const inner = name.includes('argmax')
+        ? apply('argmax', [T.add(y, x)], { axis: 1, keepdims: true })
+        : T.floor(T.mul(T.add(y, x), 7));
+      const output = apply('cast', [inner], { dtype: name.includes('argmax') ? 'f32' : 'i32' });
+      const size = shape[0] * shape[1];
+      const values = {
+        x: new Tensor(
+          'f32',
+          [...shape],
+          Float32Array.from({ length: size }, (_, i) => Math.sin(i * 1.7)),
+        ),
+        y: new Tensor('f32', [], [0.25]),
+      };
+      const expected = evaluate([output], values)[0];
+      for (const fuse of [true, false]) {
+        const request = { outputs: [output], params: [], updates: [], sizes: new Map() };
+        const ran = await runOnExecutor(webgpu(), request, values, { fuse });
+        expect(mismatch(ran.outputs[0], expected, 0), `fuse ${fuse}`).toBeUndefined();
+      }
+    },
+  );
 
   it('a 100-step logistic-regression training loop matches the js executor', async () => {
     const model = logisticRegression('f32');

@@ -23,6 +23,7 @@ import {
   type ShaderModule,
   type Stmt,
   type StorageBinding,
+  type WgslType,
 } from '../wgsl.js';
 import { ParamLayout, stridedIndex, threadIndex, unravel } from './common.js';
 
@@ -103,13 +104,22 @@ export function elementwiseShader(spec: ElementwiseSpec): ShaderModule {
     if_(binary('>=', ident('i', 'i32'), param(layout.count)), [return_]),
   ];
   const i = ident('i', 'i32');
-  const bufferOf = (k: number) => (spec.operands[k].inOutput ? 'out' : `in${k}`);
+  const outStorage = storageType(spec.out.dtype);
+  // An operand read in place through the output's binding may have another dtype of the same size
+  // (the memory plan writes cast(i32 -> f32) over its operand): its bits are reinterpreted back.
+  const load = (k: number, index: Expr, type: WgslType): Expr => {
+    const o = spec.operands[k];
+    if (!o.inOutput) return at(`in${k}`, index, type);
+    if (storageType(o.dtype) === outStorage) return at('out', index, type);
+    const outType: WgslType = type.startsWith('vec4') ? `vec4<${outStorage}>` : outStorage;
+    return call(`bitcast<${type}>`, [at('out', index, outType)], type);
+  };
   if (spec.vec4) {
     // Each thread handles four consecutive elements: one vec4 load per contiguous operand.
     spec.operands.forEach((o, k) => {
       const t = storageType(o.dtype);
       const index = binary('+', param(layout.operands[k].offset), o.access === 'linear' ? i : lit(0, 'i32'));
-      body.push(let_(`a${k}`, at(bufferOf(k), index, o.access === 'linear' ? `vec4<${t}>` : t)));
+      body.push(let_(`a${k}`, load(k, index, o.access === 'linear' ? `vec4<${t}>` : t)));
     });
     const lanes = [0, 1, 2, 3].map((lane) =>
       toStorage(
@@ -139,7 +149,7 @@ export function elementwiseShader(spec: ElementwiseSpec): ShaderModule {
           : o.access === 'scalar'
             ? param(offset)
             : stridedIndex(coords, offset, strides);
-      body.push(let_(`a${k}`, fromStorage(at(bufferOf(k), index, storageType(o.dtype)), o.dtype)));
+      body.push(let_(`a${k}`, fromStorage(load(k, index, storageType(o.dtype)), o.dtype)));
     });
     const value = scalarToWgsl(spec.expr, {
       helpers,
