@@ -212,14 +212,7 @@ export function formatGuard(g: GuardExpr): string {
   }
 }
 
-/** A compiled guard expression over some binding of its variables (`B`: a Subst, or one class). */
-type Evaluator<B> = (t: TensorEGraph, b: B) => GuardValue;
-
-/** How a compiled guard reads a variable's class from its binding. */
-type Read<B> = (b: B, name: string) => ClassId;
-
-const readSubst: Read<Subst> = (s, name) => s.get(name);
-const readClass: Read<ClassId> = (c) => c;
+type Evaluator = (t: TensorEGraph, s: Subst) => GuardValue;
 
 /**
  * Compiles a guard expression against the registry, checking names and arities, into a `Guard` for a
@@ -228,7 +221,7 @@ const readClass: Read<ClassId> = (c) => c;
  * @example compileGuard(parsed, t).check(eg, subst)
  */
 export function compileGuard(g: GuardExpr, t: TensorEGraph): Guard {
-  const run = compileExpr(g, readSubst);
+  const run = compileExpr(g);
   return {
     name: formatGuard(g),
     vars: guardVars(g),
@@ -243,7 +236,7 @@ export function compileGuard(g: GuardExpr, t: TensorEGraph): Guard {
  * @example new Rewrite('r', lhs, applier, [sharedGuard(parseGuard('positive(?x)'))])
  */
 export function sharedGuard(g: GuardExpr): Guard {
-  const run = compileExpr(g, readSubst);
+  const run = compileExpr(g);
   return {
     name: formatGuard(g),
     vars: guardVars(g),
@@ -251,90 +244,29 @@ export function sharedGuard(g: GuardExpr): Guard {
   };
 }
 
-/**
- * A guard split where its top-level `and` allows: the conjuncts that read one variable for which
- * `early` holds, grouped by variable, each as a guard with a `classCheck`, which the search runs as
- * soon as that variable is bound; the other conjuncts as one guard checked on the whole match. A match
- * that an early conjunct refuses is never recorded, handed to the applier and remembered as refused.
- * The caller says which variables are worth it: a check on a variable bound before the rest of the
- * pattern's ops runs for every candidate of the ops matched so far (`?x * broadcast_to(1, …)` would test
- * `size(?x)` on every product), where checked late it runs only on the few complete matches.
- *
- * @example
- * const y = { kind: 'var', name: '?y' } as const;
- * const guard = { kind: 'and', args: [{ kind: 'call', name: 'positive', args: [y] }, { kind: 'call', name: 'same_shape', args: [{ kind: 'var', name: '?x' }, y] }] } as const;
- * sharedGuards(guard, (v) => v === '?y').map((g) => `${g.name}${g.classCheck ? ' (early)' : ''}`) // ['positive(?y) (early)', 'same_shape(?x, ?y)']
- */
-export function sharedGuards(g: GuardExpr, early: (name: string) => boolean): Guard[] {
-  const conjuncts = andArgs(g);
-  const byVar = new Map<string, GuardExpr[]>();
-  const rest: GuardExpr[] = [];
-  for (const c of conjuncts) {
-    const vars = guardVars(c);
-    if (vars.length !== 1 || !early(vars[0])) rest.push(c);
-    else byVar.set(vars[0], [...(byVar.get(vars[0]) ?? []), c]);
-  }
-  const guards: Guard[] = [...byVar].map(([name, parts]) => {
-    const expr: GuardExpr = parts.length === 1 ? parts[0] : { kind: 'and', args: parts };
-    const run = compileExpr(expr, readClass);
-    // The search calls this for every candidate class: the tensor e-graph is looked up once per e-graph.
-    let lastEg: EGraph | undefined;
-    let t: TensorEGraph | undefined;
-    const classCheck = (eg: EGraph, cls: ClassId) => {
-      if (eg !== lastEg) {
-        t = tensorOf(eg);
-        lastEg = eg;
-      }
-      return run(t!, cls) === true;
-    };
-    return {
-      name: formatGuard(expr),
-      vars: [name],
-      check: (eg: EGraph, s: Subst) => classCheck(eg, s.get(name)),
-      classCheck,
-    };
-  });
-  if (rest.length > 0) guards.push(sharedGuard(rest.length === 1 ? rest[0] : { kind: 'and', args: rest }));
-  return guards;
-}
-
-/** The conjuncts of a nested `and`, flattened. */
-function andArgs(g: GuardExpr): GuardExpr[] {
-  return g.kind === 'and' ? g.args.flatMap(andArgs) : [g];
-}
-
 /** Checks a guard's names and arities without an e-graph; throws GuardCompileError. */
 export function validateGuard(g: GuardExpr): void {
-  compileExpr(g, readSubst);
+  compileExpr(g);
 }
 
-// Loops and fixed-arity calls rather than every/some and a spread of mapped arguments: guards run for
-// every match of their rule (and, split, for every candidate binding of a variable in the search).
-function compileExpr<B>(g: GuardExpr, read: Read<B>): Evaluator<B> {
+function compileExpr(g: GuardExpr): Evaluator {
   switch (g.kind) {
     case 'and': {
-      const parts = g.args.map((a) => compileExpr(a, read));
-      return (t, b) => {
-        for (const p of parts) if (p(t, b) !== true) return false;
-        return true;
-      };
+      const parts = g.args.map(compileExpr);
+      return (t, s) => parts.every((p) => p(t, s) === true);
     }
     case 'or': {
-      const parts = g.args.map((a) => compileExpr(a, read));
-      return (t, b) => {
-        for (const p of parts) if (p(t, b) === true) return true;
-        return false;
-      };
+      const parts = g.args.map(compileExpr);
+      return (t, s) => parts.some((p) => p(t, s) === true);
     }
     case 'not': {
-      const inner = compileExpr(g.arg, read);
-      return (t, b) => inner(t, b) !== true;
+      const inner = compileExpr(g.arg);
+      return (t, s) => inner(t, s) !== true;
     }
     case 'compare': {
-      const l = compileExpr(g.left, read);
-      const r = compileExpr(g.right, read);
+      const [l, r] = [compileExpr(g.left), compileExpr(g.right)];
       const cmp = COMPARE[g.op];
-      return (t, b) => cmp(l(t, b), r(t, b));
+      return (t, s) => cmp(l(t, s), r(t, s));
     }
     case 'number':
       return () => g.value;
@@ -362,16 +294,7 @@ function compileExpr<B>(g: GuardExpr, read: Read<B>): Evaluator<B> {
           throw new GuardCompileError(`guard '${g.name}' takes pattern variables (?x) as arguments`, g.span);
         return a.name;
       });
-      const fn = f.fn;
-      if (names.length === 1) {
-        const [x] = names;
-        return (t, b) => fn(t, read(b, x));
-      }
-      if (names.length === 2) {
-        const [x, y] = names;
-        return (t, b) => fn(t, read(b, x), read(b, y));
-      }
-      return (t, b) => fn(t, ...names.map((n) => read(b, n)));
+      return (t, s) => f.fn(t, ...names.map((n) => s.get(n)));
     }
   }
 }

@@ -12,7 +12,7 @@ import { type TensorEGraph, tensorOf } from '../egraph/tensor/index.js';
 import type { SourceSpan } from '../graph/errors.js';
 import { getOp } from '../graph/op-table.js';
 import type { Span } from '../graph/syntax/ast.js';
-import { type GuardExpr, guardVarSpan, guardVars, sharedGuards, validateGuard } from './guards.js';
+import { type GuardExpr, guardVarSpan, guardVars, sharedGuard, validateGuard } from './guards.js';
 import {
   type AttrBindings,
   type CompiledRhs,
@@ -245,10 +245,7 @@ export class CompiledRule {
         classCheck,
       };
     });
-    if (this.def.guard) {
-      const trailing = trailingVars(pattern);
-      guards.push(...sharedGuards(this.def.guard, (name) => trailing.has(name)));
-    }
+    if (this.def.guard) guards.push(sharedGuard(this.def.guard));
     const rhs = this.rhs;
     const counters = this.counters;
     const vars = this.rhsVars;
@@ -269,23 +266,6 @@ export class CompiledRule {
 }
 
 const NO_REWRITES: readonly Rewrite[] = [];
-
-/**
- * The variables first bound after the pattern's last op, in the matcher's (pre-)order: a guard on one of
- * them runs once per structural match when the search checks it, not once per partial one.
- */
-function trailingVars(pattern: Pattern): Set<string> {
-  const seen = new Set<string>();
-  let trailing = new Set<string>();
-  for (const p of preorder(pattern, (q) => (q.kind === 'node' ? q.children : []))) {
-    if (p.kind === 'node') trailing = new Set();
-    else if (!seen.has(p.name)) {
-      seen.add(p.name);
-      trailing.add(p.name);
-    }
-  }
-  return trailing;
-}
 
 /** Indices of the rules whose left side names each op, per rule list (built once: lists are per phase). */
 function rulesByOp(rules: readonly CompiledRule[]): ReadonlyMap<string, readonly number[]> {
