@@ -54,7 +54,10 @@ async function expectParity(executor: Executor, c: Case, options: ParityOptions)
   if (!runsEveryDType(executor, c.outputs, options)) return false;
   // Only the inputs the outputs read: evaluate refuses values for others.
   const values = Object.fromEntries(
-    graphInputs(c.outputs).map((n) => [n.inputName!, c.values[n.inputName!]]),
+    graphInputs(c.outputs).map((n) => {
+      const value = c.values[n.inputName!];
+      return [n.inputName!, options.flushSubnormals ? flushSubnormals(value) : value];
+    }),
   );
   const reference = evaluate(c.outputs, values);
   for (const fuse of [true, false]) {
@@ -85,6 +88,18 @@ function tryBuild(build: () => Node[]): Node[] | undefined {
     fc.pre(false);
     return undefined;
   }
+}
+
+/** The smallest normal float32: below it (in magnitude) a value is subnormal. */
+const MIN_NORMAL_F32 = 2 ** -126;
+
+/** An f32 tensor with its subnormal values replaced by zero of the same sign (others as they are). */
+function flushSubnormals(t: Tensor): Tensor {
+  if (t.dtype !== 'f32' || !t.data.some((x) => x !== 0 && Math.abs(x) < MIN_NORMAL_F32)) return t;
+  const flushed = t.data.map((x) =>
+    Math.abs(x) < MIN_NORMAL_F32 ? (x < 0 || Object.is(x, -0) ? -0 : 0) : x,
+  );
+  return Tensor.wrap(flushed, t.shape, t.dtype);
 }
 
 /** Whether every value the reference computes for the graph, inputs included, is finite. */

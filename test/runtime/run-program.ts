@@ -81,6 +81,12 @@ export interface ParityOptions {
    * x = -0.93 where the reference gives NaN, and log(x) * 0 gives 0 at x = 0.
    */
   readonly finiteOnly?: boolean;
+  /**
+   * Flush subnormal f32 inputs to (signed) zero before running and before computing the reference:
+   * WGSL lets an implementation flush subnormals (WGSL §15.7, "Floating Point Evaluation"), and
+   * lavapipe does, so log1mexp(-1.4e-45) is log1mexp(-0) there.
+   */
+  readonly flushSubnormals?: boolean;
 }
 
 /** Whether every value of the graph has a dtype the executor runs. */

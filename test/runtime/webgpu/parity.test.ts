@@ -23,7 +23,7 @@ import { gpuContext, noGpu } from './adapter.js';
 
 const webgpu = () => new WebGpuExecutor(gpuContext());
 
-if (!noGpu) describeExecutorParity('webgpu', webgpu, { numRuns: 6, finiteOnly: true });
+if (!noGpu) describeExecutorParity('webgpu', webgpu, { numRuns: 6, finiteOnly: true, flushSubnormals: true });
 
 describe.skipIf(noGpu)('WebGPU parity on lowered graphs', () => {
   it.each([
