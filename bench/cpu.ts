@@ -327,20 +327,29 @@ const TRIAD_RESIDENT = 'triad, resident (bandwidth floor)';
  * allows, and ort ÷ that triad is then the best W1 ratio this machine allows that variant.
  */
 function reportTriads(rows: Row[], times: Times) {
-  const pairs: [string, string][] = [
+  reportRatios(rows, '  ÷ triad', times, [
     ['ort', TRIAD_RESIDENT],
     ['saturn cpu', TRIAD_PLAIN],
     ['saturn cpu, f.alloc in, view out', TRIAD_RESIDENT],
     ['saturn cpu, resident', TRIAD_RESIDENT],
-  ];
-  pairs.forEach(([name, triad], i) =>
+  ]);
+}
+
+/** Rows under `label` giving each contender of `pairs` as a ratio to its baseline, in wall and CPU time. */
+function reportRatios(
+  rows: Row[],
+  label: string,
+  times: Times,
+  pairs: readonly (readonly [name: string, baseline: string])[],
+) {
+  pairs.forEach(([name, baseline], i) =>
     rows.push({
-      workload: i === 0 ? '  ÷ triad' : '',
+      workload: i === 0 ? label : '',
       contender: name,
       ms: spread(times.wall[name]),
-      vs: `÷ ${triad}`,
-      ratio: ratio(times.wall[name], times.wall[triad]),
-      cpuRatio: ratio(times.cpu[name], times.cpu[triad]),
+      vs: `÷ ${baseline}`,
+      ratio: ratio(times.wall[name], times.wall[baseline]),
+      cpuRatio: ratio(times.cpu[name], times.cpu[baseline]),
     }),
   );
 }
@@ -590,25 +599,16 @@ function report(rows: Row[], workload: string, times: Times, baseline: string, c
       cpuRatio: name === baseline || !cpuRatios ? undefined : ratio(times.cpu[name], times.cpu[baseline]),
     }),
   );
-  if (NUMPY in times.wall) reportVsNumpy(rows, times);
+  // Saturn's training step against single-threaded NumPy (issue 10: within 1.5×).
+  if (NUMPY in times.wall)
+    reportRatios(rows, '  ÷ numpy', times, [
+      ['saturn cpu', NUMPY],
+      ['saturn cpu, f.alloc inputs', NUMPY],
+    ]);
 }
 
 /** The contender name of single-threaded NumPy (numpy-peer.ts), where python3 has it. */
 const NUMPY = 'numpy (1 thread, peer process)';
-
-/** Saturn's training step against single-threaded NumPy (issue 10: within 1.5×). */
-function reportVsNumpy(rows: Row[], times: Times) {
-  ['saturn cpu', 'saturn cpu, f.alloc inputs'].forEach((name, i) =>
-    rows.push({
-      workload: i === 0 ? '  ÷ numpy' : '',
-      contender: name,
-      ms: spread(times.wall[name]),
-      vs: `÷ numpy`,
-      ratio: ratio(times.wall[name], times.wall[NUMPY]),
-      cpuRatio: ratio(times.cpu[name], times.cpu[NUMPY]),
-    }),
-  );
-}
 
 registerSuite({
   name: 'cpu',
