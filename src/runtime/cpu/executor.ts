@@ -40,7 +40,10 @@ import { wasm, type WasmMemory } from './wasm/api.js';
  * i64 is held as float64 (exact to 2^53), as the interpreter and the js executor hold it: lowered
  * programs use it inside (integer sums), though, like the js executor, the capabilities do not offer it.
  */
-const ARRAY: Record<DType, new (buffer: ArrayBufferLike, offset: number, length: number) => NumericArray> = {
+const ARRAY: Record<
+  DType,
+  { new (buffer: ArrayBufferLike, offset: number, length: number): NumericArray; new (length: number): NumericArray }
+> = {
   f32: Float32Array,
   f64: Float64Array,
   i64: Float64Array,
@@ -250,7 +253,11 @@ export class CpuProgram implements PreparedProgram {
 
   read(buffer: BufferId): TypedArray {
     this.settle(buffer);
-    const values = this.stored(buffer).slice();
+    // Allocate and `set` rather than `slice()`: on a view of a SharedArrayBuffer, V8's slice copies element
+    // by element (6.7 ms for 4 MB here, against 1.5 ms for a new array filled by `set`).
+    const decl = this.program.buffers[buffer];
+    const values = new ARRAY[decl.dtype](decl.size);
+    values.set(this.stored(buffer) as never);
     if (this.program.buffers[buffer].dtype === 'i64') return BigInt64Array.from(values, (v) => BigInt(v));
     return values;
   }
