@@ -557,7 +557,11 @@ function extractResult(
   extractor: 'dag' | 'tree' = 'dag',
 ): ExtractedGraph {
   const choice = extractChoice(t, roots, cost, extractor);
-  const carried = carryExtraction(t, roots, (c) => choice.get(c)!, foldLimit);
+  // The carried e-graph is only priced and built: the built-in cost models read no ranges (a user's
+  // model gets the whole tensor e-graph, ranges included).
+  const carried = carryExtraction(t, roots, (c) => choice.get(c)!, foldLimit, {
+    ranges: typeof cost === 'function',
+  });
   if (carried === undefined) {
     const outputs = buildFolded(t, roots, choice, foldLimit);
     return { outputs, cost: graphCost(outputs, cost), ops: countOps(outputs) };
@@ -565,8 +569,11 @@ function extractResult(
   const eg = carried.t.egraph;
   eg.rebuild();
   const outRoots = carried.roots.map((r) => eg.find(r));
-  const outputs = buildGraph(eg, carried.t.lang, outRoots, (c) => eg.nodesOf(c)[0]);
-  return { outputs, cost: firstNodeCost(carried.t, outRoots, cost), ops: carried.ops };
+  // Each class's one node, built once for both readers.
+  const first: ENode[] = new Array(eg.idCount);
+  const firstNode = (c: ClassId): ENode => (first[c] ??= eg.nodeAt(c, 0));
+  const outputs = buildGraph(eg, carried.t.lang, outRoots, firstNode);
+  return { outputs, cost: firstNodeCost(carried.t, outRoots, cost, firstNode), ops: carried.ops };
 }
 
 /**
@@ -582,11 +589,16 @@ export function graphCost(outputs: readonly Node[], cost: CostModel = 'cpu'): nu
 }
 
 /** The DAG cost of a freshly loaded graph: each class holds the one node it was built from. */
-function firstNodeCost(t: TensorEGraph, roots: readonly ClassId[], cost: CostModel): number {
+function firstNodeCost(
+  t: TensorEGraph,
+  roots: readonly ClassId[],
+  cost: CostModel,
+  firstNode = (c: ClassId): ENode => t.egraph.nodeAt(c, 0),
+): number {
   return dagCostOf(
     t.egraph,
     roots.map((r) => t.egraph.find(r)),
-    (c) => t.egraph.nodesOf(c)[0],
+    firstNode,
     nodeCostFor(t, cost),
   );
 }

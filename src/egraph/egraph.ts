@@ -263,6 +263,23 @@ export class EGraph {
     return out;
   }
 
+  /**
+   * The `i`th node of a class as an object: `nodesOf(id)[i]` without building the others (a freshly
+   * loaded e-graph is read through the one node of each class).
+   *
+   * @example `eg.nodeAt(id, 0)`
+   */
+  nodeAt(id: ClassId, i: number): ENode {
+    const store = this.nodes;
+    const e = this.classNodes[this.uf.find(id)][i];
+    const symbol = store.sym[e] as SymbolId;
+    const arity = this.lang.arity(symbol);
+    const s = store.start[e];
+    const children: ClassId[] = new Array(arity);
+    for (let k = 0; k < arity; k++) children[k] = this.uf.find(store.kids[s + k] as ClassId);
+    return { symbol, children };
+  }
+
   /** All canonical class ids, ascending. @example `for (const id of eg.classIds()) ...` */
   classIds(): ClassId[] {
     const out: ClassId[] = [];

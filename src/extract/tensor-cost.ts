@@ -80,9 +80,15 @@ export function tensorCostModel(
   const dimSize = options.symbolicDimSize ?? 256;
   const largeConstant = options.largeConstantElements ?? 1024;
   const minOpCost = options.minOpCost ?? 1;
+  // Index loops, no `for…of` or `map`: shapes are frozen arrays, which V8 iterates through iterator
+  // objects, and this runs on every node of every extraction (on a 100k-op graph a quarter of a GB of
+  // garbage per optimize).
   const elements = (shape: Shape): number => {
     let n = 1;
-    for (const d of shape) n *= typeof d === 'number' ? d : dimSize;
+    for (let i = 0; i < shape.length; i++) {
+      const d = shape[i];
+      n *= typeof d === 'number' ? d : dimSize;
+    }
     return n;
   };
   const bytes = (t: TypeInfo): number => elements(t.shape) * DTYPE_BYTES[t.dtype];
@@ -98,17 +104,20 @@ export function tensorCostModel(
         return finite(target.memoryWeight * bytes(out));
       return 0;
     }
-    const ins = node.children.map((c) => eg.data(ctx.types, c));
+    const kids = node.children;
     let inBytes = 0;
-    for (const t of ins) inBytes += bytes(t);
+    for (let i = 0; i < kids.length; i++) inBytes += bytes(eg.data(ctx.types, kids[i]));
     const traffic = target.memoryWeight * (inBytes + bytes(out));
     let cost: number;
     if (def.kind === 'layout' && VIEW_OPS.has(def.name)) cost = 0;
     else if (def.kind === 'constructor') cost = target.memoryWeight * bytes(out);
-    else if (def.kind === 'linalg') cost = compute(1) * flops(def.name, ins, out, elements) + traffic;
-    else if (def.kind === 'reduction') {
+    else if (def.kind === 'linalg') {
+      const ins = kids.map((c) => eg.data(ctx.types, c));
+      cost = compute(1) * flops(def.name, ins, out, elements) + traffic;
+    } else if (def.kind === 'reduction') {
       // A reduction touches every input element once.
-      cost = compute(def.elementCost) * (ins.length ? elements(ins[0].shape) : 1) + traffic;
+      cost =
+        compute(def.elementCost) * (kids.length ? elements(eg.data(ctx.types, kids[0]).shape) : 1) + traffic;
     } else cost = compute(def.elementCost) * elements(out.shape) + traffic;
     return finite(minOpCost + cost);
   };
