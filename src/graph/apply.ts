@@ -30,13 +30,34 @@ export function apply(
 ): Node {
   const op = getOp(opName);
   checkArity(op, args.length);
+  // An op without attributes applied to nodes again (building a graph back from an e-graph, where most
+  // nodes are the input's) is found by its key before any checking or inference: the same application
+  // was checked and typed when the node was built.
+  const plain = op.normalize === undefined && isEmpty(op.attrs) && isEmpty(attrs) && allNodes(args);
+  const key = plain ? plainKey(op.name, args as readonly Node[]) : undefined;
+  if (key !== undefined) {
+    const existing = interned.get(key)?.deref();
+    if (existing !== undefined) return existing;
+  }
   const nodes = toNodes(op, args);
   const typed = typeApplication(
     op,
     nodes.map((n) => ({ dtype: n.dtype, shape: n.shape })),
     attrs,
   );
-  return intern(op.name, nodes, typed.attrs, typed.type);
+  return intern(op.name, nodes, typed.attrs, typed.type, key);
+}
+
+function allNodes(args: readonly TensorLike[]): boolean {
+  for (let i = 0; i < args.length; i++) if (!(args[i] instanceof Node)) return false;
+  return true;
+}
+
+/** The hash-consing key of an op application without attributes (what `intern` builds for it). */
+function plainKey(op: string, args: readonly Node[]): string {
+  let key = `${op}{}(`;
+  for (let i = 0; i < args.length; i++) key += i === 0 ? `${args[i].id}` : `,${args[i].id}`;
+  return key + ')';
 }
 
 /** An op application as the type checker sees it: checked, normalized attributes and the result type. */
@@ -185,13 +206,17 @@ function describe(value: unknown): string {
   }
 }
 
-function intern(op: string, args: readonly Node[], attrs: Attrs, type: TypeInfo): Node {
+/** The hash-consed node of a checked, typed application; `known` is its key when the caller has it. */
+function intern(op: string, args: readonly Node[], attrs: Attrs, type: TypeInfo, known?: string): Node {
   // Built with a loop, and without an attribute part for the many ops that have none: a graph of 100k
   // ops is built back from the e-graph after every optimize, and this was most of it.
   const plain = isEmpty(attrs);
-  let key = plain ? `${op}{}(` : `${op}{${attrsKey(attrs)}}(`;
-  for (let i = 0; i < args.length; i++) key += i === 0 ? `${args[i].id}` : `,${args[i].id}`;
-  key += ')';
+  let key = known;
+  if (key === undefined) {
+    key = plain ? `${op}{}(` : `${op}{${attrsKey(attrs)}}(`;
+    for (let i = 0; i < args.length; i++) key += i === 0 ? `${args[i].id}` : `,${args[i].id}`;
+    key += ')';
+  }
   const existing = interned.get(key)?.deref();
   if (existing && (op !== 'constant' || sameConstant(existing, attrs))) return existing;
   // Hash-consing shares a node among all its builders, so no one may change it: the node, its
@@ -212,7 +237,7 @@ function intern(op: string, args: readonly Node[], attrs: Attrs, type: TypeInfo)
 
 const NO_ATTRS: Attrs = Object.freeze({});
 
-function isEmpty(attrs: Attrs): boolean {
+function isEmpty(attrs: object): boolean {
   for (const _ in attrs) return false;
   return true;
 }

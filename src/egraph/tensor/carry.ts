@@ -14,7 +14,7 @@ import { isConcrete, isUnknownDim, sizeOf } from '../../graph/shape.js';
 import type { EGraph, ENode } from '../egraph.js';
 import { asClassId, type ClassId, type SymbolId } from '../ids.js';
 import { RENAMING_OPS } from './convert.js';
-import { createTensorEGraph, type TensorEGraph } from './index.js';
+import { createTensorEGraph, type TensorEGraph, type TensorEGraphOptions } from './index.js';
 
 /** An extraction carried into a fresh e-graph. */
 export interface Carried {
@@ -54,7 +54,7 @@ export function carryExtraction(
   roots: readonly ClassId[],
   choose: (cls: ClassId) => ENode,
   foldLimit: number,
-  options: { explanations?: boolean } = {},
+  options: TensorEGraphOptions = {},
 ): Carried | undefined {
   if (from.lang.declaredInputs.size > 0) return undefined;
   const eg = from.egraph;

@@ -24,6 +24,18 @@ export interface TensorEGraph {
   readonly replaced: ReplacedNodes;
 }
 
+/** Options of a new tensor e-graph. */
+export interface TensorEGraphOptions {
+  /** Record explanations (see `EGraph`). */
+  readonly explanations?: boolean;
+  /**
+   * Run the range analysis (default true). Off for an e-graph that is only extracted from by a cost
+   * model that does not read ranges (the built-in ones): `ranges` is then not registered, and reading
+   * it throws.
+   */
+  readonly ranges?: boolean;
+}
+
 /**
  * Creates an empty tensor e-graph.
  *
@@ -32,12 +44,13 @@ export interface TensorEGraph {
  * const [root] = addGraph(t.egraph, t.lang, [T.exp(T.vector('x'))]);
  * t.egraph.data(t.types, root) // { dtype: 'f32', shape: ['?x0'] }
  */
-export function createTensorEGraph(options: { explanations?: boolean } = {}): TensorEGraph {
+export function createTensorEGraph(options: TensorEGraphOptions = {}): TensorEGraph {
   const lang = new TensorLanguage();
   const types = new TypeAnalysis();
   const values = new ValueAnalysis(VALUE_SIZE_LIMIT, types);
   const ranges = new RangeAnalysis(types);
-  const egraph = new EGraph(lang, { analyses: [types, values, ranges], explanations: options.explanations });
+  const analyses = options.ranges === false ? [types, values] : [types, values, ranges];
+  const egraph = new EGraph(lang, { analyses, explanations: options.explanations });
   const t = { egraph, lang, types, values, ranges, replaced: new ReplacedNodes() };
   owners.set(egraph, t);
   return t;
