@@ -208,14 +208,20 @@ export interface OptimizeResult {
  */
 export function countOps(outputs: readonly Node[]): number {
   // A walk, not `topoSort`: counting needs no order, and sorting 100k nodes by id was most of its time.
-  const seen = new Set<Node>(outputs);
-  const stack = [...seen];
+  // The set holds ids: a number hashes at once, where a node first gets an identity hash stored in it.
+  const seen = new Set<number>();
+  const stack: Node[] = [];
+  for (const o of outputs)
+    if (!seen.has(o.id)) {
+      seen.add(o.id);
+      stack.push(o);
+    }
   let ops = 0;
   for (let n = stack.pop(); n !== undefined; n = stack.pop()) {
     if (n.op !== 'input' && n.op !== 'constant') ops++;
     for (const a of n.args) {
-      if (seen.has(a)) continue;
-      seen.add(a);
+      if (seen.has(a.id)) continue;
+      seen.add(a.id);
       stack.push(a);
     }
   }

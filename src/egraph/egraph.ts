@@ -173,8 +173,14 @@ export class EGraph {
     this.nodes.insert(e, arity);
     this.classNodes[id] = [e];
     this.nodeTotal++;
-    this.classParents[id] = [];
-    for (let i = 0; i < arity; i++) this.classParents[kids[i]].push(e);
+    // No parent list until the first parent, and that one exactly one long: an empty list grows to 17
+    // slots on its first push, and most classes of a large graph have one or two parents.
+    this.classParents[id] = NO_NODES;
+    for (let i = 0; i < arity; i++) {
+      const parents = this.classParents[kids[i]];
+      if (parents.length === 0) this.classParents[kids[i]] = [e];
+      else parents.push(e);
+    }
     this.nClasses++;
     this.version++;
     const analyses = this.analyses;
@@ -248,18 +254,9 @@ export class EGraph {
 
   /** The nodes of a class, as objects (allocates; hot code reads `nodes` directly). @example `eg.nodesOf(id)` */
   nodesOf(id: ClassId): ENode[] {
-    const store = this.nodes;
     const list = this.classNodes[this.uf.find(id)];
     const out: ENode[] = [];
-    // Plain loops: extraction asks this of every class, and a typed-array view per node was most of it.
-    for (const e of list) {
-      const symbol = store.sym[e] as SymbolId;
-      const arity = this.lang.arity(symbol);
-      const s = store.start[e];
-      const children: ClassId[] = new Array(arity);
-      for (let i = 0; i < arity; i++) children[i] = this.uf.find(store.kids[s + i] as ClassId);
-      out.push({ symbol, children });
-    }
+    for (const e of list) out.push(this.enode(e));
     return out;
   }
 
@@ -270,13 +267,20 @@ export class EGraph {
    * @example `eg.nodeAt(id, 0)`
    */
   nodeAt(id: ClassId, i: number): ENode {
+    return this.enode(this.classNodes[this.uf.find(id)][i]);
+  }
+
+  /**
+   * Node `e` of the store (an index from `classNodes`) as an object with canonical children. Plain loops:
+   * extraction asks this of every node, and a typed-array view per node was most of it. @internal
+   */
+  enode(e: number): ENode {
     const store = this.nodes;
-    const e = this.classNodes[this.uf.find(id)][i];
     const symbol = store.sym[e] as SymbolId;
     const arity = this.lang.arity(symbol);
     const s = store.start[e];
     const children: ClassId[] = new Array(arity);
-    for (let k = 0; k < arity; k++) children[k] = this.uf.find(store.kids[s + k] as ClassId);
+    for (let i = 0; i < arity; i++) children[i] = this.uf.find(store.kids[s + i] as ClassId);
     return { symbol, children };
   }
 
@@ -319,6 +323,7 @@ export class EGraph {
       merged[k] = analyses[k].merge(this.analysisData[k][ra], this.analysisData[k][rb]);
     }
     this.explain?.union(a, b, why);
+    // The class with more parents absorbs the other's, so an empty shared list is never pushed to.
     if (this.classParents[ra].length < this.classParents[rb].length) [ra, rb] = [rb, ra];
     this.uf.union(ra, rb);
     const parentsA = this.classParents[ra];

@@ -44,10 +44,15 @@ const TOP_FACT: IntervalFact = Object.freeze({ ...TOP, narrowings: 0 });
  */
 export class IntervalAnalysis implements Analysis<IntervalFact> {
   readonly name = 'interval';
+  /** The children's intervals, one array reused by every `make` (transfer functions only read it). */
+  private readonly kids: Interval[] = [];
+
   constructor(private readonly transfer: IntervalTransfer) {}
 
   make(eg: EGraph, symbol: SymbolId, children: readonly ClassId[]): IntervalFact {
-    const kids = children.map((c) => eg.data(this, c));
+    const kids = this.kids;
+    kids.length = children.length;
+    for (let i = 0; i < children.length; i++) kids[i] = eg.data(this, children[i]);
     const iv = this.transfer(eg.lang, symbol, kids) ?? TOP;
     const lo = Number.isNaN(iv.lo) ? TOP.lo : iv.lo;
     const hi = Number.isNaN(iv.hi) ? TOP.hi : iv.hi;

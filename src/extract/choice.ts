@@ -135,7 +135,7 @@ export function pickToExtraction(p: ExtractionProblem, pick: Int32Array): Extrac
     if (seen[c]) continue;
     seen[c] = 1;
     const e = pick[c];
-    byClass[p.classes[c]] = p.nodes[e];
+    byClass[p.classes[c]] = p.node(e);
     order.push(p.classes[c]);
     cost += p.cost[e];
     for (let j = p.kidStart[e]; j < p.kidStart[e + 1]; j++) if (!seen[p.kids[j]]) stack.push(p.kids[j]);

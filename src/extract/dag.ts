@@ -72,16 +72,16 @@ function dagPick(p: ExtractionProblem): Int32Array {
   const n = p.classes.length;
   const best: (CostSet | undefined)[] = new Array(n);
   const pick = new Int32Array(n).fill(-1);
-  const queued = new Uint8Array(p.nodes.length);
+  const queued = new Uint8Array(p.nodeCount);
   let queue: number[] = [];
-  for (let e = 0; e < p.nodes.length; e++) {
+  for (let e = 0; e < p.nodeCount; e++) {
     if (p.kidStart[e] === p.kidStart[e + 1]) {
       queue.push(e);
       queued[e] = 1;
     }
   }
   // The heuristic converges in practice; the budget only bounds pathological inputs, and any pick is valid.
-  let budget = 50 * p.nodes.length + 1000;
+  let budget = 50 * p.nodeCount + 1000;
   let head = 0;
   while (head < queue.length && budget-- > 0) {
     const e = queue[head++];

@@ -89,7 +89,7 @@ export function extractExactWith(
     fallback: why,
   });
   const maxNodes = options.maxNodes ?? 5000;
-  if (p.nodes.length > maxNodes) return fallback(`size: ${p.nodes.length} e-nodes > bound ${maxNodes}`);
+  if (p.nodeCount > maxNodes) return fallback(`size: ${p.nodeCount} e-nodes > bound ${maxNodes}`);
   let result: ReturnType<Highs['solve']>;
   try {
     result = solver.solve(formulate(p), {
@@ -104,7 +104,7 @@ export function extractExactWith(
   if (result.Status === 'Time limit reached') return fallback('timeout');
   if (result.Status !== 'Optimal') return fallback(`solver status: ${result.Status}`);
   const pick = new Int32Array(p.classes.length).fill(-1);
-  for (let e = 0; e < p.nodes.length; e++) {
+  for (let e = 0; e < p.nodeCount; e++) {
     const col = result.Columns[`x${e}`];
     if (col !== undefined && 'Primal' in col && col.Primal > 0.5) pick[p.nodeClass[e]] = e;
   }
@@ -129,7 +129,7 @@ function formulate(p: ExtractionProblem): string {
     return false;
   };
   const usable: number[] = [];
-  for (let e = 0; e < p.nodes.length; e++) if (!selfLoop(e)) usable.push(e);
+  for (let e = 0; e < p.nodeCount; e++) if (!selfLoop(e)) usable.push(e);
   for (const e of usable) out.push(` + ${num(p.cost[e])} x${e}`);
   out.push('Subject To');
   for (const r of new Set(p.roots)) out.push(` root${r}: y${r} = 1`);

@@ -3,7 +3,7 @@
  * renumbered densely, with every node priced once. The DAG, tree and exact extractors all work on it.
  */
 import type { EGraph, ENode } from '../egraph/egraph.js';
-import type { ClassId, SymbolId } from '../egraph/ids.js';
+import type { ClassId } from '../egraph/ids.js';
 import { checkNodeCost, type NodeCost } from './node-cost.js';
 
 /** Classes reachable from the roots, densely numbered, with their nodes, parents and node costs. */
@@ -15,7 +15,11 @@ export interface ExtractionProblem {
   readonly indexOf: ReadonlyMap<ClassId, number>;
   /** Dense indices of the roots (repeats kept, in the caller's order). */
   readonly roots: readonly number[];
-  /** Every node of every reachable class. */
+  /** Number of nodes: every node of every reachable class. */
+  readonly nodeCount: number;
+  /** Node `e` as an object (made on each call: a problem keeps no object per node). */
+  node(e: number): ENode;
+  /** Every node as an object (made on first use; for tests and small problems). */
   readonly nodes: readonly ENode[];
   /** Dense class of each node. */
   readonly nodeClass: Int32Array;
@@ -60,50 +64,59 @@ export function buildProblem(eg: EGraph, roots: readonly ClassId[], nodeCost: No
     return i;
   };
   const rootIdx = roots.map(visit);
-  // Flat arrays, no object or array per class: on a 100k-class e-graph, extracted twice per optimize,
-  // a list of nodes and of parents per class was most of this function's garbage.
+  // Flat typed arrays, and no object per node: on a 100k-class e-graph, extracted twice per optimize, the
+  // node objects and the growing lists were most of the garbage that survived into the old generation.
+  // A node object is made for its cost only, and dies young; `node(e)` makes it again from the store.
   const store = eg.nodes;
-  const nodes: ENode[] = [];
-  const nodeClassList: number[] = [];
+  const bound = eg.nodeCount();
+  const storeIndex = new Int32Array(bound);
+  const nodeClass = new Int32Array(bound);
+  const kidStart = new Int32Array(bound + 1);
+  const cost = new Float64Array(bound);
+  let kids = new Int32Array(2 * bound + 16);
+  let kidCount = 0;
   const classStartList: number[] = [0];
-  const kidStartList: number[] = [0];
-  const kidList: number[] = [];
-  const costList: number[] = [];
+  let count = 0;
   for (let ci = 0; ci < classes.length; ci++) {
     const cls = classes[ci];
     for (const e of eg.classNodes[cls]) {
-      // The node as `nodesOf` gives it (canonical children), read from the store without its list.
-      const symbol = store.sym[e] as SymbolId;
-      const arity = eg.lang.arity(symbol);
-      const s = store.start[e];
-      const children: ClassId[] = new Array(arity);
-      for (let i = 0; i < arity; i++) children[i] = eg.find(store.kids[s + i] as ClassId);
-      const node: ENode = { symbol, children };
-      nodes.push(node);
-      nodeClassList.push(ci);
-      costList.push(checkNodeCost(eg, cls, node, nodeCost(eg, cls, node)));
-      const first = kidList.length;
-      for (const k of children) {
-        const ki = visit(k);
-        let seen = false;
-        for (let j = first; j < kidList.length; j++) seen ||= kidList[j] === ki;
-        if (!seen) kidList.push(ki);
+      // The arrays are sized by the e-graph's node count, an invariant `check` verifies.
+      if (count === bound) throw new Error(`invariant: classes hold more than nodeCount() ${bound} nodes`);
+      const node = eg.enode(e);
+      storeIndex[count] = e;
+      nodeClass[count] = ci;
+      cost[count] = checkNodeCost(eg, cls, node, nodeCost(eg, cls, node));
+      const children = node.children;
+      if (kidCount + children.length > kids.length) {
+        const grown = new Int32Array(2 * (kidCount + children.length));
+        grown.set(kids);
+        kids = grown;
       }
-      kidStartList.push(kidList.length);
+      const first = kidCount;
+      for (let i = 0; i < children.length; i++) {
+        const ki = visit(children[i]);
+        let seen = false;
+        for (let j = first; j < kidCount; j++) seen ||= kids[j] === ki;
+        if (!seen) kids[kidCount++] = ki;
+      }
+      count++;
+      kidStart[count] = kidCount;
     }
-    classStartList.push(nodes.length);
+    classStartList.push(count);
   }
+  kids = kids.slice(0, kidCount);
   // Parents by counting sort over the kid lists: ascending node order within each class.
-  const kids = Int32Array.from(kidList);
   const parentStart = new Int32Array(classes.length + 1);
   for (let j = 0; j < kids.length; j++) parentStart[kids[j] + 1]++;
   for (let c = 0; c < classes.length; c++) parentStart[c + 1] += parentStart[c];
   const parentList = new Int32Array(kids.length);
   const fill = parentStart.slice(0, classes.length);
-  for (let e = 0; e < nodes.length; e++) {
-    for (let j = kidStartList[e]; j < kidStartList[e + 1]; j++) parentList[fill[kids[j]]++] = e;
+  for (let e = 0; e < count; e++) {
+    for (let j = kidStart[e]; j < kidStart[e + 1]; j++) parentList[fill[kids[j]]++] = e;
   }
   let indexOf: Map<ClassId, number> | undefined;
+  let nodes: ENode[] | undefined;
+  const node = (e: number): ENode => eg.enode(storeIndex[e]);
   return {
     eg,
     classes,
@@ -111,11 +124,15 @@ export function buildProblem(eg: EGraph, roots: readonly ClassId[], nodeCost: No
       return (indexOf ??= new Map(classes.map((c, i) => [c, i])));
     },
     roots: rootIdx,
-    nodes,
-    nodeClass: Int32Array.from(nodeClassList),
-    kidStart: Int32Array.from(kidStartList),
+    nodeCount: count,
+    node,
+    get nodes() {
+      return (nodes ??= Array.from({ length: count }, (_, e) => node(e)));
+    },
+    nodeClass: nodeClass.subarray(0, count),
+    kidStart: kidStart.subarray(0, count + 1),
     kids,
-    cost: Float64Array.from(costList),
+    cost: cost.subarray(0, count),
     classStart: Int32Array.from(classStartList),
     parentStart,
     parentList,

@@ -21,9 +21,9 @@ export function treePick(p: ExtractionProblem): { pick: Int32Array; treeCost: Fl
   const n = p.classes.length;
   const best = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
   const pick = new Int32Array(n).fill(-1);
-  const queued = new Uint8Array(p.nodes.length);
+  const queued = new Uint8Array(p.nodeCount);
   const queue: number[] = [];
-  for (let e = 0; e < p.nodes.length; e++) {
+  for (let e = 0; e < p.nodeCount; e++) {
     if (p.kidStart[e] === p.kidStart[e + 1]) {
       queue.push(e);
       queued[e] = 1;

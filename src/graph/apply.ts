@@ -33,18 +33,17 @@ export function apply(
   // An op without attributes applied to nodes again (building a graph back from an e-graph, where most
   // nodes are the input's) is found by its key before any checking or inference: the same application
   // was checked and typed when the node was built.
-  const plain = op.normalize === undefined && isEmpty(op.attrs) && isEmpty(attrs) && allNodes(args);
+  const onlyNodes = allNodes(args);
+  const plain = onlyNodes && op.normalize === undefined && isEmpty(op.attrs) && isEmpty(attrs);
   const key = plain ? plainKey(op.name, args as readonly Node[]) : undefined;
   if (key !== undefined) {
     const existing = interned.get(key)?.deref();
     if (existing !== undefined) return existing;
   }
-  const nodes = toNodes(op, args);
-  const typed = typeApplication(
-    op,
-    nodes.map((n) => ({ dtype: n.dtype, shape: n.shape })),
-    attrs,
-  );
+  // A copy: the node keeps its argument list, which the caller may reuse.
+  const nodes = onlyNodes ? (args as readonly Node[]).slice() : toNodes(op, args);
+  // Nodes are their own types (dtype and shape): no object per argument.
+  const typed = typeApplication(op, nodes, attrs);
   return intern(op.name, nodes, typed.attrs, typed.type, key);
 }
 
@@ -206,19 +205,22 @@ function describe(value: unknown): string {
   }
 }
 
-/** The hash-consed node of a checked, typed application; `known` is its key when the caller has it. */
-function intern(op: string, args: readonly Node[], attrs: Attrs, type: TypeInfo, known?: string): Node {
+/**
+ * The hash-consed node of a checked, typed application. `missed` is its key when the caller has already
+ * looked it up and found nothing, so a fresh key is not probed for twice.
+ */
+function intern(op: string, args: readonly Node[], attrs: Attrs, type: TypeInfo, missed?: string): Node {
   // Built with a loop, and without an attribute part for the many ops that have none: a graph of 100k
   // ops is built back from the e-graph after every optimize, and this was most of it.
   const plain = isEmpty(attrs);
-  let key = known;
+  let key = missed;
   if (key === undefined) {
     key = plain ? `${op}{}(` : `${op}{${attrsKey(attrs)}}(`;
     for (let i = 0; i < args.length; i++) key += i === 0 ? `${args[i].id}` : `,${args[i].id}`;
     key += ')';
+    const existing = interned.get(key)?.deref();
+    if (existing && (op !== 'constant' || sameConstant(existing, attrs))) return existing;
   }
-  const existing = interned.get(key)?.deref();
-  if (existing && (op !== 'constant' || sameConstant(existing, attrs))) return existing;
   // Hash-consing shares a node among all its builders, so no one may change it: the node, its
   // attributes and every list inside them are frozen, not only readonly in the types.
   let frozenAttrs: Attrs = NO_ATTRS;

@@ -27,9 +27,10 @@ export class TypeAnalysis implements Analysis<TypeInfo> {
   private readonly last: (MadeType | undefined)[] = [];
 
   make(eg: EGraph, symbol: SymbolId, children: readonly ClassId[]): TypeInfo {
-    const kids = children.map((c) => eg.data(this, c));
     const last = this.last[symbol];
-    if (last !== undefined && last.lang === eg.lang && sameObjects(last.kids, kids)) return last.type;
+    if (last !== undefined && last.lang === eg.lang && sameKidTypes(eg, this, last.kids, children))
+      return last.type;
+    const kids = children.map((c) => eg.data(this, c));
     const { def, attrs } = (eg.lang as TensorLanguage).tensorSymbol(symbol);
     const inferred = def.infer(kids, attrs);
     // Most ops keep an argument's type: share that object rather than keep one more per class (a
@@ -64,9 +65,15 @@ interface MadeType {
   readonly type: TypeInfo;
 }
 
-function sameObjects<T>(a: readonly T[], b: readonly T[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+/** Whether the children's types are the very objects `kids` (read in place: no list per node made). */
+function sameKidTypes(
+  eg: EGraph,
+  types: TypeAnalysis,
+  kids: readonly TypeInfo[],
+  children: readonly ClassId[],
+): boolean {
+  if (kids.length !== children.length) return false;
+  for (let i = 0; i < kids.length; i++) if (kids[i] !== eg.data(types, children[i])) return false;
   return true;
 }
 
