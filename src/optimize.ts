@@ -19,6 +19,7 @@ import { type NodeCost, nodeCountCost } from './extract/node-cost.js';
 import { cpuCostModel, gpuCostModel } from './extract/tensor-cost.js';
 import { OpError, OptionError } from './graph/errors.js';
 import { DEFAULT_FOLD_LIMIT, foldConstants } from './graph/fold.js';
+import { IdMap } from './graph/id-map.js';
 import type { Node } from './graph/node.js';
 import { recordOptimized } from './provenance.js';
 import {
@@ -208,12 +209,12 @@ export interface OptimizeResult {
  */
 export function countOps(outputs: readonly Node[]): number {
   // A walk, not `topoSort`: counting needs no order, and sorting 100k nodes by id was most of its time.
-  // The set holds ids: a number hashes at once, where a node first gets an identity hash stored in it.
-  const seen = new Set<number>();
+  // The set holds ids, in typed arrays (`IdMap`): no entry object per node.
+  const seen = new IdMap();
   const stack: Node[] = [];
   for (const o of outputs)
     if (!seen.has(o.id)) {
-      seen.add(o.id);
+      seen.set(o.id, 1);
       stack.push(o);
     }
   let ops = 0;
@@ -221,7 +222,7 @@ export function countOps(outputs: readonly Node[]): number {
     if (n.op !== 'input' && n.op !== 'constant') ops++;
     for (const a of n.args) {
       if (seen.has(a.id)) continue;
-      seen.add(a.id);
+      seen.set(a.id, 1);
       stack.push(a);
     }
   }

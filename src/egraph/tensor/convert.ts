@@ -3,6 +3,7 @@
  * and build a graph back from one chosen e-node per class (what an extractor returns).
  */
 import { apply } from '../../graph/apply.js';
+import { IdMap } from '../../graph/id-map.js';
 import type { Node } from '../../graph/node.js';
 import type { Dim } from '../../graph/shape.js';
 import { impliedDimRenaming, renameShapeAttrs } from '../../graph/unknown-dims.js';
@@ -40,10 +41,10 @@ export function addGraph(eg: EGraph, lang: TensorLanguage, outputs: readonly Nod
     const symbol = lang.symbol(node.op, attrs, node.args.length);
     if (node.op === 'input' && attrs !== node.attrs) lang.declaredInputs.set(symbol, node);
     kids.length = 0;
-    for (const a of node.args) kids.push(added[position.get(a.id)!]);
+    for (const a of node.args) kids.push(added[position.get(a.id)]);
     added[i] = eg.addUncanonical(symbol, kids);
   }
-  return outputs.map((o) => asClassId(added[position.get(o.id)!]));
+  return outputs.map((o) => asClassId(added[position.get(o.id)]));
 }
 
 /** Ops from which `impliedDimRenaming` learns equal dims. */
@@ -56,9 +57,9 @@ const NO_RENAMING: ReadonlyMap<string, Dim> = new Map();
  * place in that order by node id. Iterative, with the stack as two arrays rather than a frame object per
  * node (loading a 100k-op graph walks it twice).
  */
-function postOrder(outputs: readonly Node[]): { order: Node[]; position: Map<number, number> } {
+function postOrder(outputs: readonly Node[]): { order: Node[]; position: IdMap } {
   // -1 while a node waits on the stack, then its place in `order`.
-  const position = new Map<number, number>();
+  const position = new IdMap();
   const order: Node[] = [];
   const stackNode: Node[] = [];
   const stackNext: number[] = [];
