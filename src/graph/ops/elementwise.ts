@@ -7,7 +7,7 @@ import { type DType, floatOf, promoteAll } from '../dtype.js';
 import { DTypeError } from '../errors.js';
 import type { Node } from '../node.js';
 import type { Attrs, OpDef, OpSyntax, TypeInfo, VjpContext } from '../op-def.js';
-import { broadcastShapes } from '../shape.js';
+import { broadcastShapes, type Shape } from '../shape.js';
 import { mapElementwise } from './kernels.js';
 import { erf, erfc, floorMod, log1mexp, roundHalfEven, sigmoid, softplus } from './scalar-math.js';
 
@@ -48,6 +48,22 @@ const I32_EXACT: Readonly<Record<string, (...xs: number[]) => number>> = {
   sqr: (x) => Math.imul(x, x),
 };
 
+/**
+ * The shape all args have, when they have one: what broadcasting them gives, without a new array (most
+ * elementwise applications in a graph meet equal shapes, and a 100k-op graph is inferred op by op).
+ */
+function equalShape(args: readonly TypeInfo[]): Shape | undefined {
+  const first = args[0]?.shape;
+  if (first === undefined) return undefined;
+  for (let k = 1; k < args.length; k++) {
+    const shape = args[k].shape;
+    if (shape === first) continue;
+    if (shape.length !== first.length) return undefined;
+    for (let i = 0; i < shape.length; i++) if (shape[i] !== first[i]) return undefined;
+  }
+  return first;
+}
+
 /** Lifts a scalar spec to an OpDef over broadcast tensors. */
 function elementwise(spec: ElementwiseSpec): OpDef {
   return {
@@ -62,10 +78,12 @@ function elementwise(spec: ElementwiseSpec): OpDef {
         args.map((a) => a.dtype),
         spec.refusesBool ? spec.name : undefined,
       ),
-      shape: broadcastShapes(
-        spec.name,
-        args.map((a) => a.shape),
-      ),
+      shape:
+        equalShape(args) ??
+        broadcastShapes(
+          spec.name,
+          args.map((a) => a.shape),
+        ),
     }),
     evaluate: (args, _attrs, out) =>
       mapElementwise(args, out.shape, out.dtype, (out.dtype === 'i32' && I32_EXACT[spec.name]) || spec.fn),
