@@ -10,7 +10,13 @@ import type { ClassId } from './egraph/ids.js';
 import type { Rewrite } from './egraph/rewrite.js';
 import type { StopReason } from './egraph/run.js';
 import { checkLimit, LimitError, type RunOptions, Runner } from './egraph/run.js';
-import { addGraph, buildGraph, createTensorEGraph, type TensorEGraph } from './egraph/tensor/index.js';
+import {
+  addGraph,
+  buildGraph,
+  createTensorEGraph,
+  loadGraph,
+  type TensorEGraph,
+} from './egraph/tensor/index.js';
 import { carryExtraction } from './egraph/tensor/carry.js';
 import { dagCostOf } from './extract/choice.js';
 import { extractDag } from './extract/dag.js';
@@ -249,9 +255,9 @@ export function optimize(outputs: Node | readonly Node[], options: OptimizeOptio
   // grew (the linear extractor takes up to a quarter of the limit on a loaded machine).
   const deadline = t0 + SATURATION_SHARE * timeMs;
   const mode = options.mode ?? 'fast_run';
-  const nodesBefore = countOps(list);
   const cost = options.cost ?? 'cpu';
   if (mode === 'none') {
+    const nodesBefore = countOps(list);
     const costBefore = graphCost(list, cost);
     const total = performance.now() - t0;
     return {
@@ -273,7 +279,7 @@ export function optimize(outputs: Node | readonly Node[], options: OptimizeOptio
   }
   const saturated = saturate(list, { ...options, library, mode }, deadline);
   const tSaturated = performance.now();
-  const { t, roots, phases, applied, costBefore } = saturated;
+  const { t, roots, phases, applied, costBefore, opsBefore: nodesBefore } = saturated;
 
   // Past the deadline only the linear extractor runs, so the whole call stays near its time limit.
   const late = performance.now() > deadline;
@@ -323,6 +329,8 @@ export interface Saturated {
   readonly buildMs: number;
   /** The DAG cost of the outputs as given (`graphCost`), taken from the e-graph before saturation. */
   readonly costBefore: number;
+  /** The ops of the outputs as given (`countOps`), counted as they were loaded. */
+  readonly opsBefore: number;
   /** Phases not run because the time limit had passed. */
   readonly skipped: readonly string[];
 }
@@ -347,7 +355,8 @@ export function saturate(
   checkTags(library, options);
   const t0 = performance.now();
   let t = createTensorEGraph({ explanations: options.explain });
-  let added = addGraph(t.egraph, t.lang, outputs);
+  const loaded = loadGraph(t.egraph, t.lang, outputs);
+  let added = loaded.roots;
   let roots = added;
   // The input's cost from this e-graph, as `graphCost` would build it again (a full pass on big graphs).
   t.egraph.rebuild();
@@ -413,6 +422,7 @@ export function saturate(
     replacedNodes,
     buildMs,
     costBefore,
+    opsBefore: loaded.ops,
     skipped,
   };
 }

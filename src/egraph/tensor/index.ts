@@ -6,7 +6,7 @@ import { ReplacedNodes } from './replaced.js';
 import { TypeAnalysis } from './type-analysis.js';
 import { VALUE_SIZE_LIMIT, ValueAnalysis } from './value-analysis.js';
 
-export { addGraph, buildGraph } from './convert.js';
+export { addGraph, buildGraph, type LoadedGraph, loadGraph } from './convert.js';
 export { TensorLanguage, type TensorSymbol } from './language.js';
 export { RangeAnalysis } from './range-analysis.js';
 export { ReplacedNodes } from './replaced.js';
