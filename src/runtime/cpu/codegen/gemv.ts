@@ -243,25 +243,33 @@ function axpyOutputs(ctx: KernelContext, spec: GemvSpec, locals: AxpyLocals, blo
     fn.set(pb, add(i32(spec.vec.base), mul(vecAt, i32(4))));
     const out = fn.let(add(i32(spec.out), mul(get(w), i32(4))));
     const pass = (vectors: number) => {
-      fn.set(kk, steps);
       if (vectors === 0) fn.set(acc[0], load('v128.load32_zero', out));
       else for (let j = 0; j < vectors; j++) fn.set(acc[j], load('v128.load', out, j * 16));
+      /** Row `row` after pa (0 or 1) times its element of the vector, added into the sums. */
+      const products = (row: 0 | 1) => {
+        const v = fn.let(load('v128.load32_splat', get(pb), row * spec.vec.k * 4));
+        const at = row * spec.mat.k * 4;
+        if (vectors === 0) {
+          fn.set(acc[0], ctx.math.madd(load('v128.load32_zero', get(pa), at), v, get(acc[0])));
+        } else {
+          for (let j = 0; j < vectors; j++)
+            fn.set(acc[j], ctx.math.madd(load('v128.load', get(pa), at + j * 16), v, get(acc[j])));
+        }
+      };
+      // Two rows a trip (the same additions in the same order): half the loop's bookkeeping.
+      fn.set(kk, op('i32.shr_u', steps, i32(1)));
       whileNot(
         fn,
         () => op('i32.eqz', get(kk)),
         () => {
-          const v = fn.let(load('v128.load32_splat', get(pb)));
-          if (vectors === 0) {
-            fn.set(acc[0], ctx.math.madd(load('v128.load32_zero', get(pa)), v, get(acc[0])));
-          } else {
-            for (let j = 0; j < vectors; j++)
-              fn.set(acc[j], ctx.math.madd(load('v128.load', get(pa), j * 16), v, get(acc[j])));
-          }
-          fn.set(pa, add(get(pa), i32(spec.mat.k * 4)));
-          fn.set(pb, add(get(pb), i32(spec.vec.k * 4)));
+          products(0);
+          products(1);
+          fn.set(pa, add(get(pa), i32(2 * spec.mat.k * 4)));
+          fn.set(pb, add(get(pb), i32(2 * spec.vec.k * 4)));
           fn.set(kk, op('i32.sub', get(kk), i32(1)));
         },
       );
+      fn.if(op('i32.and', steps, i32(1)), () => products(0));
       if (vectors === 0) fn.store('f32.store', out, lane('f32x4.extract_lane', 0, get(acc[0])));
       else for (let j = 0; j < vectors; j++) fn.store('v128.store', out, get(acc[j]), j * 16);
       fn.set(count, i32(Math.max(1, vectors * 4)));
