@@ -83,8 +83,10 @@ export class CompiledRule {
   constructor(
     readonly def: RuleDef,
     checked = false,
+    /** The left side's ops when known (`patternOps(def.lhs)`), so a checked rule reads no pattern. */
+    ops?: readonly string[],
   ) {
-    this.ops = patternOps(def.lhs);
+    this.ops = ops ?? patternOps(def.lhs);
     if (checked) return;
     const fail = (message: string, at?: Span) => new RuleCompileError(def.name, message, at);
     try {
