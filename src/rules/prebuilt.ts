@@ -2,8 +2,8 @@
  * The shipped rule library as the build step loaded it, in a file that loads without the rule grammar
  * and without building every rule's patterns: the first line is JSON holding the rule files' texts, the
  * rulesets, modes and checks, and one row per rule (name, tags, where it is written, its left side's
- * ops); after it come the rules' patterns and guards, one JSON text each, which a rule parses when it is
- * first compiled. A small graph uses about two fifths of the rules, and parsing every pattern at each
+ * ops); after it come the rules' patterns and guards with their compiled left sides, one JSON text
+ * each, which a rule parses when it is first compiled. A small graph uses about two fifths of the rules, and parsing every pattern at each
  * start, with the garbage collections of the objects it built, was most of loading the library.
  *
  * The file is used only while the rule files' texts are those it was built from (`readPrebuiltLibrary`),
@@ -14,6 +14,7 @@ import { fileURLToPath, URL } from 'node:url';
 import type { SourceSpan } from '../graph/errors.js';
 import { readText } from '../read-text.js';
 import type { GuardExpr } from './guards.js';
+import { type CompiledLhs, compileLhs, lhsFromParts, type LhsParts, lhsParts } from './lhs.js';
 import type { CheckSpec, ModeSpec, RuleLibrary } from './library.js';
 import type { RulePattern } from './pattern.js';
 import { CompiledRule, type RuleDef } from './rule.js';
@@ -40,11 +41,12 @@ interface Header {
   readonly rules: RuleRow[];
 }
 
-/** A rule's sides as the file holds them. */
+/** A rule's sides as the file holds them, with its left side compiled when that is plain data. */
 interface Sides {
   readonly lhs: RulePattern;
   readonly rhs: RulePattern;
   readonly guard?: GuardExpr;
+  readonly lhsParts?: LhsParts;
 }
 
 // JSON has no NaN, ±Infinity or -0, which rule literals may hold: they travel as {"$number": "…"}.
@@ -96,7 +98,16 @@ export function prebuiltLibraryFile(sources: readonly Source[], library: RuleLib
   for (const rule of library.rules) {
     const { name, tags, replaces, span, lhs, rhs, guard } = rule.def;
     if (!span) throw new Error(`prebuiltLibraryFile: rule '${name}' has no source span`);
-    const sides = buildJson({ lhs: withoutSpans(lhs), rhs: withoutSpans(rhs), guard: withoutSpans(guard) });
+    // The compiled left side too (checking attributes took most of compiling the rules a first
+    // optimize uses), when JSON gives it back as it is.
+    const parts = lhsParts(lhs);
+    const exact = plainData(parts);
+    const sides = buildJson({
+      lhs: withoutSpans(lhs),
+      rhs: withoutSpans(rhs),
+      guard: withoutSpans(guard),
+      lhsParts: exact ? parts : undefined,
+    });
     const start = body.length;
     body += sides;
     const { line, column, length } = span;
@@ -121,6 +132,17 @@ export function prebuiltLibraryFile(sources: readonly Source[], library: RuleLib
     rules: rows,
   };
   return `${buildJson(header)}\n${body}`;
+}
+
+/** Whether `buildJson` gives `x` back as it is: no undefined, no class instances (a Tensor). */
+function plainData(x: unknown): boolean {
+  if (x === null || ['number', 'string', 'boolean'].includes(typeof x)) return true;
+  if (Array.isArray(x)) return x.every(plainData);
+  return (
+    typeof x === 'object' &&
+    Object.getPrototypeOf(x) === Object.prototype &&
+    Object.values(x).every(plainData)
+  );
 }
 
 /**
@@ -171,7 +193,7 @@ export function readPrebuiltLibrary(
         bodyStart + start,
         bodyStart + end,
       );
-      return new CompiledRule(def, true, ops);
+      return new CompiledRule(def, true, ops, () => def.compiledLhs());
     },
   );
   return {
@@ -214,6 +236,12 @@ class PrebuiltRuleDef implements RuleDef {
 
   get guard(): GuardExpr | undefined {
     return this.sides().guard;
+  }
+
+  /** The rule's compiled left side, from the build step's parts when the file has them. */
+  compiledLhs(): CompiledLhs {
+    const { lhs, lhsParts } = this.sides();
+    return lhsParts ? lhsFromParts(lhsParts) : compileLhs(lhs);
   }
 
   private sides(): Sides {

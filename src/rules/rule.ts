@@ -85,6 +85,8 @@ export class CompiledRule {
     checked = false,
     /** The left side's ops when known (`patternOps(def.lhs)`), so a checked rule reads no pattern. */
     ops?: readonly string[],
+    /** Makes the left side when it is first needed, where the caller has it compiled (the build step). */
+    private readonly makeLhs?: () => CompiledLhs,
   ) {
     this.ops = ops ?? patternOps(def.lhs);
     if (checked) return;
@@ -129,7 +131,7 @@ export class CompiledRule {
   }
 
   get lhs(): CompiledLhs {
-    return (this.compiledLhs ??= compileLhs(this.def.lhs));
+    return (this.compiledLhs ??= this.makeLhs?.() ?? compileLhs(this.def.lhs));
   }
 
   get rhs(): CompiledRhs {

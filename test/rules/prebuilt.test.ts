@@ -40,6 +40,8 @@ function summary(library: RuleLibrary) {
       span: r.def.span,
       ops: r.ops,
       sides: withoutSpans([r.def.lhs, r.def.rhs, r.def.guard]),
+      // The compiled left side, which the file holds as data, without its build function.
+      lhs: { slots: r.lhs.slots, literals: r.lhs.literals },
     })),
     rulesets: [...library.rulesets],
     modes: [...library.modes],
