@@ -3,8 +3,9 @@
  * and without building every rule's patterns: the first line is JSON holding the rule files' texts, the
  * rulesets, modes and checks, and one row per rule (name, tags, where it is written, its left side's
  * ops); after it come the rules' patterns and guards with their compiled left sides, one JSON text
- * each, which a rule parses when it is first compiled. A small graph uses about two fifths of the rules, and parsing every pattern at each
- * start, with the garbage collections of the objects it built, was most of loading the library.
+ * each, which a rule parses when it is first compiled. A small graph uses about two fifths of the
+ * rules, and parsing every pattern at each start, with the garbage collections of the objects it
+ * built, was most of loading the library.
  *
  * The file is used only while the rule files' texts are those it was built from (`readPrebuiltLibrary`),
  * so the text files stay the source of truth; any other text loads through `loadLibrary`.
