@@ -1,9 +1,9 @@
 // Build step (after tsc): Ohm recipes of the grammars, the parsed items of the shipped rule files and
 // the library they make (src/rules/prebuilt.ts), written next to the compiled modules that load them,
 // so a program importing Saturn neither parses grammar text (~360 ms) nor runs the rule grammar over
-// rules/*.rules (~0.5 s). Each output records a
-// hash of its source text (the rule files' output, the text itself) and is used only while it matches,
-// so the text files stay the source of truth. Usage: node scripts/build-syntax.mjs [OUT_DIR ...] (default dist; the bench passes its own).
+// rules/*.rules (~0.5 s). Each output records its source text (or a hash of it) and is used only while
+// it matches, so the text files stay the source of truth.
+// Usage: node scripts/build-syntax.mjs [OUT_DIR ...] (default dist; scripts/build.mjs passes its own).
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
