@@ -67,7 +67,6 @@ export function buildProblem(eg: EGraph, roots: readonly ClassId[], nodeCost: No
   // Flat typed arrays, and no object per node: on a 100k-class e-graph, extracted twice per optimize, the
   // node objects and the growing lists were most of the garbage that survived into the old generation.
   // A node object is made for its cost only, and dies young; `node(e)` makes it again from the store.
-  const store = eg.nodes;
   const bound = eg.nodeCount();
   const storeIndex = new Int32Array(bound);
   const nodeClass = new Int32Array(bound);
