@@ -210,6 +210,29 @@ function changedSince(
   return false;
 }
 
+/** What a rewrite remembers of its matches in one e-graph; see `Rewrite.apply`. */
+interface MatchMemo {
+  /** The matches (root and bound classes) already applied. */
+  readonly done: Set<string | number>;
+  /** The matches turned down, with the e-graph's data clock at the time. */
+  readonly refused: Map<string | number, number>;
+}
+
+/**
+ * Per e-graph, each rewrite's memo: one weak entry per e-graph, not one per rewrite and e-graph (a
+ * weak map per rewrite cost a slow weak insertion at each rewrite's first apply in every e-graph).
+ */
+const matchMemos = new WeakMap<EGraph, Map<Rewrite, MatchMemo>>();
+
+function memosOf(eg: EGraph): Map<Rewrite, MatchMemo> {
+  let memos = matchMemos.get(eg);
+  if (memos === undefined) {
+    memos = new Map();
+    matchMemos.set(eg, memos);
+  }
+  return memos;
+}
+
 /**
  * A rewrite: name + searcher (a compiled left-hand side) + applier. Refuses, when built, an applier or guard
  * reading a variable the left-hand side does not bind.
@@ -225,10 +248,6 @@ export class Rewrite {
   readonly searcher: Program;
   readonly applier: Applier;
   private bound: BoundApplier | undefined;
-  /** Per e-graph, the matches (root and bound classes) already applied; see `apply`. */
-  private readonly applied = new WeakMap<EGraph, Set<string | number>>();
-  /** Per e-graph, the matches turned down, with the e-graph's data clock at the time; see `apply`. */
-  private readonly refused = new WeakMap<EGraph, Map<string | number, number>>();
 
   constructor(
     readonly name: string,
@@ -286,31 +305,28 @@ export class Rewrite {
   ): number {
     this.bound ??= this.applier.bind(this);
     const fn = this.bound;
-    let done = this.applied.get(eg);
-    if (done === undefined) {
-      done = new Set();
-      this.applied.set(eg, done);
+    const memos = memosOf(eg);
+    let memo = memos.get(this);
+    if (memo === undefined) {
+      memo = { done: new Set(), refused: new Map() };
+      memos.set(this, memo);
     }
-    let refused = this.refused.get(eg);
-    if (refused === undefined) {
-      refused = new Map();
-      this.refused.set(eg, refused);
-    }
-    const memo = this.applier.readsNodes !== true;
+    const { done, refused } = memo;
+    const remember = this.applier.readsNodes !== true;
     const stamp = eg.dataStamp;
     const width = matches.width;
     let n = 0;
     for (let i = 0; i < matches.count; i++) {
       const key = matchKey(matches, i, width);
       if (done.has(key)) continue;
-      const at = memo ? refused.get(key) : undefined;
+      const at = remember ? refused.get(key) : undefined;
       if (at !== undefined && !changedSince(stamp, matches, i, width, at)) continue;
       const r = fn(eg, matches, i);
       if (r !== REFUSED) {
         done.add(key);
         if (at !== undefined) refused.delete(key);
         n += r;
-      } else if (memo) refused.set(key, eg.dataClock);
+      } else if (remember) refused.set(key, eg.dataClock);
       if (eg.size > sizeLimit) break;
       if ((i & 255) === 255 && performance.now() > deadline) break;
     }
