@@ -247,6 +247,12 @@ function memosOf(eg: EGraph): Map<Rewrite, MatchMemo> {
 export class Rewrite {
   readonly searcher: Program;
   readonly applier: Applier;
+  /**
+   * The highest symbol id in the left-hand side (-1 for a bare variable). Every match holds a node of
+   * that symbol, so in a language that had fewer symbols at the previous search, every match is new
+   * since then: the runner searches such a rewrite only near changes (see `RunOptions.incremental`).
+   */
+  readonly newestSymbol: number;
   private bound: BoundApplier | undefined;
 
   constructor(
@@ -255,6 +261,7 @@ export class Rewrite {
     rhs: Pattern | Applier,
     guards: readonly Guard[] = [],
   ) {
+    this.newestSymbol = newestSymbol(lhs);
     const bound = new Set(patternVars(lhs));
     const early = (g: Guard) => g.classCheck !== undefined && g.vars.length === 1 && bound.has(g.vars[0]);
     this.searcher = Program.compile(
@@ -332,6 +339,13 @@ export class Rewrite {
     }
     return n;
   }
+}
+
+function newestSymbol(p: Pattern): number {
+  if (p.kind === 'var') return -1;
+  let newest: number = p.symbol;
+  for (const c of p.children) newest = Math.max(newest, newestSymbol(c));
+  return newest;
 }
 
 /**

@@ -96,7 +96,9 @@ export interface RunOptions {
    * Search each rule, after its first search, only at classes within its pattern's depth of a class
    * that changed (created, merged, new analysis data) since its previous search. Every match found
    * the full way but not this way was applied or turned down with unchanged data before, so the same
-   * matches are applied; a rule that was banned, or whose applier reads nodes, searches everything.
+   * matches are applied; a rule that was banned, or whose applier reads nodes, searches everything. A
+   * rule first listed since (its left side holds a symbol the language gained) searches only near
+   * changes too: each of its matches holds a node added since.
    * The backoff scheduler then counts only the matches near changes, so its bans differ from egg's
    * (off by default, for the egg comparisons).
    */
@@ -164,9 +166,11 @@ export class Runner {
     });
     if (!eg.isClean) eg.rebuild();
     const sizeLimit = this.options.nodeCheck === 'rule' ? Number.POSITIVE_INFINITY : this.nodeLimit;
-    // Incremental search: the rules that searched last iteration, and the clock when they did.
+    // Incremental search: the rules that searched last iteration, and the clock and the language's
+    // size when they did.
     let searchedBefore = new Set<Rewrite>();
     let clockBefore = 0;
+    let symbolsBefore = 0;
     for (let iter = 0; ; iter++) {
       if (this.goalReached()) return finish({ kind: 'goalReached' });
       if (iter >= this.iterLimit)
@@ -184,11 +188,18 @@ export class Runner {
         this.options.incremental && iter > 0 ? new Neighbourhood(eg, clockBefore, index) : undefined;
       const searched = new Set<Rewrite>();
       clockBefore = eg.dataClock;
+      const symbolsNow = eg.lang.size;
       const found: (Matches | undefined)[] = [];
       let timedOut = false;
       for (let r = 0; r < rules.length; r++) {
         const rule = rules[r];
-        const partial = near !== undefined && searchedBefore.has(rule) && rule.applier.readsNodes !== true;
+        // A rule that searched last iteration missed nothing far from changes; nor did one whose left
+        // side holds a symbol the language gained since (a rule over reshape when the first reshape
+        // appears): every match of it holds a node added since.
+        const partial =
+          near !== undefined &&
+          (searchedBefore.has(rule) || rule.newestSymbol >= symbolsBefore) &&
+          rule.applier.readsNodes !== true;
         const m = this.scheduler.search(
           iter,
           eg,
@@ -224,6 +235,7 @@ export class Runner {
         full = eg.size > this.nodeLimit;
       }
       searchedBefore = searched;
+      symbolsBefore = symbolsNow;
       const tRebuild = performance.now();
       const rebuildUnions = eg.rebuild();
       const tEnd = performance.now();
