@@ -44,6 +44,8 @@ export class BackoffScheduler implements Scheduler {
   readonly matchLimit: number;
   readonly banLength: number;
   private readonly state = new Map<Rewrite, BanState>();
+  /** The budget handed to each search, reused: a search reads it only while it runs. */
+  private readonly budget = { limit: 0, deadline: 0 };
 
   constructor(options: { matchLimit?: number; banLength?: number } = {}) {
     this.matchLimit = options.matchLimit ?? 1000;
@@ -73,7 +75,10 @@ export class BackoffScheduler implements Scheduler {
     if (s !== undefined && s.bannedUntil > iteration) return undefined;
     const timesBanned = s?.timesBanned ?? 0;
     const threshold = this.matchLimit * 2 ** timesBanned;
-    const matches = rule.search(eg, index, { limit: threshold, deadline });
+    const budget = this.budget;
+    budget.limit = threshold;
+    budget.deadline = deadline;
+    const matches = rule.search(eg, index, budget);
     if (matches.count > threshold) {
       const bannedUntil = iteration + this.banLength * 2 ** timesBanned;
       if (s === undefined) this.state.set(rule, { timesBanned: 1, bannedUntil });
