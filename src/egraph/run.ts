@@ -166,9 +166,9 @@ export class Runner {
     });
     if (!eg.isClean) eg.rebuild();
     const sizeLimit = this.options.nodeCheck === 'rule' ? Number.POSITIVE_INFINITY : this.nodeLimit;
-    // Incremental search: last iteration's rule list, which of its rules searched (by position: a Set
-    // of the ~200 rules searched per iteration was 1-2% of a warm optimize), and the clock and the
-    // language's size when they did.
+    // Incremental search: last iteration's rule list, which of its rules searched (flags by position:
+    // a Set of the ~200 rules searched per iteration was 1-2% of a warm optimize), and the clock and
+    // the language's size when they did.
     let rulesBefore: readonly Rewrite[] = [];
     let searchedBefore = new Uint8Array(0);
     let clockBefore = 0;
@@ -188,9 +188,10 @@ export class Runner {
       const index = OpIndex.of(eg);
       const near =
         this.options.incremental && iter > 0 ? new Neighbourhood(eg, clockBefore, index) : undefined;
-      // The list is last iteration's array unless the language gained symbols: then by rule.
-      const byRule =
-        near !== undefined && rules !== rulesBefore ? searchedRules(rulesBefore, searchedBefore) : undefined;
+      const wasSearched =
+        near !== undefined && rules !== rulesBefore
+          ? realign(rulesBefore, searchedBefore, rules)
+          : searchedBefore;
       const searched = new Uint8Array(rules.length);
       clockBefore = eg.dataClock;
       const symbolsNow = eg.lang.size;
@@ -203,8 +204,7 @@ export class Runner {
         // appears): every match of it holds a node added since.
         const partial =
           near !== undefined &&
-          ((byRule === undefined ? searchedBefore[r] === 1 : byRule.has(rule)) ||
-            rule.newestSymbol >= symbolsBefore) &&
+          (wasSearched[r] === 1 || rule.newestSymbol >= symbolsBefore) &&
           rule.applier.readsNodes !== true;
         const m = this.scheduler.search(
           iter,
@@ -236,7 +236,7 @@ export class Runner {
         // Only growth is reported (topRules), so rules that added nothing need no entry.
         if (added !== 0) growth.set(name, (growth.get(name) ?? 0) + added);
         stats.push(
-          m.count === 0 ? idleStats(name) : { rule: name, matches: m.count, applied: n, enodesAdded: added },
+          m.count === 0 ? rules[r].idle : { rule: name, matches: m.count, applied: n, enodesAdded: added },
         );
         applied += n;
         if (m.count > 0 && performance.now() > deadline) timedOut = true;
@@ -280,25 +280,17 @@ export class Runner {
 }
 
 /**
- * The figures of a rule that found nothing, one shared object per rule name: most searches find nothing,
- * and a fresh object for each was a tenth of what a warm optimize allocated in the runner.
+ * Last iteration's flags, by position in its rule list, moved to the positions of this iteration's list.
+ * The language only grows, so the new list is the old one with rewrites inserted, in the same order: one
+ * walk down both. A rule out of that order would count as not searched, which is always safe (it
+ * searches everything).
  */
-function idleStats(rule: string): RuleIterationStats {
-  let stats = IDLE.get(rule);
-  if (stats === undefined) {
-    stats = Object.freeze({ rule, matches: 0, applied: 0, enodesAdded: 0 });
-    IDLE.set(rule, stats);
-  }
-  return stats;
-}
-
-const IDLE = new Map<string, RuleIterationStats>();
-
-/** The rules of `rules` flagged in `searched`. */
-function searchedRules(rules: readonly Rewrite[], searched: Uint8Array): Set<Rewrite> {
-  const set = new Set<Rewrite>();
-  for (let r = 0; r < rules.length; r++) if (searched[r] === 1) set.add(rules[r]);
-  return set;
+function realign(before: readonly Rewrite[], flags: Uint8Array, rules: readonly Rewrite[]): Uint8Array {
+  const moved = new Uint8Array(rules.length);
+  let j = 0;
+  for (let r = 0; r < rules.length && j < before.length; r++)
+    if (rules[r] === before[j]) moved[r] = flags[j++];
+  return moved;
 }
 
 /**
