@@ -70,8 +70,9 @@ export class BackoffScheduler implements Scheduler {
     deadline: number,
   ): Matches | undefined {
     // A rule has a state once it is first banned: an entry for each of the ~500 rules of every phase,
-    // almost none ever banned, was an allocation and a map insertion per rule and phase.
-    const s = this.state.get(rule);
+    // almost none ever banned, was an allocation and a map insertion per rule and phase. With no ban
+    // yet (most runs), not even a lookup.
+    const s = this.state.size === 0 ? undefined : this.state.get(rule);
     if (s !== undefined && s.bannedUntil > iteration) return undefined;
     const timesBanned = s?.timesBanned ?? 0;
     const threshold = this.matchLimit * 2 ** timesBanned;
