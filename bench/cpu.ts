@@ -18,8 +18,15 @@
  * inputs in the executor's memory (no copy in, the output copied out; tfjs's inputs are resident
  * tensors too), `f.alloc in, view out` also returns the output as a view (`outputs: 'view'`, no copy
  * at all), `resident` runs the bare kernel.
+ *
+ * Each row also gives the minor page faults per call: a fresh 4 MB array costs ~11 ms of them on the
+ * benchmark machine, and whether a call gets fresh pages depends on glibc's malloc state, so the suite
+ * reruns itself with malloc keeping freed memory (see STEADY_MALLOC) unless told not to.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type CompiledFunction, compile, type RunOptions } from '../src/compile/index.js';
 import { T } from '../src/graph/builders.js';
@@ -36,10 +43,30 @@ import { formatSpread as fmt, type Spread, spread } from './spread.js';
 
 type Contender = () => unknown;
 
-/** Per-call wall-clock ms and process CPU ms (every thread of the process) of each contender. */
+/**
+ * Per-call wall-clock ms, process CPU ms (every thread of the process) and minor page faults of each
+ * contender (faults are empty where /proc is not).
+ */
 interface Times {
   readonly wall: Record<string, number[]>;
   readonly cpu: Record<string, number[]>;
+  readonly faults: Record<string, number[]>;
+}
+
+/**
+ * Minor page faults of this process so far (Linux), else undefined. On the benchmark machine (a VM
+ * with page-table isolation) a fault costs ~11 µs, so a fresh 4 MB array costs ~11 ms: a whole
+ * one-thread W2 for onnxruntime at its best. Whether a contender's per-call 4 MB allocation gets
+ * fresh pages depends on glibc's malloc state, which the other contenders change (see
+ * {@link STEADY_MALLOC}); the faults column says which calls paid.
+ */
+function minorFaults(): number | undefined {
+  try {
+    // Field 10 of /proc/self/stat; the fields after the parenthesised command name start at field 3.
+    return Number(readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')[7]);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Times each contender over `reps` rounds; each runs twice first (warm-up). */
@@ -47,21 +74,25 @@ async function interleaved(contenders: Readonly<Record<string, Contender>>, reps
   const names = Object.keys(contenders);
   const wall: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   const cpu: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  const faults: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   for (const name of names) for (let i = 0; i < 2; i++) await contenders[name]();
   for (let r = 0; r < reps; r++)
     for (let c = 0; c < names.length; c++) {
       const name = names[(c + r) % names.length];
+      const faults0 = minorFaults();
       const cpu0 = process.cpuUsage();
       const start = performance.now();
       const result = await contenders[name]();
       const elapsed = performance.now() - start;
       const used = process.cpuUsage(cpu0);
+      const faulted = minorFaults();
+      if (faults0 !== undefined && faulted !== undefined) faults[name].push(faulted - faults0);
       // A peer process times its own step: the pipe's round trip is not its work.
       const timing = result instanceof PeerTiming ? result : undefined;
       wall[name].push(timing?.wall ?? elapsed);
       cpu[name].push(timing?.cpu ?? (used.user + used.system) / 1000);
     }
-  return { wall, cpu };
+  return { wall, cpu, faults };
 }
 
 const ratio = (a: readonly number[], b: readonly number[]): Spread => spread(a.map((v, i) => v / b[i]));
@@ -228,6 +259,8 @@ interface Row {
   readonly ratio?: Spread;
   /** The same ratio in process CPU time: work done, whatever the machine's load. */
   readonly cpuRatio?: Spread;
+  /** Minor page faults per call, where the platform counts them. */
+  readonly faults?: Spread;
 }
 
 async function w1(ort: Ort, tf: Tf, rows: Row[]) {
@@ -594,6 +627,7 @@ function report(rows: Row[], workload: string, times: Times, baseline: string, c
       workload: i === 0 ? workload : '',
       contender: name,
       ms: spread(t),
+      faults: times.faults[name].length > 0 ? spread(times.faults[name]) : undefined,
       vs: name === baseline ? '' : `÷ ${baseline}`,
       ratio: name === baseline ? undefined : ratio(t, times.wall[baseline]),
       cpuRatio: name === baseline || !cpuRatios ? undefined : ratio(times.cpu[name], times.cpu[baseline]),
@@ -610,10 +644,43 @@ function report(rows: Row[], workload: string, times: Times, baseline: string, c
 /** The contender name of single-threaded NumPy (numpy-peer.ts), where python3 has it. */
 const NUMPY = 'numpy (1 thread, peer process)';
 
+/**
+ * glibc's malloc told to keep freed memory (Linux): every contender that allocates 4 MB per call (ort's
+ * output and packing buffers, Saturn's copied outputs) reuses pages instead of mapping fresh ones.
+ * By default glibc maps each such block afresh and unmaps it on free, or reuses the heap, depending on
+ * what was freed before, so a contender paid the ~11 ms of faults on some runs and not on others:
+ * onnxruntime's 2-thread W2 median was 7.3 ms in one run and 18.7 in the next, and its one-thread CPU
+ * time 12–13 ms without faults, 24–36 with. The suite reruns itself under these settings unless they
+ * (or `SATURN_BENCH_MALLOC=default`, to measure the process as a user's would run) are set.
+ */
+const STEADY_MALLOC = { MALLOC_MMAP_THRESHOLD_: String(1 << 30), MALLOC_TRIM_THRESHOLD_: String(1 << 30) };
+
+/** Runs this suite in a child process with {@link STEADY_MALLOC}; its rows, or undefined where it need not. */
+function runSteadyMalloc(log: (line: string) => void): Row[] | undefined {
+  const env = process.env;
+  if (process.platform !== 'linux' || env.SATURN_BENCH_MALLOC === 'default' || env.MALLOC_TRIM_THRESHOLD_)
+    return undefined;
+  log(
+    'rerunning in a child process with glibc malloc keeping freed memory (SATURN_BENCH_MALLOC=default: not)',
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'saturn-bench-cpu-'));
+  const json = join(dir, 'rows.json');
+  const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1], 'cpu', '--json', json], {
+    env: { ...env, ...STEADY_MALLOC },
+    stdio: 'inherit',
+  });
+  if (child.status !== 0) throw new Error(`cpu suite child exited with ${child.status ?? child.signal}`);
+  const rows = JSON.parse(readFileSync(json, 'utf8')) as Row[];
+  rmSync(dir, { recursive: true });
+  return rows;
+}
+
 registerSuite({
   name: 'cpu',
   description: 'cpu executor vs onnxruntime-node, tfjs-backend-wasm, the js executor and a bandwidth triad',
   run: async (log) => {
+    const steady = runSteadyMalloc(log);
+    if (steady) return steady;
     const ort = require('onnxruntime-node') as Ort;
     const tf = await loadTf();
     log(
@@ -636,13 +703,21 @@ registerSuite({
     log(`relaxed-SIMD FMA in Saturn's kernels: ${wasmFeatures().relaxedMadd ? 'yes' : 'no'}`);
     log(
       formatTable([
-        ['workload', 'contender', 'ms median [min–max]', 'ratio median [min–max]', 'CPU-time ratio'],
+        [
+          'workload',
+          'contender',
+          'ms median [min–max]',
+          'ratio median [min–max]',
+          'CPU-time ratio',
+          'page faults/call',
+        ],
         ...rows.map((r) => [
           r.workload,
           r.contender,
           fmt(r.ms),
           r.ratio ? `${fmt(r.ratio)} ${r.vs}` : '',
           r.cpuRatio ? fmt(r.cpuRatio) : '',
+          r.faults ? fmt(r.faults, 0) : '',
         ]),
       ]),
     );

@@ -148,13 +148,16 @@ async function buildScript(name, input, held) {
   });
   // What the script still imports with `import()` (packages that are ES modules only) it imports
   // through the loader's `__import` (src/code-cache.ts): a script compiled from a code cache loses
-  // what lets V8 run its own `import()`. Its last line is its hash, which its code cache must match
-  // (`SCRIPT_HASH_LINE` in src/code-cache.ts).
+  // what lets V8 run its own `import()`. The script is written inside its loader's function wrapper
+  // (`SCRIPT_WRAPPER` in src/code-cache.ts), on its first line so that line numbers stay: wrapping it
+  // at load made a second copy of its text (~3 ms of CPU per start). Its last line is its hash, which
+  // its code cache must match (`SCRIPT_HASH_LINE`).
   writeAscii(outputFiles, (code) => {
     const text = code.replace(/\bimport\((?=["'])/g, '__import(');
     if (/\bimport\(/.test(text.replace(/__import\(/g, '')))
       throw new Error(`${name}: an import() of a computed name, which the script cannot run`);
-    return `${text}//# saturnScriptHash=${createHash('sha256').update(text).digest('hex')}\n`;
+    const wrapped = `(function (exports, require, module, __filename, __dirname, __import) {${text}\n})\n`;
+    return `${wrapped}//# saturnScriptHash=${createHash('sha256').update(wrapped).digest('hex')}\n`;
   });
 }
 

@@ -28,6 +28,13 @@ export interface CachedScript<T> {
 }
 
 /**
+ * The start of a script's text: the function that Node wraps a CommonJS module in, with `__import`, which
+ * the bundle step writes around the script (`scripts/bundle.mjs`) so that loading it compiles the file's
+ * text as it is, without a wrapped copy.
+ */
+export const SCRIPT_WRAPPER = '(function (exports, require, module, __filename, __dirname, __import) {';
+
+/**
  * The start of a script's last line, followed by the SHA-256 of the text before that line, in hex
  * (written by `scripts/bundle.mjs`).
  */
@@ -62,11 +69,9 @@ export function loadCachedScript<T>(
     if (header >= 0 && file.toString('latin1', 0, header) === key) cachedData = file.subarray(header + 1);
     else cache = 'stale';
   }
-  // Node's wrapper for CommonJS and `__import`, on the script's first line so that line numbers stay.
-  const script = new Script(
-    `(function (exports, require, module, __filename, __dirname, __import) {${source}\n})`,
-    { filename: scriptPath, cachedData },
-  );
+  if (!source.startsWith(SCRIPT_WRAPPER))
+    throw new Error(`${scriptPath} does not start with its wrapper: bundle it with scripts/bundle.mjs`);
+  const script = new Script(source, { filename: scriptPath, cachedData });
   if (cachedData) cache = script.cachedDataRejected ? 'rejected' : 'used';
   const module = { exports: {} as T };
   (script.runInThisContext() as (...args: unknown[]) => void)(

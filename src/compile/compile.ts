@@ -4,7 +4,7 @@
  * size signature (at once when every dim is known, else on the first call with new sizes).
  */
 import { OpError } from '../graph/errors.js';
-import type { Node } from '../graph/node.js';
+import { Node } from '../graph/node.js';
 import { isShared, sharedValue } from '../graph/shared.js';
 import { formatShape, shapesEqual } from '../graph/shape.js';
 import type { TypedArray } from '../graph/tensor.js';
@@ -60,6 +60,7 @@ export interface CompileOptions {
  * (await f.run({ x: new Float32Array([0, 0]) }))[0].item() // 2
  */
 export async function compile(options: CompileOptions): Promise<CompiledFunction> {
+  checkOptionsShape(options);
   const updates = options.updates ?? [];
   checkInputs(options.inputs);
   checkUpdates(updates);
@@ -97,6 +98,46 @@ export async function compile(options: CompileOptions): Promise<CompiledFunction
   // With every dim known, lowering errors surface here rather than on the first call.
   if (options.inputs.every((n) => n.shape.every((d) => typeof d === 'number'))) await f.prepareFor(new Map());
   return f;
+}
+
+/**
+ * The options' structure, for callers without TypeScript's checks: `compile([x], [y])` in Theano's
+ * positional style, or a call option such as `outputs: 'view'` put here, would otherwise fail deep
+ * inside with "is not iterable".
+ */
+function checkOptionsShape(options: CompileOptions): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options))
+    throw new CompileError(
+      'compile takes one options object: compile({ inputs: [x], outputs: [y], updates, device, … })',
+    );
+  const nodeList = (field: 'inputs' | 'outputs', value: unknown) => {
+    if (!Array.isArray(value))
+      throw new CompileError(`${field}: expected an array of graph nodes, got ${describeValue(value)}`);
+    value.forEach((item, i) => {
+      if (!(item instanceof Node))
+        throw new CompileError(`${field}[${i}]: expected a graph node, got ${describeValue(item)}`);
+    });
+  };
+  nodeList('inputs', options.inputs);
+  nodeList('outputs', options.outputs);
+  if (options.updates === undefined) return;
+  if (!Array.isArray(options.updates))
+    throw new CompileError(
+      `updates: expected an array of [shared, new value] pairs, got ${describeValue(options.updates)}`,
+    );
+  options.updates.forEach((pair, i) => {
+    if (!Array.isArray(pair) || pair.length !== 2 || !pair.every((n) => n instanceof Node))
+      throw new CompileError(`updates[${i}]: expected a pair [shared variable, new value] of graph nodes`);
+  });
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  return typeof value === 'object'
+    ? `a ${value.constructor?.name ?? 'object'}`
+    : `${typeof value} ${String(value)}`;
 }
 
 function checkInputs(inputs: readonly Node[]): void {

@@ -166,7 +166,7 @@ export class CompiledFunction {
 
   private async runNow(inputs: InputValues, options: RunOptions): Promise<Tensor[]> {
     let start = this.profile ? performance.now() : 0;
-    const { dims, bound } = this.check(inputs);
+    const { dims, bound } = this.check(inputs, options);
     const key = signatureOf(this.dimNames, dims);
     let spec = this.lastSpec!;
     if (key !== this.lastKey) {
@@ -192,7 +192,7 @@ export class CompiledFunction {
     if (this.inFlight)
       throw new FunctionUseError('runSync was called while a run of this function is in flight');
     let start = this.profile ? performance.now() : 0;
-    const { dims, bound } = this.check(inputs);
+    const { dims, bound } = this.check(inputs, options);
     const key = signatureOf(this.dimNames, dims);
     let spec = this.lastSpec!;
     if (key !== this.lastKey) {
@@ -293,8 +293,20 @@ export class CompiledFunction {
     this.lastKey = undefined;
   }
 
-  private check(inputs: InputValues) {
+  private check(inputs: InputValues, options: RunOptions) {
     if (this.disposed) throw new FunctionUseError('this compiled function was disposed');
+    // Shapes a caller without TypeScript may pass: `f.run(x)` or `f.run([x])` in Theano's positional
+    // style would otherwise read as "missing input", and `{ outputs: 'views' }` would be ignored.
+    if (typeof inputs !== 'object' || inputs === null || Array.isArray(inputs) || ArrayBuffer.isView(inputs))
+      throw new FunctionUseError(
+        `run takes the inputs as one object by name, e.g. run({ ${this.slots[0]?.name ?? 'x'}: array })`,
+      );
+    if (typeof options !== 'object' || options === null)
+      throw new FunctionUseError(`run's options must be an object such as { outputs: 'view' }`);
+    if (options.outputs !== undefined && options.outputs !== 'copy' && options.outputs !== 'view')
+      throw new FunctionUseError(
+        `run option outputs: expected 'copy' or 'view', got ${JSON.stringify(options.outputs)}`,
+      );
     checkNames(this.slots, inputs, this.paramSlots);
     const dims = new DimBindings();
     const bound = this.slots.map((slot) => bindValue(slot, inputs[slot.name], dims, this.setup.allowCast));

@@ -29,6 +29,16 @@ interface OpSlot {
   readonly vars: Readonly<Record<string, string>>;
 }
 
+/** The pattern's tree with its ops as slot numbers (pre-order), and its literals as their variables. */
+export type Shape = { kind: 'var'; name: string } | { kind: 'slot'; slot: number; children: Shape[] };
+
+/** A left side checked and numbered, as data: what `lhsFromParts` needs (the build step stores it). */
+export interface LhsParts {
+  readonly slots: readonly OpSlot[];
+  readonly literals: readonly LiteralVar[];
+  readonly shape: Shape;
+}
+
 /** A left side ready to expand: the pattern shape with op slots, and the literal variables it introduced. */
 export interface CompiledLhs {
   readonly slots: readonly OpSlot[];
@@ -61,10 +71,18 @@ export const MAX_LHS_OPS = 256;
  * @example compileLhs(parseRulePattern('log(1 + ?x)')).literals // [{ name: '?#1', value: 1 }]
  */
 export function compileLhs(p: RulePattern): CompiledLhs {
+  return lhsFromParts(lhsParts(p));
+}
+
+/**
+ * Checks a left side and numbers its slots and literals (all of `compileLhs` but the build function).
+ *
+ * @example lhsParts(parseRulePattern('log(1 + ?x)')).slots.map((s) => s.op) // ['log', 'add']
+ */
+export function lhsParts(p: RulePattern): LhsParts {
   if (p.kind === 'literal') throw new LhsError('a left side cannot be a bare number', p.span);
   const slots: OpSlot[] = [];
   const literals: LiteralVar[] = [];
-  type Shape = { kind: 'var'; name: string } | { kind: 'slot'; slot: number; children: Shape[] };
   // Slots and literals are numbered top-down (pre-order), as the expansion and the guards expect.
   const shape = foldTree<RulePattern, Shape, Shape | number>(
     p,
@@ -87,6 +105,15 @@ export function compileLhs(p: RulePattern): CompiledLhs {
       return slots.length - 1;
     },
   );
+  return { slots, literals, shape };
+}
+
+/**
+ * A compiled left side from its parts (`lhsParts`, or the build step's copy of them).
+ *
+ * @example lhsFromParts(lhsParts(lhs)).build(symbols)
+ */
+export function lhsFromParts({ slots, literals, shape }: LhsParts): CompiledLhs {
   const build = (symbols: readonly SymbolId[]): Pattern =>
     foldTree<Shape, Pattern>(
       shape,

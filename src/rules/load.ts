@@ -15,6 +15,7 @@ import { type Entry, fileEntries, type RuleEntry } from './entries.js';
 import type { CheckSpec, ModeSpec, PhaseLimits, RuleLibrary } from './library.js';
 import type { RulePattern } from './pattern.js';
 import { CompiledRule, RuleCompileError } from './rule.js';
+import { buildJson, parseBuildJson, readPrebuiltLibrary, withoutSpans } from './prebuilt.js';
 import { parseRuleFileRecovering } from './syntax.js';
 
 /** A rule file's text and its name for messages. */
@@ -68,14 +69,6 @@ export const COMPILED_RULES_FILE = 'compiled-rules.json';
  */
 export type ParsedRuleFiles = ReadonlyMap<string, Entry[]>;
 
-// JSON has no NaN, ±Infinity or -0, which rule literals may hold: they travel as {"$number": "…"}.
-const encodeNumber = (_key: string, v: unknown) =>
-  typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0))
-    ? { $number: Object.is(v, -0) ? '-0' : String(v) }
-    : v;
-const decodeNumber = (_key: string, v: unknown) =>
-  v !== null && typeof v === 'object' && '$number' in v ? Number((v as { $number: string }).$number) : v;
-
 /**
  * The build step's output for rule files: each file's entries (its items as patterns, guards, lines and
  * check texts) under its text, as JSON. Loading them skips the rule grammar and the conversion, and
@@ -86,12 +79,16 @@ const decodeNumber = (_key: string, v: unknown) =>
  * @example writeFileSync('dist/rules/compiled-rules.json', compiledRuleFiles(readRuleDir(SHIPPED_RULES_DIR)))
  */
 export function compiledRuleFiles(sources: readonly RuleSource[]): string {
-  const byText: Record<string, Entry[]> = {};
-  for (const source of sources) {
+  const files = sources.map((source) => {
     const { items, errors } = parseRuleFileRecovering(source.text, source.file);
-    const entries = fileEntries(items, source.text, source.file);
-    for (const e of entries) if (e.kind === 'rule' && 'error' in e.made) errors.push(e.made.error);
     if (errors.length) throw errors[0];
+    return { entries: fileEntries(items, source.text, source.file), source, checked: false };
+  });
+  // Compiles every rule, and puts the files together in one namespace: the errors of both.
+  const { errors } = loadEntries(files);
+  if (errors.length) throw errors[0];
+  const byText: Record<string, Entry[]> = {};
+  for (const { entries, source } of files)
     byText[source.text] = entries.map((e) =>
       e.kind === 'rule' && !('error' in e.made)
         ? {
@@ -105,29 +102,7 @@ export function compiledRuleFiles(sources: readonly RuleSource[]): string {
           }
         : e,
     );
-  }
-  const { errors } = loadLibrary(sources);
-  if (errors.length) throw errors[0];
-  // In ASCII, which loads faster (`readText`): other characters as JSON escapes.
-  return JSON.stringify(byText, encodeNumber).replace(
-    /[^\0-\x7f]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
-}
-
-/**
- * A pattern or guard without the spans of its parts: they locate errors in compiling a rule, which the
- * build step's rules have not, and were two fifths of its file (~10 ms of JSON.parse per cold load).
- * The rule's and its tags' own spans stay, for errors of the namespace.
- */
-function withoutSpans<T>(x: T): T {
-  if (Array.isArray(x)) return x.map(withoutSpans) as T;
-  if (x === null || typeof x !== 'object') return x;
-  return Object.fromEntries(
-    Object.entries(x)
-      .filter(([key]) => key !== 'span')
-      .map(([key, v]) => [key, withoutSpans(v)]),
-  ) as T;
+  return buildJson(byText);
 }
 
 /**
@@ -140,13 +115,16 @@ export function readCompiledRuleFiles(
 ): ParsedRuleFiles {
   const path = fileURLToPath(url);
   if (!existsSync(path)) return new Map();
-  const { text } = readText(path);
-  // A reviver makes JSON.parse 4x slower (80 ms instead of 20 here); only a file with such numbers needs it.
-  const parsed = JSON.parse(text, text.includes('"$number"') ? decodeNumber : undefined) as Record<
-    string,
-    Entry[]
-  >;
-  return new Map(Object.entries(parsed));
+  return parseCompiledRuleFiles(readText(path).text);
+}
+
+/**
+ * Parses the text `compiledRuleFiles` wrote.
+ *
+ * @example loadLibrary(sources, undefined, parseCompiledRuleFiles(compiledRuleFiles(sources)))
+ */
+export function parseCompiledRuleFiles(text: string): ParsedRuleFiles {
+  return new Map(Object.entries(parseBuildJson(text) as Record<string, Entry[]>));
 }
 
 /**
@@ -156,14 +134,16 @@ export function readCompiledRuleFiles(
  */
 export function defaultLibrary(): RuleLibrary {
   if (!shipped) {
-    const { library, errors } = loadLibrary(
-      readRuleDir(SHIPPED_RULES_DIR),
-      undefined,
-      readCompiledRuleFiles(),
-    );
-    if (errors.length)
-      throw new SaturnError(`the shipped rules have errors:\n${errors.map((e) => e.message).join('\n')}`);
-    shipped = library;
+    const sources = readRuleDir(SHIPPED_RULES_DIR);
+    // The build's library while the files are those it was built from; else each file's build output
+    // while its text is the same, the grammar for the others.
+    shipped = readPrebuiltLibrary(sources);
+    if (!shipped) {
+      const { library, errors } = loadLibrary(sources, undefined, readCompiledRuleFiles());
+      if (errors.length)
+        throw new SaturnError(`the shipped rules have errors:\n${errors.map((e) => e.message).join('\n')}`);
+      shipped = library;
+    }
   }
   return shipped;
 }
@@ -234,20 +214,29 @@ function loadFiles(
   base: RuleLibrary | undefined,
   compiled: ParsedRuleFiles,
 ): LoadResult {
-  const errors: SourceError[] = [];
-  // `checked`: the build step compiled the file's rules without error (see `compiledRuleFiles`).
-  const files: { entries: Entry[]; source: RuleSource; checked: boolean }[] = [];
-  for (const source of sources) {
+  const syntaxErrors: SourceError[] = [];
+  const files = sources.map((source): FileEntries => {
     // A file read at build time loads without running the grammar (while its text is the same).
     const prebuilt = compiled.get(source.text);
-    if (prebuilt) {
-      files.push({ entries: prebuilt, source, checked: true });
-      continue;
-    }
-    const { items, errors: syntaxErrors } = parseRuleFileRecovering(source.text, source.file);
-    files.push({ entries: fileEntries(items, source.text, source.file), source, checked: false });
-    errors.push(...syntaxErrors);
-  }
+    if (prebuilt) return { entries: prebuilt, source, checked: true };
+    const { items, errors } = parseRuleFileRecovering(source.text, source.file);
+    syntaxErrors.push(...errors);
+    return { entries: fileEntries(items, source.text, source.file), source, checked: false };
+  });
+  const loaded = loadEntries(files, base);
+  return { library: loaded.library, errors: [...syntaxErrors, ...loaded.errors] };
+}
+
+/** A file's entries; `checked`: the build step compiled its rules without error (`compiledRuleFiles`). */
+interface FileEntries {
+  readonly entries: readonly Entry[];
+  readonly source: RuleSource;
+  readonly checked: boolean;
+}
+
+/** Puts files' entries together in one namespace (see `loadLibrary`) and compiles their rules. */
+function loadEntries(files: readonly FileEntries[], base?: RuleLibrary): LoadResult {
+  const errors: SourceError[] = [];
   const rulesets = new Map<string, { doc?: string; replacing: boolean }>();
   const known = (name: string) => rulesets.has(name) || (base?.rulesets.has(name) ?? false);
   const ruleset = (name: string) => rulesets.get(name) ?? base?.rulesets.get(name);

@@ -83,8 +83,12 @@ export class CompiledRule {
   constructor(
     readonly def: RuleDef,
     checked = false,
+    /** The left side's ops when known (`patternOps(def.lhs)`), so a checked rule reads no pattern. */
+    ops?: readonly string[],
+    /** Makes the left side when it is first needed, where the caller has it compiled (the build step). */
+    private readonly makeLhs?: () => CompiledLhs,
   ) {
-    this.ops = patternOps(def.lhs);
+    this.ops = ops ?? patternOps(def.lhs);
     if (checked) return;
     const fail = (message: string, at?: Span) => new RuleCompileError(def.name, message, at);
     try {
@@ -127,7 +131,7 @@ export class CompiledRule {
   }
 
   get lhs(): CompiledLhs {
-    return (this.compiledLhs ??= compileLhs(this.def.lhs));
+    return (this.compiledLhs ??= this.makeLhs?.() ?? compileLhs(this.def.lhs));
   }
 
   get rhs(): CompiledRhs {
@@ -147,15 +151,17 @@ export class CompiledRule {
    * Rewrites by the symbols they match, shared by all e-graphs: e-graphs built from the same graph number
    * their symbols alike, so a rewrite is built once per process, not once per e-graph (that was 10-15% of
    * a warm optimize). Keyed by ids and symbol keys, so an id meaning another symbol never reuses one.
+   * Made on first use, as `expanded` is: most rules of a library never match a given graph, and two maps
+   * for each of ~500 rules were ~290 kB of each cold library load that survived its collections.
    */
-  private readonly shared = new Map<string, Rewrite>();
+  private shared?: Map<string, Rewrite>;
 
   /**
    * Expansions by the numbers of the symbol lists of the left side's ops (see `symbolListNumber`): the
    * e-graphs of a warm optimize grow the lists their phase grew last time, and expanding them again was
    * most of the time spent listing rewrites.
    */
-  private readonly expanded = new Map<string, readonly Rewrite[]>();
+  private expanded?: Map<string, readonly Rewrite[]>;
 
   /** The rewrites for the symbols now in `t`'s language; stable objects, so schedulers keep their state. */
   rewrites(t: TensorEGraph): readonly Rewrite[] {
@@ -194,29 +200,31 @@ export class CompiledRule {
     }
     if (lists === listing.lists) return listing.list;
     listing.lists = lists;
-    let list = this.expanded.get(lists);
+    const expanded = (this.expanded ??= new Map());
+    let list = expanded.get(lists);
     if (!list) {
       list = this.expand(t);
-      if (this.expanded.size >= EXPANDED_LIMIT) this.expanded.clear();
-      this.expanded.set(lists, list);
+      if (expanded.size >= EXPANDED_LIMIT) expanded.clear();
+      expanded.set(lists, list);
     }
     return (listing.list = list);
   }
 
   private expand(t: TensorEGraph): readonly Rewrite[] {
     const list: Rewrite[] = [];
+    const shared = (this.shared ??= new Map());
     for (const e of expand(this.lhs, t.lang)) {
       const key = `${e.key}|${e.symbols.map((s) => t.lang.key(s)).join('|')}`;
-      let rw = this.shared.get(key);
+      let rw = shared.get(key);
       if (!rw) {
         // Bounded: graphs with many attribute values (axes, constants) would otherwise grow it forever.
         // The expansions holding its rewrites go with it, so a list never mixes rewrites of two builds.
-        if (this.shared.size >= SHARED_REWRITE_LIMIT) {
-          this.shared.clear();
-          this.expanded.clear();
+        if (shared.size >= SHARED_REWRITE_LIMIT) {
+          shared.clear();
+          this.expanded?.clear();
         }
         rw = this.makeRewrite(e.symbols, e.attrs);
-        this.shared.set(key, rw);
+        shared.set(key, rw);
       }
       list.push(rw);
     }

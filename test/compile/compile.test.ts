@@ -128,6 +128,25 @@ describe('compile: checks at compile time', () => {
     );
   });
 
+  it('names the field when the options are not shaped as compile expects', async () => {
+    const x = T.vector('x_c4', 'f32', 2);
+    const positional = compile as unknown as (...args: unknown[]) => Promise<unknown>;
+    await expect(positional([x], [x.exp()])).rejects.toThrow(/compile takes one options object/);
+    const loose = compile as unknown as (options: Record<string, unknown>) => Promise<unknown>;
+    await expect(loose({ inputs: [x], outputs: 'view' })).rejects.toThrow(
+      new CompileError('outputs: expected an array of graph nodes, got the string "view"'),
+    );
+    await expect(loose({ inputs: [x], outputs: [x, 3] })).rejects.toThrow(
+      new CompileError('outputs[1]: expected a graph node, got number 3'),
+    );
+    await expect(loose({ inputs: x, outputs: [x] })).rejects.toThrow(
+      /inputs: expected an array of graph nodes, got a Node/,
+    );
+    await expect(loose({ inputs: [x], outputs: [x], updates: [[x]] })).rejects.toThrow(
+      /updates\[0\]: expected a pair/,
+    );
+  });
+
   it('refuses dtypes the executor cannot run, with the reason', async () => {
     const k = T.vector('k_c2', 'i64', 2);
     await expect(compile({ device: 'js', inputs: [k], outputs: [k.add(1)], mode })).rejects.toThrow(

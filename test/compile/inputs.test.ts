@@ -4,6 +4,7 @@ import {
   type CompiledFunction,
   compile,
   DimMismatchError,
+  FunctionUseError,
   InputDTypeError,
   InputError,
   InputShapeError,
@@ -29,6 +30,19 @@ beforeAll(async () => {
 describe('compiled function inputs', () => {
   it('accepts a good call', () => {
     expect(f.runSync(good()).map((t) => t.toArray())).toEqual([0, [1, 1]]);
+  });
+
+  it('inputs passed positionally, and run options of the wrong shape', () => {
+    const byName = 'run takes the inputs as one object by name, e.g. run({ x: array })';
+    const loose = f.runSync.bind(f) as unknown as (...args: unknown[]) => unknown;
+    expect(() => loose(new Float32Array(6))).toThrow(new FunctionUseError(byName));
+    expect(() => loose([new Float32Array(6), new Float32Array(2)])).toThrow(byName);
+    expect(() => loose()).toThrow(byName);
+    expect(() => loose(good(), { outputs: 'views' })).toThrow(
+      new FunctionUseError(`run option outputs: expected 'copy' or 'view', got "views"`),
+    );
+    expect(() => loose(good(), 'view')).toThrow(/options must be an object/);
+    return expect(f.run(null as never)).rejects.toThrow(byName);
   });
 
   it('missing input', () => {

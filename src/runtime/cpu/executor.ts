@@ -42,7 +42,10 @@ import { wasm, type WasmMemory } from './wasm/api.js';
  */
 const ARRAY: Record<
   DType,
-  { new (buffer: ArrayBufferLike, offset: number, length: number): NumericArray; new (length: number): NumericArray }
+  {
+    new (buffer: ArrayBufferLike, offset: number, length: number): NumericArray;
+    new (length: number): NumericArray;
+  }
 > = {
   f32: Float32Array,
   f64: Float64Array,

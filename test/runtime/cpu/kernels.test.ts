@@ -218,6 +218,8 @@ describe('cpu matmul', () => {
     [1, 37, 1, 300],
     [2, 5, 1, 9],
     [1, 100, 1, 1000],
+    // Rows in groups of four and alone, groups never across batches; k mod 8 = 7 (a vector, then lanes).
+    [2, 11, 1, 15],
   ])(
     'matrix-vector products (batch %i, %i×%i by k = %i), rows or columns contiguous',
     async (batch, m, n, k) => {

@@ -1,13 +1,26 @@
 /**
  * float32 matrix–vector products (`n = 1`, or `m = 1` seen transposed), which the 4×8 tiles would run
  * at 1/8 (or 1/4) of their width and after packing the whole matrix: `gemv-dot` when the matrix's
- * rows are contiguous (each output a dot product along k, two f32x4 accumulators), `gemv-axpy` when
- * its columns are (xᵀ·d: 16, then 4, then 1 outputs at a time, accumulating column k times v[k]).
+ * rows are contiguous (each output a dot product along k, two f32x4 accumulators, four rows at a
+ * time), `gemv-axpy` when its columns are (xᵀ·d: 16, then 4, then 1 outputs at a time, accumulating
+ * column k times v[k]).
  * Every output is computed by the same vector instructions wherever it falls in a block or a thread's
  * range (leftover outputs run the same code on lane 0), so splits never change a bit.
  * `fn(start, end)` over outputs `batch · rows + i`.
  */
-import { type Expr, f32, f32x4, get, i32, lane, load, type Local, op, select } from '../wasm/expr.js';
+import {
+  type Expr,
+  f32,
+  f32x4,
+  get,
+  i32,
+  lane,
+  load,
+  type Local,
+  op,
+  select,
+  shuffle,
+} from '../wasm/expr.js';
 import type { KernelContext } from './context.js';
 import { forEachWorkItem, whileNot } from './iteration.js';
 import type { MatmulSpec } from './matmul.js';
@@ -64,21 +77,31 @@ export function generateGemv(ctx: KernelContext, spec: GemvSpec): void {
   else axpy(ctx, spec);
 }
 
+/**
+ * Rows of the matrix that dot takes at once where four remain in the batch and the range: eight
+ * independent accumulator chains hide the multiply-add latency, and each load of the vector serves
+ * four rows. A row's arithmetic is the same in a group or alone, so groups never change a bit.
+ */
+const DOT_ROWS = 4;
+
 function dot(ctx: KernelContext, spec: GemvSpec): void {
   const { fn } = ctx;
   const start = fn.params[0];
+  const end = fn.params[1];
   const pa = fn.local('i32');
   const pb = fn.local('i32');
   const kk = fn.local('i32');
-  const acc0 = fn.local('v128');
-  const acc1 = fn.local('v128');
+  const acc = Array.from({ length: 2 * DOT_ROWS }, () => fn.local('v128'));
+  const count = fn.local('i32');
   // Batch and row of output w, stepped rather than divided per output (a division costs as much as
   // several of the short rows' vector steps).
   const bi = fn.local('i32');
   const row = fn.local('i32');
+  const rowBytes = spec.mat.row * 4;
   fn.set(bi, op('i32.div_u', get(start), i32(spec.rows)));
   fn.set(row, op('i32.rem_u', get(start), i32(spec.rows)));
-  forEachWorkItem(fn, (w) => {
+  /** Rows [row, row + rows) of batch bi: their dot products, stored at out[w…]. */
+  const rowsAt = (w: Local, rows: number) => {
     fn.set(
       pa,
       add(
@@ -87,49 +110,78 @@ function dot(ctx: KernelContext, spec: GemvSpec): void {
       ),
     );
     fn.set(pb, add(i32(spec.vec.base), mul(get(bi), i32(spec.vec.batch * 4))));
-    fn.set(acc0, f32x4(0));
-    fn.set(acc1, f32x4(0));
+    for (const a of acc.slice(0, 2 * rows)) fn.set(a, f32x4(0));
+    const products = (width: 'v128.load' | 'v128.load32_zero', at: number, half: 0 | 1) => {
+      const v = fn.let(load(width, get(pb), at));
+      for (let r = 0; r < rows; r++) {
+        const a = acc[2 * r + half];
+        fn.set(a, ctx.math.madd(load(width, get(pa), r * rowBytes + at), v, get(a)));
+      }
+    };
     fn.set(kk, i32(spec.k >> 3));
     whileNot(
       fn,
       () => op('i32.eqz', get(kk)),
       () => {
-        fn.set(acc0, ctx.math.madd(load('v128.load', get(pa)), load('v128.load', get(pb)), get(acc0)));
-        fn.set(
-          acc1,
-          ctx.math.madd(load('v128.load', get(pa), 16), load('v128.load', get(pb), 16), get(acc1)),
-        );
+        products('v128.load', 0, 0);
+        products('v128.load', 16, 1);
         fn.set(pa, add(get(pa), i32(32)));
         fn.set(pb, add(get(pb), i32(32)));
         fn.set(kk, op('i32.sub', get(kk), i32(1)));
       },
     );
-    // The last k mod 8 products go into lane 0 of acc0 through the same vector multiply-add.
-    fn.set(kk, i32(spec.k & 7));
-    whileNot(
-      fn,
-      () => op('i32.eqz', get(kk)),
-      () => {
-        const a = load('v128.load32_zero', get(pa));
-        fn.set(acc0, ctx.math.madd(a, load('v128.load32_zero', get(pb)), get(acc0)));
-        fn.set(pa, add(get(pa), i32(4)));
-        fn.set(pb, add(get(pb), i32(4)));
-        fn.set(kk, op('i32.sub', get(kk), i32(1)));
-      },
+    // k mod 8: four more products as a vector, then the last k mod 4 in lane 0 of acc1.
+    let at = 0;
+    if (spec.k & 4) {
+      products('v128.load', 0, 0);
+      at = 16;
+    }
+    for (let t = 0; t < (spec.k & 3); t++, at += 4) products('v128.load32_zero', at, 1);
+    const sums = Array.from({ length: rows }, (_, r) =>
+      fn.let(op('f32x4.add', get(acc[2 * r]), get(acc[2 * r + 1]))),
     );
-    const s = fn.let(op('f32x4.add', get(acc0), get(acc1)));
-    const total = op(
-      'f32.add',
-      op('f32.add', lane('f32x4.extract_lane', 0, s), lane('f32x4.extract_lane', 1, s)),
-      op('f32.add', lane('f32x4.extract_lane', 2, s), lane('f32x4.extract_lane', 3, s)),
-    );
-    fn.store('f32.store', add(i32(spec.out), mul(get(w), i32(4))), total);
-    fn.set(row, add(get(row), i32(1)));
+    const out = add(i32(spec.out), mul(get(w), i32(4)));
+    if (rows === 1) {
+      const s = sums[0];
+      const total = op(
+        'f32.add',
+        op('f32.add', lane('f32x4.extract_lane', 0, s), lane('f32x4.extract_lane', 1, s)),
+        op('f32.add', lane('f32x4.extract_lane', 2, s), lane('f32x4.extract_lane', 3, s)),
+      );
+      fn.store('f32.store', out, total);
+    } else {
+      // Lane sums in the order of the single row's (l0 + l1) + (l2 + l3), four rows at once: pairs of
+      // neighbouring lanes, then pairs of those.
+      const pairs = (a: Expr, b: Expr) =>
+        op('f32x4.add', shuffle(EVEN_LANES, a, b), shuffle(ODD_LANES, a, b));
+      const p = fn.let(pairs(sums[0], sums[1]));
+      const q = fn.let(pairs(sums[2], sums[3]));
+      fn.store('v128.store', out, pairs(p, q));
+    }
+    fn.set(count, i32(rows));
+    fn.set(row, add(get(row), i32(rows)));
     const wrapped = () => op('i32.eq', get(row), i32(spec.rows));
     fn.set(bi, add(get(bi), wrapped()));
     fn.set(row, select(i32(0), get(row), wrapped()));
+  };
+  forEachWorkItem(fn, (w) => {
+    const fits = op(
+      'i32.and',
+      op('i32.le_s', add(get(row), i32(DOT_ROWS)), i32(spec.rows)),
+      op('i32.le_s', add(get(w), i32(DOT_ROWS)), get(end)),
+    );
+    fn.if(
+      fits,
+      () => rowsAt(w, DOT_ROWS),
+      () => rowsAt(w, 1),
+    );
+    return get(count);
   });
 }
+
+/** Byte lanes of f32 lanes 0, 2 of a then 0, 2 of b; ODD_LANES: lanes 1, 3 of each. */
+const EVEN_LANES = [0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27];
+const ODD_LANES = EVEN_LANES.map((b) => b + 4);
 
 function axpy(ctx: KernelContext, spec: GemvSpec): void {
   const { fn } = ctx;
@@ -191,25 +243,33 @@ function axpyOutputs(ctx: KernelContext, spec: GemvSpec, locals: AxpyLocals, blo
     fn.set(pb, add(i32(spec.vec.base), mul(vecAt, i32(4))));
     const out = fn.let(add(i32(spec.out), mul(get(w), i32(4))));
     const pass = (vectors: number) => {
-      fn.set(kk, steps);
       if (vectors === 0) fn.set(acc[0], load('v128.load32_zero', out));
       else for (let j = 0; j < vectors; j++) fn.set(acc[j], load('v128.load', out, j * 16));
+      /** Row `row` after pa (0 or 1) times its element of the vector, added into the sums. */
+      const products = (row: 0 | 1) => {
+        const v = fn.let(load('v128.load32_splat', get(pb), row * spec.vec.k * 4));
+        const at = row * spec.mat.k * 4;
+        if (vectors === 0) {
+          fn.set(acc[0], ctx.math.madd(load('v128.load32_zero', get(pa), at), v, get(acc[0])));
+        } else {
+          for (let j = 0; j < vectors; j++)
+            fn.set(acc[j], ctx.math.madd(load('v128.load', get(pa), at + j * 16), v, get(acc[j])));
+        }
+      };
+      // Two rows a trip (the same additions in the same order): half the loop's bookkeeping.
+      fn.set(kk, op('i32.shr_u', steps, i32(1)));
       whileNot(
         fn,
         () => op('i32.eqz', get(kk)),
         () => {
-          const v = fn.let(load('v128.load32_splat', get(pb)));
-          if (vectors === 0) {
-            fn.set(acc[0], ctx.math.madd(load('v128.load32_zero', get(pa)), v, get(acc[0])));
-          } else {
-            for (let j = 0; j < vectors; j++)
-              fn.set(acc[j], ctx.math.madd(load('v128.load', get(pa), j * 16), v, get(acc[j])));
-          }
-          fn.set(pa, add(get(pa), i32(spec.mat.k * 4)));
-          fn.set(pb, add(get(pb), i32(spec.vec.k * 4)));
+          products(0);
+          products(1);
+          fn.set(pa, add(get(pa), i32(2 * spec.mat.k * 4)));
+          fn.set(pb, add(get(pb), i32(2 * spec.vec.k * 4)));
           fn.set(kk, op('i32.sub', get(kk), i32(1)));
         },
       );
+      fn.if(op('i32.and', steps, i32(1)), () => products(0));
       if (vectors === 0) fn.store('f32.store', out, lane('f32x4.extract_lane', 0, get(acc[0])));
       else for (let j = 0; j < vectors; j++) fn.store('v128.store', out, get(acc[j]), j * 16);
       fn.set(count, i32(Math.max(1, vectors * 4)));
