@@ -4,6 +4,7 @@ import type { ClassId, SymbolId } from './ids.js';
 import type { Language } from './language.js';
 import { type Matches, Program, type SearchBudget } from './machine.js';
 import type { OpIndex } from './op-index.js';
+import type { RuleIterationStats } from './run.js';
 import { type Pattern, parsePattern, patternVars } from './pattern.js';
 import { activeSearchProfile, recordSearch } from './search-profile.js';
 
@@ -210,6 +211,29 @@ function changedSince(
   return false;
 }
 
+/** What a rewrite remembers of its matches in one e-graph; see `Rewrite.apply`. */
+interface MatchMemo {
+  /** The matches (root and bound classes) already applied. */
+  readonly done: Set<string | number>;
+  /** The matches turned down, with the e-graph's data clock at the time. */
+  readonly refused: Map<string | number, number>;
+}
+
+/**
+ * Per e-graph, each rewrite's memo: one weak entry per e-graph, not one per rewrite and e-graph (a
+ * weak map per rewrite cost a slow weak insertion at each rewrite's first apply in every e-graph).
+ */
+const matchMemos = new WeakMap<EGraph, Map<Rewrite, MatchMemo>>();
+
+function memosOf(eg: EGraph): Map<Rewrite, MatchMemo> {
+  let memos = matchMemos.get(eg);
+  if (memos === undefined) {
+    memos = new Map();
+    matchMemos.set(eg, memos);
+  }
+  return memos;
+}
+
 /**
  * A rewrite: name + searcher (a compiled left-hand side) + applier. Refuses, when built, an applier or guard
  * reading a variable the left-hand side does not bind.
@@ -224,11 +248,18 @@ function changedSince(
 export class Rewrite {
   readonly searcher: Program;
   readonly applier: Applier;
+  /**
+   * The highest symbol id in the left-hand side (-1 for a bare variable). Every match holds a node of
+   * that symbol, so in a language that had fewer symbols at the previous search, every match is new
+   * since then: the runner searches such a rewrite only near changes (see `RunOptions.incremental`).
+   */
+  readonly newestSymbol: number;
+  /**
+   * A run's figures for an iteration in which this rewrite found nothing, made once: most searches find
+   * nothing, and a fresh object for each was a tenth of what a warm optimize allocated in the runner.
+   */
+  readonly idle: RuleIterationStats;
   private bound: BoundApplier | undefined;
-  /** Per e-graph, the matches (root and bound classes) already applied; see `apply`. */
-  private readonly applied = new WeakMap<EGraph, Set<string | number>>();
-  /** Per e-graph, the matches turned down, with the e-graph's data clock at the time; see `apply`. */
-  private readonly refused = new WeakMap<EGraph, Map<string | number, number>>();
 
   constructor(
     readonly name: string,
@@ -236,6 +267,8 @@ export class Rewrite {
     rhs: Pattern | Applier,
     guards: readonly Guard[] = [],
   ) {
+    this.newestSymbol = newestSymbol(lhs);
+    this.idle = Object.freeze({ rule: name, matches: 0, applied: 0, enodesAdded: 0 });
     const bound = new Set(patternVars(lhs));
     const early = (g: Guard) => g.classCheck !== undefined && g.vars.length === 1 && bound.has(g.vars[0]);
     this.searcher = Program.compile(
@@ -286,36 +319,40 @@ export class Rewrite {
   ): number {
     this.bound ??= this.applier.bind(this);
     const fn = this.bound;
-    let done = this.applied.get(eg);
-    if (done === undefined) {
-      done = new Set();
-      this.applied.set(eg, done);
+    const memos = memosOf(eg);
+    let memo = memos.get(this);
+    if (memo === undefined) {
+      memo = { done: new Set(), refused: new Map() };
+      memos.set(this, memo);
     }
-    let refused = this.refused.get(eg);
-    if (refused === undefined) {
-      refused = new Map();
-      this.refused.set(eg, refused);
-    }
-    const memo = this.applier.readsNodes !== true;
+    const { done, refused } = memo;
+    const remember = this.applier.readsNodes !== true;
     const stamp = eg.dataStamp;
     const width = matches.width;
     let n = 0;
     for (let i = 0; i < matches.count; i++) {
       const key = matchKey(matches, i, width);
       if (done.has(key)) continue;
-      const at = memo ? refused.get(key) : undefined;
+      const at = remember ? refused.get(key) : undefined;
       if (at !== undefined && !changedSince(stamp, matches, i, width, at)) continue;
       const r = fn(eg, matches, i);
       if (r !== REFUSED) {
         done.add(key);
         if (at !== undefined) refused.delete(key);
         n += r;
-      } else if (memo) refused.set(key, eg.dataClock);
+      } else if (remember) refused.set(key, eg.dataClock);
       if (eg.size > sizeLimit) break;
       if ((i & 255) === 255 && performance.now() > deadline) break;
     }
     return n;
   }
+}
+
+function newestSymbol(p: Pattern): number {
+  if (p.kind === 'var') return -1;
+  let newest: number = p.symbol;
+  for (const c of p.children) newest = Math.max(newest, newestSymbol(c));
+  return newest;
 }
 
 /**

@@ -96,7 +96,9 @@ export interface RunOptions {
    * Search each rule, after its first search, only at classes within its pattern's depth of a class
    * that changed (created, merged, new analysis data) since its previous search. Every match found
    * the full way but not this way was applied or turned down with unchanged data before, so the same
-   * matches are applied; a rule that was banned, or whose applier reads nodes, searches everything.
+   * matches are applied; a rule that was banned, or whose applier reads nodes, searches everything. A
+   * rule first listed since (its left side holds a symbol the language gained) searches only near
+   * changes too: each of its matches holds a node added since.
    * The backoff scheduler then counts only the matches near changes, so its bans differ from egg's
    * (off by default, for the egg comparisons).
    */
@@ -164,9 +166,13 @@ export class Runner {
     });
     if (!eg.isClean) eg.rebuild();
     const sizeLimit = this.options.nodeCheck === 'rule' ? Number.POSITIVE_INFINITY : this.nodeLimit;
-    // Incremental search: the rules that searched last iteration, and the clock when they did.
-    let searchedBefore = new Set<Rewrite>();
+    // Incremental search: last iteration's rule list, which of its rules searched (flags by position:
+    // a Set of the ~200 rules searched per iteration was 1-2% of a warm optimize), and the clock and
+    // the language's size when they did.
+    let rulesBefore: readonly Rewrite[] = [];
+    let searchedBefore = new Uint8Array(0);
     let clockBefore = 0;
+    let symbolsBefore = 0;
     for (let iter = 0; ; iter++) {
       if (this.goalReached()) return finish({ kind: 'goalReached' });
       if (iter >= this.iterLimit)
@@ -182,13 +188,24 @@ export class Runner {
       const index = OpIndex.of(eg);
       const near =
         this.options.incremental && iter > 0 ? new Neighbourhood(eg, clockBefore, index) : undefined;
-      const searched = new Set<Rewrite>();
+      const wasSearched =
+        near !== undefined && rules !== rulesBefore
+          ? realign(rulesBefore, searchedBefore, rules)
+          : searchedBefore;
+      const searched = new Uint8Array(rules.length);
       clockBefore = eg.dataClock;
+      const symbolsNow = eg.lang.size;
       const found: (Matches | undefined)[] = [];
       let timedOut = false;
       for (let r = 0; r < rules.length; r++) {
         const rule = rules[r];
-        const partial = near !== undefined && searchedBefore.has(rule) && rule.applier.readsNodes !== true;
+        // A rule that searched last iteration missed nothing far from changes; nor did one whose left
+        // side holds a symbol the language gained since (a rule over reshape when the first reshape
+        // appears): every match of it holds a node added since.
+        const partial =
+          near !== undefined &&
+          (wasSearched[r] === 1 || rule.newestSymbol >= symbolsBefore) &&
+          rule.applier.readsNodes !== true;
         const m = this.scheduler.search(
           iter,
           eg,
@@ -196,7 +213,7 @@ export class Runner {
           partial ? near.index(rule.searcher.depth) : index,
           deadline,
         );
-        if (m !== undefined) searched.add(rule);
+        if (m !== undefined) searched[r] = 1;
         found.push(m);
         // The clock is read every few rules: a search checks it itself while it runs long, and reading
         // it after each of ~200 mostly empty searches per iteration was 2% of a warm optimize.
@@ -218,12 +235,16 @@ export class Runner {
         const name = rules[r].name;
         // Only growth is reported (topRules), so rules that added nothing need no entry.
         if (added !== 0) growth.set(name, (growth.get(name) ?? 0) + added);
-        stats.push({ rule: name, matches: m.count, applied: n, enodesAdded: added });
+        stats.push(
+          m.count === 0 ? rules[r].idle : { rule: name, matches: m.count, applied: n, enodesAdded: added },
+        );
         applied += n;
         if (m.count > 0 && performance.now() > deadline) timedOut = true;
         full = eg.size > this.nodeLimit;
       }
+      rulesBefore = rules;
       searchedBefore = searched;
+      symbolsBefore = symbolsNow;
       const tRebuild = performance.now();
       const rebuildUnions = eg.rebuild();
       const tEnd = performance.now();
@@ -256,6 +277,20 @@ export class Runner {
     if (goals === undefined || goals.length === 0) return false;
     return goals.every(([a, b]) => this.egraph.find(a) === this.egraph.find(b));
   }
+}
+
+/**
+ * Last iteration's flags, by position in its rule list, moved to the positions of this iteration's list.
+ * The language only grows, so the new list is the old one with rewrites inserted, in the same order: one
+ * walk down both. A rule out of that order would count as not searched, which is always safe (it
+ * searches everything).
+ */
+function realign(before: readonly Rewrite[], flags: Uint8Array, rules: readonly Rewrite[]): Uint8Array {
+  const moved = new Uint8Array(rules.length);
+  let j = 0;
+  for (let r = 0; r < rules.length && j < before.length; r++)
+    if (rules[r] === before[j]) moved[r] = flags[j++];
+  return moved;
 }
 
 /**

@@ -44,6 +44,8 @@ export class BackoffScheduler implements Scheduler {
   readonly matchLimit: number;
   readonly banLength: number;
   private readonly state = new Map<Rewrite, BanState>();
+  /** The budget handed to each search, reused: a search reads it only while it runs. */
+  private readonly budget = { limit: 0, deadline: 0 };
 
   constructor(options: { matchLimit?: number; banLength?: number } = {}) {
     this.matchLimit = options.matchLimit ?? 1000;
@@ -67,17 +69,24 @@ export class BackoffScheduler implements Scheduler {
     index: OpIndex,
     deadline: number,
   ): Matches | undefined {
-    let s = this.state.get(rule);
-    if (s === undefined) {
-      s = { timesBanned: 0, bannedUntil: 0 };
-      this.state.set(rule, s);
-    }
-    if (s.bannedUntil > iteration) return undefined;
-    const threshold = this.matchLimit * 2 ** s.timesBanned;
-    const matches = rule.search(eg, index, { limit: threshold, deadline });
+    // A rule has a state once it is first banned: an entry for each of the ~500 rules of every phase,
+    // almost none ever banned, was an allocation and a map insertion per rule and phase. With no ban
+    // yet (most runs), not even a lookup.
+    const s = this.state.size === 0 ? undefined : this.state.get(rule);
+    if (s !== undefined && s.bannedUntil > iteration) return undefined;
+    const timesBanned = s?.timesBanned ?? 0;
+    const threshold = this.matchLimit * 2 ** timesBanned;
+    const budget = this.budget;
+    budget.limit = threshold;
+    budget.deadline = deadline;
+    const matches = rule.search(eg, index, budget);
     if (matches.count > threshold) {
-      s.bannedUntil = iteration + this.banLength * 2 ** s.timesBanned;
-      s.timesBanned++;
+      const bannedUntil = iteration + this.banLength * 2 ** timesBanned;
+      if (s === undefined) this.state.set(rule, { timesBanned: 1, bannedUntil });
+      else {
+        s.bannedUntil = bannedUntil;
+        s.timesBanned++;
+      }
       return undefined;
     }
     return matches;

@@ -300,7 +300,14 @@ const ruleIndex = new WeakMap<readonly CompiledRule[], ReadonlyMap<string, reado
  */
 const firstListings = new WeakMap<
   readonly CompiledRule[],
-  Map<string, { readonly listings: readonly Listing[]; readonly all: readonly Rewrite[] }>
+  Map<
+    string,
+    {
+      readonly listings: readonly Listing[];
+      readonly lists: readonly (readonly Rewrite[])[];
+      readonly all: readonly Rewrite[];
+    }
+  >
 >();
 
 /** Language states kept per rule list at most: a few per phase and model graph optimized. */
@@ -381,7 +388,10 @@ export class RuleSet {
     // The number of each op's symbol list, updated for the ops of new symbols only.
     const numbers = new Map<string, number>();
     const numberOf = (op: string) => numbers.get(op) ?? 0;
-    const listings: Listing[] = this.rules.map(() => ({ lists: '', list: NO_REWRITES }));
+    // Each rule's listing; those of a kept first listing are shared (read only) until a rule's list
+    // changes, then copied: a fresh object per rule and phase was ~1,500 allocations per warm optimize.
+    let listings: Listing[] | undefined;
+    let shared: readonly Listing[] | undefined;
     let seen = 0;
     let lists: (readonly Rewrite[])[] | undefined;
     let list: readonly Rewrite[] = [];
@@ -392,7 +402,7 @@ export class RuleSet {
       const grown = new Set<string>();
       for (let s = seen; s < size; s++) grown.add(t.lang.op(asSymbolId(s)));
       for (const op of grown) numbers.set(op, symbolListNumber(t.lang, op));
-      if (!lists) {
+      if (!lists || !listings) {
         // Each rule's first list depends only on the numbers of its ops' symbol lists, so a language with
         // the same numbers for all ops (the same phase of a warm optimize) gets the same lists: asking
         // each of hundreds of rules again was a third of this function's time.
@@ -405,26 +415,26 @@ export class RuleSet {
         }
         const kept = byState.get(state);
         if (kept) {
-          // Plain writes, and the flat list kept too: with Object.assign per rule and flattening hundreds
-          // of (mostly empty) lists again, `source` took about a fifth more of each warm optimize (tanhMlp,
-          // p10 of 60 calls: 0.23 ms -> 0.18 ms), a cost that grows with the number of rules.
-          for (let i = 0; i < listings.length; i++) {
-            listings[i].lists = kept.listings[i].lists;
-            listings[i].list = kept.listings[i].list;
-          }
-          lists = listings.map((l) => l.list);
+          // The kept flat list too: flattening hundreds of (mostly empty) lists again took about a
+          // fifth more of each warm optimize (tanhMlp, p10 of 60 calls: 0.23 ms -> 0.18 ms).
+          shared = kept.listings;
+          listings = kept.listings.slice();
+          lists = kept.lists.slice();
           list = kept.all;
         } else {
-          this.rules.forEach((r, i) => r.rewritesFor(t, numberOf, listings[i]));
+          listings = this.rules.map(() => ({ lists: '', list: NO_REWRITES }));
+          const own = listings;
+          this.rules.forEach((r, i) => r.rewritesFor(t, numberOf, own[i]));
           lists = listings.map((l) => l.list);
           list = flatten(lists);
           if (byState.size >= FIRST_LISTINGS_LIMIT) byState.clear();
-          byState.set(state, { listings: listings.map((l) => ({ ...l })), all: list });
+          byState.set(state, { listings: listings.map((l) => ({ ...l })), lists: lists.slice(), all: list });
         }
       } else {
         const stale = new Set<number>();
         for (const op of grown) for (const i of byOp.get(op) ?? []) stale.add(i);
         for (const i of stale) {
+          if (shared !== undefined && listings[i] === shared[i]) listings[i] = { ...shared[i] };
           const rewrites = this.rules[i].rewritesFor(t, numberOf, listings[i]);
           if (rewrites !== lists[i]) changed = true;
           lists[i] = rewrites;

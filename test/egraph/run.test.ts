@@ -6,7 +6,7 @@ import { EGraph } from '../../src/egraph/egraph.js';
 import { parsePattern } from '../../src/egraph/pattern.js';
 import { ComputeApplier, parseRewrite, Rewrite } from '../../src/egraph/rewrite.js';
 import { Runner } from '../../src/egraph/run.js';
-import { BackoffScheduler, SimpleScheduler } from '../../src/egraph/scheduler.js';
+import { BackoffScheduler, type Scheduler, SimpleScheduler } from '../../src/egraph/scheduler.js';
 import { parseTerm } from '../../src/egraph/term.js';
 import { withCpuClock } from '../support/cpu-clock.js';
 import { smallLanguage } from './helpers.js';
@@ -125,6 +125,41 @@ describe('incremental search', () => {
     ];
     new Runner(eg, { iterLimit: 4, scheduler: new SimpleScheduler(), incremental: true }).run(rules);
     expect(eg.lookupTerm(parseTerm(lang, '(* (sin (+ a a)) 1)'))).toBe(eg.find(root));
+  });
+  it('searches a rule over a symbol the language gained since the last search only near changes', () => {
+    // `mark` adds the first `fresh` node; `later`, over `fresh`, is listed from then on (as a tensor rule
+    // over an op is once the op appears). Its first search looks near the change only, not at every
+    // product of the tower, and still finds the one match.
+    const { lang } = smallLanguage();
+    const eg = new EGraph(lang);
+    const root = eg.addTerm(parseTerm(lang, '(* (sin a) b)'));
+    eg.addTerm(parseTerm(lang, `${'(* b '.repeat(30)}c${')'.repeat(30)}`));
+    const mark = new Rewrite(
+      'mark',
+      parsePattern(lang, '(sin ?x)'),
+      new ComputeApplier(['?x'], (g, _root, s) => [
+        g.add(lang.intern({ op: 'fresh', arity: 1 }), [s.get('?x')]),
+      ]),
+    );
+    let later: Rewrite | undefined;
+    const rules = () => {
+      if (later === undefined && lang.get('fresh') !== undefined)
+        later = parseRewrite(lang, 'later', '(* (fresh ?x) ?y)', '(+ ?y ?x)');
+      return later === undefined ? [mark] : [mark, later];
+    };
+    const times = lang.resolve('*', 2);
+    const products: number[] = [];
+    const simple = new SimpleScheduler();
+    const scheduler: Scheduler = {
+      search: (iteration, g, rule, index, deadline) => {
+        if (rule === later) products.push(index.classesWith(times).length);
+        return simple.search(iteration, g, rule, index, deadline);
+      },
+      canStop: () => true,
+    };
+    new Runner(eg, { iterLimit: 4, scheduler, incremental: true }).run(rules);
+    expect(eg.lookupTerm(parseTerm(lang, '(+ b a)'))).toBe(eg.find(root));
+    expect(products[0]).toBe(1);
   });
 });
 
