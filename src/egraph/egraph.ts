@@ -79,6 +79,11 @@ export class EGraph {
   /** Bumped on every change, so derived indexes (the op index) know when to refresh. */
   version = 0;
   /**
+   * Bumped when `retainNodes` drops nodes from a class: the one change of a class's symbols that does not
+   * stamp it (`changeStamp`), so an op index cannot be updated across it. @internal
+   */
+  nodeRemovals = 0;
+  /**
    * A clock of analysis-data changes, and per canonical class the clock value of its last change: a
    * match a guard turned down is tried again only once one of its classes' data has moved past the
    * time it was refused (see `Rewrite.apply`). @internal
@@ -302,6 +307,7 @@ export class EGraph {
     const before = this.classNodes[cls].length;
     this.classNodes[cls] = this.classNodes[cls].filter((e) => keep(this.nodes.sym[e] as SymbolId));
     this.nodeTotal -= before - this.classNodes[cls].length;
+    if (this.classNodes[cls].length !== before) this.nodeRemovals++;
     this.version++;
   }
 

@@ -173,6 +173,7 @@ export class Runner {
     let searchedBefore = new Uint8Array(0);
     let clockBefore = 0;
     let symbolsBefore = 0;
+    let indexBefore: OpIndex | undefined;
     for (let iter = 0; ; iter++) {
       if (this.goalReached()) return finish({ kind: 'goalReached' });
       if (iter >= this.iterLimit)
@@ -185,7 +186,8 @@ export class Runner {
       const sizeBefore = eg.size;
       const classesBefore = eg.classCount;
       const tSearch = performance.now();
-      const index = OpIndex.of(eg);
+      const index = OpIndex.of(eg, indexBefore);
+      indexBefore = index;
       const near =
         this.options.incremental && iter > 0 ? new Neighbourhood(eg, clockBefore, index) : undefined;
       const wasSearched =

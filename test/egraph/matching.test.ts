@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EGraph } from '../../src/egraph/egraph.js';
+import type { SymbolId } from '../../src/egraph/ids.js';
 import { Program } from '../../src/egraph/machine.js';
 import { OpIndex } from '../../src/egraph/op-index.js';
 import { parsePattern } from '../../src/egraph/pattern.js';
@@ -48,6 +49,27 @@ describe('compiled e-matching', () => {
     const m = Program.compile(parsePattern(lang, '(- ?x ?x)')).search(eg);
     expect(m.count).toBe(1);
     expect(m.eclass(0)).toBe(same);
+  });
+
+  it('updates an op index from an earlier one to exactly what a full build gives', () => {
+    fc.assert(
+      fc.property(opsArb, opsArb, (first, second) => {
+        const { lang } = smallLanguage();
+        const eg = new EGraph(lang);
+        replay(eg, first);
+        const earlier = OpIndex.of(eg);
+        void earlier.all; // built, as a search would
+        // An index made and never used in between: the update starts from the last one built.
+        const unused = OpIndex.of(eg, earlier);
+        replay(eg, second);
+        const updated = OpIndex.of(eg, unused);
+        const full = OpIndex.over(eg, undefined);
+        expect(updated.all).toEqual(full.all);
+        for (let s = 0; s < lang.size; s++)
+          expect(updated.classesWith(s as SymbolId)).toEqual(full.classesWith(s as SymbolId));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('visits only classes holding the root op, and stops at the match limit', () => {
