@@ -20,16 +20,11 @@ export class OpIndex {
   /** A built index of an earlier state of `pending`, to update rather than rebuild. */
   private base: OpIndex | undefined;
   /** The graph's `dataClock` and `nodeRemovals` when this index was made: what an update starts from. */
-  private readonly clock: number;
-  private readonly removals: number;
-
   private constructor(
     readonly version: number,
-    eg: EGraph,
-  ) {
-    this.clock = eg.dataClock;
-    this.removals = eg.nodeRemovals;
-  }
+    private readonly clock: number,
+    private readonly removals: number,
+  ) {}
 
   /**
    * Index of the e-graph as it is now (the graph should be clean), built on first use: an incremental
@@ -43,7 +38,7 @@ export class OpIndex {
    * @example `OpIndex.of(eg, lastIterationsIndex)`
    */
   static of(eg: EGraph, earlier?: OpIndex): OpIndex {
-    const index = new OpIndex(eg.version, eg);
+    const index = new OpIndex(eg.version, eg.dataClock, eg.nodeRemovals);
     index.pending = eg;
     // An earlier index never used was never built: update from the one it would have started from.
     index.base = earlier?.pending === undefined ? earlier : earlier.base;
@@ -55,8 +50,23 @@ export class OpIndex {
    * every class. @example `OpIndex.over(eg, [3, 8, 9])`
    */
   static over(eg: EGraph, classes: readonly number[] | undefined): OpIndex {
-    const index = new OpIndex(eg.version, eg);
+    const index = new OpIndex(eg.version, eg.dataClock, eg.nodeRemovals);
     index.build(eg, classes);
+    return index;
+  }
+
+  /**
+   * The index of the classes of two indexes of the same graph state, which share none. A search near
+   * changes wants the classes within one level of them, then two, ...: each index extends the one before
+   * by its new level instead of reading every class's nodes again. @example `OpIndex.joined(near, next)`
+   */
+  static joined(a: OpIndex, b: OpIndex): OpIndex {
+    const index = new OpIndex(a.version, a.clock, a.removals);
+    const keep = new Uint8Array(0);
+    index.allClasses = mergeAscending(a.all, keep, b.all);
+    const count = Math.max(a.bySymbol.length, b.bySymbol.length);
+    for (let s = 0; s < count; s++)
+      index.bySymbol.push(mergeAscending(a.bySymbol[s] ?? [], keep, b.bySymbol[s] ?? []));
     return index;
   }
 
@@ -133,20 +143,20 @@ export class OpIndex {
 }
 
 /**
- * `old` without the classes marked in `drop`, merged with `added` (both ascending, `added` holding no
- * class of `old` left in): ascending. `old` itself when nothing is dropped or added, so an unchanged list
- * is shared rather than copied.
+ * `old` without the classes marked in `drop` (none past its end), merged with `added` (both ascending,
+ * `added` holding no class of `old` left in): ascending. `old` itself when nothing is dropped or added, so
+ * an unchanged list is shared rather than copied.
  */
 function mergeAscending(old: readonly number[], drop: Uint8Array, added: readonly number[]): number[] {
   let kept = 0;
-  for (const c of old) if (drop[c] === 0) kept++;
+  for (const c of old) if (drop[c] !== 1) kept++;
   if (kept === old.length && added.length === 0) return old as number[];
   const out = new Array<number>(kept + added.length);
   let i = 0;
   let j = 0;
   let k = 0;
   while (i < old.length || j < added.length) {
-    if (i < old.length && drop[old[i]] !== 0) {
+    if (i < old.length && drop[old[i]] === 1) {
       i++;
       continue;
     }

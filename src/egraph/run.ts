@@ -352,12 +352,19 @@ class Neighbourhood {
     for (let d = 0; d <= depth; d++) count += this.levels[d].length;
     let index = this.full;
     if (count * 2 <= this.classCount) {
+      // The index of a lower depth, if one was made, covers the levels up to it: only the levels past it
+      // are read (searches ask for depths 1, 2, 3 in turn, and these sets grow by a level each time).
+      let below = depth - 1;
+      while (below >= 0 && this.byDepth[below] === undefined) below--;
+      const lower = below >= 0 && this.byDepth[below] !== this.full ? this.byDepth[below] : undefined;
+      const from = lower === undefined ? 1 : below + 2;
       // Ascending by a scan of the level marks rather than a sort: sorting tens of thousands of ids with
       // a comparator was most of this on a 100k-class graph.
       const classes: number[] = [];
       const level = this.level;
-      for (let c = 0; c < level.length; c++) if (level[c] !== 0 && level[c] <= depth + 1) classes.push(c);
+      for (let c = 0; c < level.length; c++) if (level[c] >= from && level[c] <= depth + 1) classes.push(c);
       index = OpIndex.over(eg, classes);
+      if (lower !== undefined) index = OpIndex.joined(lower, index);
     }
     this.byDepth[depth] = index;
     return index;
