@@ -30,7 +30,7 @@ const BOUND: Record<VecFn, number> = {
   expm1: 2.5,
   tanh: 3,
   sigmoid: 2.5,
-  softplus: 3.5,
+  softplus: 2,
   sin: 3,
   cos: 2.5,
   tan: 3,
