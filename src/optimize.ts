@@ -26,7 +26,7 @@ import { cpuCostModel, gpuCostModel } from './extract/tensor-cost.js';
 import { OpError, OptionError } from './graph/errors.js';
 import { DEFAULT_FOLD_LIMIT, foldConstants } from './graph/fold.js';
 import { IdMap } from './graph/id-map.js';
-import type { Node } from './graph/node.js';
+import { countsAsOp, type Node } from './graph/node.js';
 import { recordOptimized } from './provenance.js';
 import {
   checkTags,
@@ -225,7 +225,7 @@ export function countOps(outputs: readonly Node[]): number {
     }
   let ops = 0;
   for (let n = stack.pop(); n !== undefined; n = stack.pop()) {
-    if (n.op !== 'input' && n.op !== 'constant') ops++;
+    if (countsAsOp(n.op)) ops++;
     for (const a of n.args) {
       if (seen.has(a.id)) continue;
       seen.set(a.id, 1);

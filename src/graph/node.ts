@@ -9,6 +9,16 @@ export interface ReduceOptions {
   readonly keepdims?: boolean;
 }
 
+/**
+ * Whether a node of this op counts as an op application in op counts (`countOps`, the optimizer's
+ * reports): inputs and constants are the graph's leaves, not ops.
+ *
+ * @example countsAsOp('exp') // true; countsAsOp('constant') // false
+ */
+export function countsAsOp(op: string): boolean {
+  return op !== 'input' && op !== 'constant';
+}
+
 /** How nodes print: the syntax module, which imports this one, installs `formatExpr` when it loads. */
 let printer: (node: Node) => string = (node) => `Node(${node.op}#${node.id})`;
 

@@ -7,7 +7,7 @@
  */
 import { apply, typeApplication } from '../../graph/apply.js';
 import { evaluate } from '../../graph/interpret.js';
-import type { Node } from '../../graph/node.js';
+import { countsAsOp, type Node } from '../../graph/node.js';
 import type { Attrs, TypeInfo } from '../../graph/op-def.js';
 import { shapeOnlyValue } from '../../graph/ops/constructors.js';
 import { isConcrete, isUnknownDim, sizeOf } from '../../graph/shape.js';
@@ -182,8 +182,7 @@ function countOps(t: TensorEGraph): number {
   for (let id = 0; id < eg.idCount; id++) {
     const nodes = eg.classNodes[id];
     if (nodes === undefined || nodes.length === 0) continue;
-    const op = t.lang.op(eg.nodes.sym[nodes[0]] as SymbolId);
-    if (op !== 'input' && op !== 'constant') ops++;
+    if (countsAsOp(t.lang.op(eg.nodes.sym[nodes[0]] as SymbolId))) ops++;
   }
   return ops;
 }

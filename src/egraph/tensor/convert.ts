@@ -4,7 +4,7 @@
  */
 import { apply } from '../../graph/apply.js';
 import { IdMap } from '../../graph/id-map.js';
-import type { Node } from '../../graph/node.js';
+import { countsAsOp, type Node } from '../../graph/node.js';
 import type { Dim } from '../../graph/shape.js';
 import { impliedDimRenaming, renameShapeAttrs } from '../../graph/unknown-dims.js';
 import type { EGraph, ENode } from '../egraph.js';
@@ -61,7 +61,7 @@ export function loadGraph(eg: EGraph, lang: TensorLanguage, outputs: readonly No
     kids.length = 0;
     for (const a of node.args) kids.push(added[position.get(a.id)]);
     added[i] = eg.addUncanonical(symbol, kids);
-    if (node.op !== 'input' && node.op !== 'constant') ops++;
+    if (countsAsOp(node.op)) ops++;
   }
   return { roots: outputs.map((o) => asClassId(added[position.get(o.id)])), ops };
 }
