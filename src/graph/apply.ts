@@ -52,9 +52,17 @@ function allNodes(args: readonly TensorLike[]): boolean {
   return true;
 }
 
-/** The hash-consing key of an op application without attributes (what `intern` builds for it). */
+/** The hash-consing key of an op application without attributes. */
 function plainKey(op: string, args: readonly Node[]): string {
-  let key = `${op}{}(`;
+  return applicationKey(op, '', args);
+}
+
+/**
+ * The hash-consing key of an application: op, attributes' key, argument ids. Built with a loop: a graph
+ * of 100k ops is built back from the e-graph after every optimize, and building keys was most of it.
+ */
+function applicationKey(op: string, attrsPart: string, args: readonly Node[]): string {
+  let key = `${op}{${attrsPart}}(`;
   for (let i = 0; i < args.length; i++) key += i === 0 ? `${args[i].id}` : `,${args[i].id}`;
   return key + ')';
 }
@@ -210,14 +218,10 @@ function describe(value: unknown): string {
  * looked it up and found nothing, so a fresh key is not probed for twice.
  */
 function intern(op: string, args: readonly Node[], attrs: Attrs, type: TypeInfo, missed?: string): Node {
-  // Built with a loop, and without an attribute part for the many ops that have none: a graph of 100k
-  // ops is built back from the e-graph after every optimize, and this was most of it.
   const plain = isEmpty(attrs);
   let key = missed;
   if (key === undefined) {
-    key = plain ? `${op}{}(` : `${op}{${attrsKey(attrs)}}(`;
-    for (let i = 0; i < args.length; i++) key += i === 0 ? `${args[i].id}` : `,${args[i].id}`;
-    key += ')';
+    key = applicationKey(op, plain ? '' : attrsKey(attrs), args);
     const existing = interned.get(key)?.deref();
     if (existing && (op !== 'constant' || sameConstant(existing, attrs))) return existing;
   }

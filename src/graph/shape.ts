@@ -42,7 +42,10 @@ export function formatShape(shape: Shape): string {
 }
 
 export function shapesEqual(a: Shape, b: Shape): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
+  // A plain loop, no callback: type inference compares shapes for every op of a graph.
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 export function isConcrete(shape: Shape): shape is readonly number[] {

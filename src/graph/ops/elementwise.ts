@@ -7,7 +7,7 @@ import { type DType, floatOf, promoteAll } from '../dtype.js';
 import { DTypeError } from '../errors.js';
 import type { Node } from '../node.js';
 import type { Attrs, OpDef, OpSyntax, TypeInfo, VjpContext } from '../op-def.js';
-import { broadcastShapes, type Shape } from '../shape.js';
+import { broadcastShapes, type Shape, shapesEqual } from '../shape.js';
 import { mapElementwise } from './kernels.js';
 import { erf, erfc, floorMod, log1mexp, roundHalfEven, sigmoid, softplus } from './scalar-math.js';
 
@@ -57,9 +57,7 @@ function equalShape(args: readonly TypeInfo[]): Shape | undefined {
   if (first === undefined) return undefined;
   for (let k = 1; k < args.length; k++) {
     const shape = args[k].shape;
-    if (shape === first) continue;
-    if (shape.length !== first.length) return undefined;
-    for (let i = 0; i < shape.length; i++) if (shape[i] !== first[i]) return undefined;
+    if (shape !== first && !shapesEqual(shape, first)) return undefined;
   }
   return first;
 }
