@@ -261,7 +261,7 @@ export class CpuProgram implements PreparedProgram {
     const decl = this.program.buffers[buffer];
     const values = new ARRAY[decl.dtype](decl.size);
     values.set(this.stored(buffer) as never);
-    if (this.program.buffers[buffer].dtype === 'i64') return BigInt64Array.from(values, (v) => BigInt(v));
+    if (decl.dtype === 'i64') return BigInt64Array.from(values, (v) => BigInt(v));
     return values;
   }
 
