@@ -75,6 +75,9 @@ export function eggCost(lang: Language): CostFunction {
 /** Whether a class contains a symbol (a `var` node). @example `hasSymbol(eg, id)` */
 export function hasSymbol(eg: EGraph, id: ClassId): boolean {
   const sym = eg.nodes.sym;
-  for (const e of eg.classNodes[eg.find(id)]) if (eg.lang.op(sym[e] as SymbolId) === 'var') return true;
+  const cls = eg.find(id);
+  for (let i = 0; i < eg.classNodes.count(cls); i++) {
+    if (eg.lang.op(sym[eg.classNodes.at(cls, i)] as SymbolId) === 'var') return true;
+  }
   return false;
 }

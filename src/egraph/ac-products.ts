@@ -196,7 +196,9 @@ class Products {
   ): { op: 'sub' | 'add'; left: ClassId; right: ClassId } | undefined {
     const eg = this.eg;
     const store = eg.nodes;
-    for (const e of eg.classNodes[eg.find(cls)]) {
+    const c = eg.find(cls);
+    for (let i = 0; i < eg.classNodes.count(c); i++) {
+      const e = eg.classNodes.at(c, i);
       const s = store.sym[e];
       if (s !== this.sym.sub && s !== this.sym.add) continue;
       const a = eg.find(store.kids[store.start[e]] as ClassId);
@@ -243,7 +245,8 @@ class Products {
       if (depth > MAX_DEPTH || budget <= 0) return leaf(c);
       path.add(c);
       let found: Factors | undefined;
-      for (const e of eg.classNodes[c]) {
+      for (let i = 0; i < eg.classNodes.count(c); i++) {
+        const e = eg.classNodes.at(c, i);
         const s = store.sym[e];
         if (s !== this.sym.mul && s !== this.sym.div && s !== this.sym.reciprocal && s !== this.sym.neg)
           continue;
@@ -270,8 +273,8 @@ class Products {
     };
     const r = eg.find(root);
     let isProduct = false;
-    for (const e of eg.classNodes[r]) {
-      const s = store.sym[e];
+    for (let i = 0; i < eg.classNodes.count(r); i++) {
+      const s = store.sym[eg.classNodes.at(r, i)];
       if (s === this.sym.mul || s === this.sym.div || s === this.sym.reciprocal || s === this.sym.neg)
         isProduct = true;
     }

@@ -44,12 +44,16 @@ export function checkInvariants(eg: EGraph): void {
     const arity = store.arityOf(e);
     if (store.lookupNode(e, arity) !== e) throw new Error(`invariant: hashcons cannot find node ${key}`);
     for (let i = 0; i < arity; i++) {
-      const parents = eg.classParents[store.kids[s + i]];
-      if (!parents.includes(e)) throw new Error(`invariant: node ${key} missing from its child's parents`);
+      const parents = eg.classParents;
+      const kid = store.kids[s + i];
+      let found = false;
+      for (let j = 0; j < parents.count(kid); j++) found ||= parents.at(kid, j) === e;
+      if (!found) throw new Error(`invariant: node ${key} missing from its child's parents`);
     }
   });
   for (const cls of eg.classIds()) {
-    for (const e of eg.classNodes[cls]) {
+    for (let i = 0; i < eg.classNodes.count(cls); i++) {
+      const e = eg.classNodes.at(cls, i);
       if (store.dead[e] !== 0) throw new Error(`invariant: class ${cls} holds dead node ${e}`);
       const key = keyOf(e);
       if (seen.get(key) !== e) throw new Error(`invariant: node ${key} of class ${cls} not in the hashcons`);
@@ -59,12 +63,12 @@ export function checkInvariants(eg: EGraph): void {
     }
   }
   let total = 0;
-  for (const cls of eg.classIds()) total += eg.classNodes[cls].length;
+  for (const cls of eg.classIds()) total += eg.classNodes.count(cls);
   if (eg.nodeCount() !== total)
     throw new Error(`invariant: nodeCount() is ${eg.nodeCount()}, classes hold ${total}`);
   for (const e of seen.values()) {
     const cls: ClassId = eg.find(asClassId(store.owner[e]));
-    if (eg.classNodes[cls] === undefined) {
+    if (cls >= eg.idCount) {
       throw new Error(
         `invariant: node ${e} maps to missing class ${cls} (${eg.lang.name(store.sym[e] as SymbolId)})`,
       );

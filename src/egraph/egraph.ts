@@ -1,5 +1,6 @@
 import type { Analysis } from './analysis.js';
 import { checkInvariants } from './check.js';
+import { ClassLists } from './class-lists.js';
 import { type Justification, ProofForest } from './explain.js';
 import { asClassId, type ClassId, type SymbolId } from './ids.js';
 import type { Language } from './language.js';
@@ -21,14 +22,14 @@ export interface ENode {
 
 const CONGRUENCE: Justification = { kind: 'congruence' };
 const USER: Justification = { kind: 'rule', rule: 'user' };
-const NO_NODES: number[] = [];
 
 /**
  * An e-graph over one `Language`: a hashcons from canonical e-node to class, a union-find over class ids, and
  * per class its nodes, parents and analysis data. Unions are cheap and leave the graph non-canonical until
  * `rebuild` (egg's deferred rebuild) restores congruence and the hashcons in one pass.
  *
- * Nodes live in a `NodeStore` (flat typed arrays); a class lists its nodes and its parents as node indices.
+ * Nodes live in a `NodeStore` (flat typed arrays); a class lists its nodes and its parents as node indices,
+ * in two `ClassLists` pools.
  *
  * @example
  * ```ts
@@ -46,9 +47,9 @@ export class EGraph {
   /** Canonical e-nodes and the hashcons over them. Read by the matcher and the extractor. @internal */
   readonly nodes = new NodeStore();
   /** Nodes (indices into `nodes`) of each canonical class, sorted by symbol once clean; empty for non-canonical ids. @internal */
-  readonly classNodes: number[][] = [];
+  readonly classNodes = new ClassLists();
   /** Nodes having each canonical class as a child. @internal */
-  readonly classParents: number[][] = [];
+  readonly classParents = new ClassLists();
   /** Analysis data, one array per analysis, indexed by canonical class id. @internal */
   readonly analysisData: unknown[][];
   /** Proof forest, present when explanations are on. @internal */
@@ -69,6 +70,8 @@ export class EGraph {
   private readonly childScratch: ClassId[][] = [];
   private inMake = false;
   private scratch = new Int32Array(16);
+  /** A class's nodes while they are sorted: a stable sort of a JS array, for the rare large class. */
+  private sortScratch: number[] = [];
   private mark = new Uint32Array(256);
   private stamp = 0;
   private classMark = new Uint32Array(256);
@@ -165,6 +168,8 @@ export class EGraph {
         const cls = this.uf.find(this.nodes.owner[found]);
         // A new id for this spelling of an existing node, joined to it by congruence; it owns no node itself.
         const id = this.uf.makeSet();
+        this.classNodes.addClass(id);
+        this.classParents.addClass(id);
         explain.addNode(symbol, children, arity, id);
         this.uf.union(cls, id);
         explain.union(id, this.nodes.owner[found], CONGRUENCE);
@@ -176,16 +181,11 @@ export class EGraph {
     if (explain !== undefined) explain.addNode(symbol, children, arity, id);
     const e = this.nodes.push(symbol, kids, arity, id);
     this.nodes.insert(e, arity);
-    this.classNodes[id] = [e];
+    this.classNodes.addClass(id);
+    this.classNodes.push(id, e);
     this.nodeTotal++;
-    // No parent list until the first parent, and that one exactly one long: an empty list grows to 17
-    // slots on its first push, and most classes of a large graph have one or two parents.
-    this.classParents[id] = NO_NODES;
-    for (let i = 0; i < arity; i++) {
-      const parents = this.classParents[kids[i]];
-      if (parents.length === 0) this.classParents[kids[i]] = [e];
-      else parents.push(e);
-    }
+    this.classParents.addClass(id);
+    for (let i = 0; i < arity; i++) this.classParents.push(kids[i], e);
     this.nClasses++;
     this.version++;
     const analyses = this.analyses;
@@ -219,6 +219,9 @@ export class EGraph {
    */
   reserve(extra: number): void {
     this.nodes.reserve(extra);
+    // One node per new class; parents as many as children, about two per node in the graphs loaded.
+    this.classNodes.reserve(this.uf.size + extra, extra);
+    this.classParents.reserve(this.uf.size + extra, 2 * extra);
   }
 
   /** Adds a whole term bottom-up and returns its class. @example `eg.addTerm(parseTerm(lang, '(+ x 1)'))` */
@@ -259,9 +262,10 @@ export class EGraph {
 
   /** The nodes of a class, as objects (allocates; hot code reads `nodes` directly). @example `eg.nodesOf(id)` */
   nodesOf(id: ClassId): ENode[] {
-    const list = this.classNodes[this.uf.find(id)];
+    const cls = this.uf.find(id);
+    const lists = this.classNodes;
     const out: ENode[] = [];
-    for (const e of list) out.push(this.enode(e));
+    for (let i = 0; i < lists.count(cls); i++) out.push(this.enode(lists.at(cls, i)));
     return out;
   }
 
@@ -272,7 +276,9 @@ export class EGraph {
    * @example `eg.nodeAt(id, 0)`
    */
   nodeAt(id: ClassId, i: number): ENode {
-    return this.enode(this.classNodes[this.uf.find(id)][i]);
+    const cls = this.uf.find(id);
+    if (i < 0 || i >= this.classNodes.count(cls)) throw new RangeError(`class ${cls} has no node ${i}`);
+    return this.enode(this.classNodes.at(cls, i));
   }
 
   /**
@@ -304,10 +310,16 @@ export class EGraph {
   /** Keeps only the nodes of a class that satisfy `keep`; they stay in the hashcons. Used by analyses' modify. */
   retainNodes(id: ClassId, keep: (symbol: SymbolId) => boolean): void {
     const cls = this.uf.find(id);
-    const before = this.classNodes[cls].length;
-    this.classNodes[cls] = this.classNodes[cls].filter((e) => keep(this.nodes.sym[e] as SymbolId));
-    this.nodeTotal -= before - this.classNodes[cls].length;
-    if (this.classNodes[cls].length !== before) this.nodeRemovals++;
+    const lists = this.classNodes;
+    const before = lists.count(cls);
+    let n = 0;
+    for (let i = 0; i < before; i++) {
+      const e = lists.at(cls, i);
+      if (keep(this.nodes.sym[e] as SymbolId)) lists.set(cls, n++, e);
+    }
+    lists.truncate(cls, n);
+    this.nodeTotal -= before - n;
+    if (n !== before) this.nodeRemovals++;
     this.version++;
   }
 
@@ -329,31 +341,27 @@ export class EGraph {
       merged[k] = analyses[k].merge(this.analysisData[k][ra], this.analysisData[k][rb]);
     }
     this.explain?.union(a, b, why);
-    // The class with more parents absorbs the other's, so an empty shared list is never pushed to.
-    if (this.classParents[ra].length < this.classParents[rb].length) [ra, rb] = [rb, ra];
+    // The class with more parents absorbs the other's: fewer to copy.
+    const parents = this.classParents;
+    if (parents.count(ra) < parents.count(rb)) [ra, rb] = [rb, ra];
     this.uf.union(ra, rb);
-    const parentsA = this.classParents[ra];
-    const parentsB = this.classParents[rb];
     for (let k = 0; k < analyses.length; k++) {
       const data = this.analysisData[k];
       const m = merged[k];
       if (!analyses[k].same(m, data[ra])) {
         this.dataStamp[ra] = this.changeStamp[ra] = ++this.dataClock;
-        for (const p of parentsA) this.queueAnalysis(p);
+        for (let i = 0; i < parents.count(ra); i++) this.queueAnalysis(parents.at(ra, i));
       }
-      if (!analyses[k].same(m, data[rb])) for (const p of parentsB) this.queueAnalysis(p);
+      if (!analyses[k].same(m, data[rb])) {
+        for (let i = 0; i < parents.count(rb); i++) this.queueAnalysis(parents.at(rb, i));
+      }
       data[ra] = m;
       data[rb] = undefined;
       merged[k] = undefined;
     }
-    const nodesA = this.classNodes[ra];
-    for (const e of this.classNodes[rb]) nodesA.push(e);
-    for (const p of parentsB) {
-      parentsA.push(p);
-      this.pending.push(p);
-    }
-    this.classNodes[rb] = NO_NODES;
-    this.classParents[rb] = NO_NODES;
+    for (let i = 0; i < parents.count(rb); i++) this.pending.push(parents.at(rb, i));
+    this.classNodes.appendAndFree(ra, rb);
+    parents.appendAndFree(ra, rb);
     this.touched.push(ra);
     this.changeStamp[ra] = ++this.dataClock;
     this.nClasses--;
@@ -445,7 +453,8 @@ export class EGraph {
       if (an.same(m, old)) continue;
       data[cls] = m;
       this.dataStamp[cls] = this.changeStamp[cls] = ++this.dataClock;
-      for (const p of this.classParents[cls]) this.queueAnalysis(p);
+      const parents = this.classParents;
+      for (let i = 0; i < parents.count(cls); i++) this.queueAnalysis(parents.at(cls, i));
       an.modify?.(this, cls);
     }
   }
@@ -466,42 +475,56 @@ export class EGraph {
       const cls = this.uf.find(touched[t]);
       if (this.classMark[cls] === stamp) continue;
       this.classMark[cls] = stamp;
-      // In place: nothing keeps a class's arrays across a rebuild.
-      const nodes = this.classNodes[cls];
-      let n = 0;
-      for (let i = 0; i < nodes.length; i++) if (dead[nodes[i]] === 0) nodes[n++] = nodes[i];
-      this.nodeTotal -= nodes.length - n;
-      nodes.length = n;
-      if (n > 32) nodes.sort((x, y) => sym[x] - sym[y]);
-      else {
-        // Insertion sort (stable, like Array.prototype.sort): most classes are small.
-        for (let i = 1; i < n; i++) {
+      // In place, in the class's segment of the pool.
+      const lists = this.classNodes;
+      const nodes = lists.data;
+      const from = lists.start[cls];
+      const count = lists.count(cls);
+      let to = from;
+      for (let i = from; i < from + count; i++) if (dead[nodes[i]] === 0) nodes[to++] = nodes[i];
+      const n = to - from;
+      this.nodeTotal -= count - n;
+      lists.truncate(cls, n);
+      if (n > 32) {
+        // Array.prototype.sort is stable, as the insertion sort below (a typed array's sort need not be).
+        const big = this.sortScratch;
+        big.length = n;
+        for (let i = 0; i < n; i++) big[i] = nodes[from + i];
+        big.sort((x, y) => sym[x] - sym[y]);
+        for (let i = 0; i < n; i++) nodes[from + i] = big[i];
+      } else {
+        // Insertion sort: most classes are small.
+        for (let i = from + 1; i < to; i++) {
           const e = nodes[i];
           let j = i;
-          while (j > 0 && sym[nodes[j - 1]] > sym[e]) {
+          while (j > from && sym[nodes[j - 1]] > sym[e]) {
             nodes[j] = nodes[j - 1];
             j--;
           }
           nodes[j] = e;
         }
       }
-      this.dedupLive(this.classParents[cls]);
+      this.dedupLive(cls);
     }
     touched.length = 0;
   }
 
-  /** Drops dead nodes and repeats from a parent list, in place. */
-  private dedupLive(list: number[]): void {
+  /** Drops dead nodes and repeats from a class's parent list, in place. */
+  private dedupLive(cls: number): void {
     const stamp = ++this.stamp;
     const dead = this.nodes.dead;
     const mark = this.mark;
-    let n = 0;
-    for (let i = 0; i < list.length; i++) {
+    const lists = this.classParents;
+    const list = lists.data;
+    const from = lists.start[cls];
+    const end = from + lists.count(cls);
+    let to = from;
+    for (let i = from; i < end; i++) {
       const e = list[i];
       if (dead[e] !== 0 || mark[e] === stamp) continue;
       mark[e] = stamp;
-      list[n++] = e;
+      list[to++] = e;
     }
-    list.length = n;
+    lists.truncate(cls, to - from);
   }
 }

@@ -99,7 +99,9 @@ type SearchCode = (
   sym: Int32Array,
   start: Int32Array,
   kids: Int32Array,
-  classNodes: readonly (readonly number[])[],
+  classNodes: Int32Array,
+  nodesStart: Int32Array,
+  nodesLen: Int32Array,
   roots: ArrayLike<number>,
   nRoots: number,
   ground: Int32Array,
@@ -118,6 +120,8 @@ const SEARCH_PARAMS = [
   'start',
   'kids',
   'classNodes',
+  'nodesStart',
+  'nodesLen',
   'roots',
   'nRoots',
   'ground',
@@ -360,6 +364,7 @@ export class Program {
 
   private runCode(eg: EGraph, roots: ArrayLike<number>, n: number, out: Matches, budget: SearchBudget): void {
     const store = eg.nodes;
+    const lists = eg.classNodes;
     const status = this.code(
       eg,
       this.tests,
@@ -367,7 +372,9 @@ export class Program {
       store.sym,
       store.start,
       store.kids,
-      eg.classNodes,
+      lists.data,
+      lists.start,
+      lists.len,
       roots,
       n,
       this.groundIds,
@@ -398,15 +405,17 @@ function generate(instrs: readonly Instr[], varRegs: Int32Array): string {
     switch (ins.op) {
       case BIND: {
         const d = depth++;
-        const [ns, lo, hi, j, e, s] = ['ns', 'lo', 'hi', 'j', 'e', 's'].map((v) => `${v}${d}`);
+        const [end, lo, hi, j, e, s] = ['end', 'lo', 'hi', 'j', 'e', 's'].map((v) => `${v}${d}`);
         const w = `w${ins.sym}`;
+        // The class's nodes are classNodes[nodesStart[r] .. + nodesLen[r]) (see ClassLists).
         lines.push(
           `if ((++steps & 1023) === 0 && performance.now() > deadline) return ${TIMED_OUT};`,
-          `const ${ns} = classNodes[r${ins.reg}];`,
-          `let ${lo} = 0, ${hi} = ${ns}.length;`,
-          `while (${lo} < ${hi}) { const mid = (${lo} + ${hi}) >>> 1; if (sym[${ns}[mid]] < ${w}) ${lo} = mid + 1; else ${hi} = mid; }`,
-          `for (let ${j} = ${lo}; ${j} < ${ns}.length; ${j}++) {`,
-          `const ${e} = ${ns}[${j}];`,
+          `let ${lo} = nodesStart[r${ins.reg}];`,
+          `const ${end} = ${lo} + nodesLen[r${ins.reg}];`,
+          `let ${hi} = ${end};`,
+          `while (${lo} < ${hi}) { const mid = (${lo} + ${hi}) >>> 1; if (sym[classNodes[mid]] < ${w}) ${lo} = mid + 1; else ${hi} = mid; }`,
+          `for (let ${j} = ${lo}; ${j} < ${end}; ${j}++) {`,
+          `const ${e} = classNodes[${j}];`,
           `if (sym[${e}] !== ${w}) break;`,
           `const ${s} = start[${e}];`,
         );

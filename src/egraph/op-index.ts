@@ -120,16 +120,16 @@ export class OpIndex {
   private build(eg: EGraph, classes: readonly number[] | undefined): void {
     this.pending = undefined;
     const sym = eg.nodes.sym;
+    const nodes = eg.classNodes;
     const lists = this.bySymbol;
     const all = this.allClasses;
     const n = classes === undefined ? eg.idCount : classes.length;
     for (let i = 0; i < n; i++) {
       const c = classes === undefined ? i : classes[i];
-      const nodes = eg.classNodes[c];
-      if (nodes === undefined || nodes.length === 0) continue;
+      if (nodes.count(c) === 0) continue;
       all.push(c);
-      for (const e of nodes) {
-        const s = sym[e];
+      for (let j = 0; j < nodes.count(c); j++) {
+        const s = sym[nodes.at(c, j)];
         let list = lists[s];
         if (list === undefined) {
           list = [];

@@ -318,8 +318,7 @@ class Neighbourhood {
     let count = 0;
     // The classes the full index lists, found without building it (it may not be needed at all).
     for (let c = 0; c < eg.idCount; c++) {
-      const nodes = eg.classNodes[c];
-      if (nodes === undefined || nodes.length === 0) continue;
+      if (eg.classNodes.count(c) === 0) continue;
       count++;
       if ((eg.changeStamp[c] ?? 0) > since) {
         changed.push(c);
@@ -339,8 +338,8 @@ class Neighbourhood {
     while (this.levels.length <= depth) {
       const next: number[] = [];
       for (const c of this.levels[this.levels.length - 1])
-        for (const e of eg.classParents[c]) {
-          const owner = eg.find(store.owner[e] as ClassId);
+        for (let i = 0; i < eg.classParents.count(c); i++) {
+          const owner = eg.find(store.owner[eg.classParents.at(c, i)] as ClassId);
           if (this.level[owner] === 0) {
             this.level[owner] = this.levels.length + 1;
             next.push(owner);

@@ -68,9 +68,9 @@ export class GreedyExtractor {
         dirty[cls] = 0;
         let best = this.cost[cls];
         let bestNode = this.bestNode[cls];
-        const nodes = eg.classNodes[cls];
-        for (let n = 0; n < nodes.length; n++) {
-          const e = nodes[n];
+        const nodes = eg.classNodes;
+        for (let n = 0; n < nodes.count(cls); n++) {
+          const e = nodes.at(cls, n);
           const arity = eg.lang.arity(store.sym[e] as SymbolId);
           const s = store.start[e];
           let kidCosts = kidCostsByArity[arity];
@@ -99,8 +99,9 @@ export class GreedyExtractor {
           this.cost[cls] = best;
           this.bestNode[cls] = bestNode;
           changed = true;
-          const parents = eg.classParents[cls];
-          for (let p = 0; p < parents.length; p++) dirty[eg.find(store.owner[parents[p]] as ClassId)] = 1;
+          const parents = eg.classParents;
+          for (let p = 0; p < parents.count(cls); p++)
+            dirty[eg.find(store.owner[parents.at(cls, p)] as ClassId)] = 1;
         }
       }
     }

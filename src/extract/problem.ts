@@ -78,7 +78,8 @@ export function buildProblem(eg: EGraph, roots: readonly ClassId[], nodeCost: No
   let count = 0;
   for (let ci = 0; ci < classes.length; ci++) {
     const cls = classes[ci];
-    for (const e of eg.classNodes[cls]) {
+    for (let n = 0; n < eg.classNodes.count(cls); n++) {
+      const e = eg.classNodes.at(cls, n);
       // The arrays are sized by the e-graph's node count, an invariant `check` verifies.
       if (count === bound) throw new Error(`invariant: classes hold more than nodeCount() ${bound} nodes`);
       const node = eg.enode(e);

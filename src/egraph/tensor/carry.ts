@@ -180,9 +180,8 @@ function countOps(t: TensorEGraph): number {
   let ops = 0;
   const eg = t.egraph;
   for (let id = 0; id < eg.idCount; id++) {
-    const nodes = eg.classNodes[id];
-    if (nodes === undefined || nodes.length === 0) continue;
-    if (countsAsOp(t.lang.op(eg.nodes.sym[nodes[0]] as SymbolId))) ops++;
+    if (eg.classNodes.count(id) === 0) continue;
+    if (countsAsOp(t.lang.op(eg.nodes.sym[eg.classNodes.at(id, 0)] as SymbolId))) ops++;
   }
   return ops;
 }
