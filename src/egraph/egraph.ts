@@ -92,14 +92,17 @@ export class EGraph {
    * time it was refused (see `Rewrite.apply`). @internal
    */
   dataClock = 0;
-  /** @internal */
-  readonly dataStamp: number[] = [];
+  /**
+   * Typed, like `changeStamp`: written for a few classes only, a plain array went to dictionary
+   * elements. Replaced as ids are added: read it again after any change. @internal
+   */
+  dataStamp = new Int32Array(64);
   /**
    * Per canonical class, the `dataClock` value of its last change of any kind: created, merged into,
    * or its analysis data changed. An incremental search looks only near classes changed since the
-   * previous one (see `RunOptions.incremental`). @internal
+   * previous one (see `RunOptions.incremental`). Replaced as ids are added. @internal
    */
-  readonly changeStamp: number[] = [];
+  changeStamp = new Int32Array(64);
 
   constructor(
     readonly lang: Language,
@@ -168,8 +171,7 @@ export class EGraph {
         const cls = this.uf.find(this.nodes.owner[found]);
         // A new id for this spelling of an existing node, joined to it by congruence; it owns no node itself.
         const id = this.uf.makeSet();
-        this.classNodes.addClass(id);
-        this.classParents.addClass(id);
+        this.addId(id);
         explain.addNode(symbol, children, arity, id);
         this.uf.union(cls, id);
         explain.union(id, this.nodes.owner[found], CONGRUENCE);
@@ -177,14 +179,13 @@ export class EGraph {
       }
     }
     const id = this.uf.makeSet();
+    this.addId(id);
     this.changeStamp[id] = ++this.dataClock;
     if (explain !== undefined) explain.addNode(symbol, children, arity, id);
     const e = this.nodes.push(symbol, kids, arity, id);
     this.nodes.insert(e, arity);
-    this.classNodes.addClass(id);
     this.classNodes.push(id, e);
     this.nodeTotal++;
-    this.classParents.addClass(id);
     for (let i = 0; i < arity; i++) this.classParents.push(kids[i], e);
     this.nClasses++;
     this.version++;
@@ -219,6 +220,7 @@ export class EGraph {
    */
   reserve(extra: number): void {
     this.nodes.reserve(extra);
+    this.growStamps(this.uf.size + extra);
     // One node per new class; parents as many as children, about two per node in the graphs loaded.
     this.classNodes.reserve(this.uf.size + extra, extra);
     this.classParents.reserve(this.uf.size + extra, 2 * extra);
@@ -424,6 +426,25 @@ export class EGraph {
   /** Verifies the invariants (canonical nodes, complete hashcons, congruence); throws on a violation. */
   check(): void {
     checkInvariants(this);
+  }
+
+  /** Makes room for a new id's lists and stamps (empty, 0). */
+  private addId(id: number): void {
+    this.classNodes.addClass(id);
+    this.classParents.addClass(id);
+    if (id >= this.changeStamp.length) this.growStamps(id + 1);
+  }
+
+  private growStamps(atLeast: number): void {
+    let n = this.changeStamp.length;
+    if (n >= atLeast) return;
+    while (n < atLeast) n *= 2;
+    const change = new Int32Array(n);
+    change.set(this.changeStamp);
+    this.changeStamp = change;
+    const data = new Int32Array(n);
+    data.set(this.dataStamp);
+    this.dataStamp = data;
   }
 
   private queueAnalysis(e: number): void {

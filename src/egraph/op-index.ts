@@ -104,7 +104,7 @@ export class OpIndex {
     const since = base.clock;
     const changed: number[] = [];
     for (let c = 0; c < n; c++)
-      if ((stamps[c] ?? 0) > since) {
+      if (stamps[c] > since) {
         redo[c] = 1;
         changed.push(c);
       }

@@ -198,16 +198,10 @@ function matchKey(matches: Matches, i: number, width: number): string | number {
 }
 
 /** Whether the root or a bound class of match `i` had its analysis data changed after clock `at`. */
-function changedSince(
-  stamp: readonly number[],
-  matches: Matches,
-  i: number,
-  width: number,
-  at: number,
-): boolean {
-  if ((stamp[matches.classes[i]] ?? 0) > at) return true;
+function changedSince(stamp: Int32Array, matches: Matches, i: number, width: number, at: number): boolean {
+  if (stamp[matches.classes[i]] > at) return true;
   const base = i * width;
-  for (let v = 0; v < width; v++) if ((stamp[matches.values[base + v]] ?? 0) > at) return true;
+  for (let v = 0; v < width; v++) if (stamp[matches.values[base + v]] > at) return true;
   return false;
 }
 
@@ -327,14 +321,13 @@ export class Rewrite {
     }
     const { done, refused } = memo;
     const remember = this.applier.readsNodes !== true;
-    const stamp = eg.dataStamp;
     const width = matches.width;
     let n = 0;
     for (let i = 0; i < matches.count; i++) {
       const key = matchKey(matches, i, width);
       if (done.has(key)) continue;
       const at = remember ? refused.get(key) : undefined;
-      if (at !== undefined && !changedSince(stamp, matches, i, width, at)) continue;
+      if (at !== undefined && !changedSince(eg.dataStamp, matches, i, width, at)) continue;
       const r = fn(eg, matches, i);
       if (r !== REFUSED) {
         done.add(key);

@@ -320,7 +320,7 @@ class Neighbourhood {
     for (let c = 0; c < eg.idCount; c++) {
       if (eg.classNodes.count(c) === 0) continue;
       count++;
-      if ((eg.changeStamp[c] ?? 0) > since) {
+      if (eg.changeStamp[c] > since) {
         changed.push(c);
         this.level[c] = 1;
       }
