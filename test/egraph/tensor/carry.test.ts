@@ -36,7 +36,7 @@ type Choose = (c: ClassId) => number;
 const firstOf =
   (t: TensorEGraph): Choose =>
   (c) =>
-    t.egraph.classNodes[t.egraph.find(c)][0];
+    t.egraph.classNodes.at(t.egraph.find(c), 0);
 
 /** What carrying stands for: build the chosen graph, fold it, load it into a fresh e-graph. */
 function rebuilt(t: TensorEGraph, roots: readonly ClassId[], choose: Choose) {
