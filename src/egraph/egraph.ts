@@ -283,7 +283,8 @@ export class EGraph {
 
   /**
    * The `i`th node of a class as an object: `nodesOf(id)[i]` without building the others (a freshly
-   * loaded e-graph is read through the one node of each class).
+   * loaded e-graph is read through the one node of each class). Throws a `RangeError` past the class's
+   * nodes, which would otherwise read another class's list in the shared pool.
    *
    * @example `eg.nodeAt(id, 0)`
    */
