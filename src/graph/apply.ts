@@ -35,7 +35,7 @@ export function apply(
   // was checked and typed when the node was built.
   const onlyNodes = allNodes(args);
   const plain = onlyNodes && op.normalize === undefined && isEmpty(op.attrs) && isEmpty(attrs);
-  const key = plain ? plainKey(op.name, args as readonly Node[]) : undefined;
+  const key = plain ? applicationKey(op.name, '', args as readonly Node[]) : undefined;
   if (key !== undefined) {
     const existing = interned.get(key)?.deref();
     if (existing !== undefined) return existing;
@@ -52,19 +52,55 @@ function allNodes(args: readonly TensorLike[]): boolean {
   return true;
 }
 
-/** The hash-consing key of an op application without attributes. */
-function plainKey(op: string, args: readonly Node[]): string {
-  return applicationKey(op, '', args);
-}
-
 /**
- * The hash-consing key of an application: op, attributes' key, argument ids. Built with a loop: a graph
- * of 100k ops is built back from the e-graph after every optimize, and building keys was most of it.
+ * The hash-consing key of an application: op, argument ids, attributes' key. A flat string of char codes
+ * made by one call: a key of decimal ids built by concatenation was a tree of strings, flattened again
+ * when hashed (a graph of 100k ops is built back from the e-graph after every optimize). Injective: an
+ * op's code, the arity, three 16-bit chars per id (ids stay below 2^48: a node a nanosecond for three
+ * days), then the attributes.
  */
 function applicationKey(op: string, attrsPart: string, args: readonly Node[]): string {
-  let key = `${op}{${attrsPart}}(`;
-  for (let i = 0; i < args.length; i++) key += i === 0 ? `${args[i].id}` : `,${args[i].id}`;
-  return key + ')';
+  const code = opCode(op);
+  const n = args.length;
+  let key: string;
+  if (n === 1) {
+    const a = args[0].id;
+    // fromCharCode truncates: a / 2^32 gives the id's bits above 32.
+    key = String.fromCharCode(code, 1, a & 0xffff, a >>> 16, a / 0x100000000);
+  } else if (n === 2) {
+    const a = args[0].id;
+    const b = args[1].id;
+    key = String.fromCharCode(
+      code,
+      2,
+      a & 0xffff,
+      a >>> 16,
+      a / 0x100000000,
+      b & 0xffff,
+      b >>> 16,
+      b / 0x100000000,
+    );
+  } else {
+    const codes = [code, n];
+    for (let i = 0; i < n; i++) {
+      const a = args[i].id;
+      codes.push(a & 0xffff, a >>> 16, a / 0x100000000);
+    }
+    key = String.fromCharCode(...codes);
+  }
+  return attrsPart === '' ? key : key + attrsPart;
+}
+
+// Each op's char in keys, in order of first use.
+const opCodes = new Map<string, number>();
+
+function opCode(op: string): number {
+  let code = opCodes.get(op);
+  if (code === undefined) {
+    code = opCodes.size;
+    opCodes.set(op, code);
+  }
+  return code;
 }
 
 /** An op application as the type checker sees it: checked, normalized attributes and the result type. */
@@ -234,7 +270,7 @@ function intern(op: string, args: readonly Node[], attrs: Attrs, type: TypeInfo,
     frozenAttrs = Object.freeze(copy);
   }
   const node = Object.freeze(
-    new Node(nextId++, op, args, frozenAttrs, type.dtype, frozenShape(type.shape, args), key),
+    new Node(nextId++, op, args, frozenAttrs, type.dtype, frozenShape(type.shape, args)),
   );
   interned.set(key, new WeakRef(node));
   sweeper.register(node, key);
