@@ -9,12 +9,8 @@ import { Tensor } from './tensor.js';
 /** A node, or a JS number that becomes a constant of a fitting dtype (a "weak" scalar, as in JAX). */
 export type TensorLike = Node | number;
 
-// Hash-consing table. Weak references let unused graphs be collected; the registry drops dead keys.
+// Hash-consing table. Weak references let unused graphs be collected; `remember` drops dead entries.
 const interned = new Map<string, WeakRef<Node>>();
-const sweeper = new FinalizationRegistry<string>((key) => {
-  const ref = interned.get(key);
-  if (ref && ref.deref() === undefined) interned.delete(key);
-});
 let nextId = 1;
 
 /**
@@ -272,9 +268,38 @@ function intern(op: string, args: readonly Node[], attrs: Attrs, type: TypeInfo,
   const node = Object.freeze(
     new Node(nextId++, op, args, frozenAttrs, type.dtype, frozenShape(type.shape, args)),
   );
-  interned.set(key, new WeakRef(node));
-  sweeper.register(node, key);
+  remember(key, node);
   return node;
+}
+
+/** Fewest entries the table sweeps at: below it a sweep would cost more than the entries it drops. */
+const MIN_SWEEP = 1024;
+let sweepAt = MIN_SWEEP;
+
+/**
+ * Enters a node in the table, and drops the entries of collected nodes whenever the table has doubled
+ * since the last sweep: it stays within twice the entries that were live then, and a sweep visits at
+ * most twice as many entries as were entered since the one before. A FinalizationRegistry dropped each entry as its node died, but a registration
+ * per node cost a 72-byte cell that lived as long as the node.
+ */
+function remember(key: string, node: Node): void {
+  interned.set(key, new WeakRef(node));
+  if (interned.size < sweepAt) return;
+  // forEach, not for-of: a sweep is rare, so its code stays unoptimized, and an unoptimized for-of over
+  // the entries took six times as long.
+  interned.forEach((ref, k) => {
+    if (ref.deref() === undefined) interned.delete(k);
+  });
+  sweepAt = Math.max(MIN_SWEEP, 2 * interned.size);
+}
+
+/**
+ * Entries in the hash-consing table, live or awaiting a sweep. For tests of its memory.
+ *
+ * @example internedCount() // e.g. 1500
+ */
+export function internedCount(): number {
+  return interned.size;
 }
 
 const NO_ATTRS: Attrs = Object.freeze({});
