@@ -43,6 +43,23 @@ export function apply(
   return intern(op.name, nodes, typed.attrs, typed.type, key);
 }
 
+/**
+ * `apply` for a caller that hands over a list of nodes it will not touch again, with attributes as
+ * `checkAttrs` leaves them: building a graph back from an e-graph, whose symbols hold checked
+ * attributes. An op without attributes is built here without the copy and the checks; others go
+ * through `apply`, which normalizes them. Internal: not exported from the package.
+ *
+ * @example const x = T.vector('x'); applyOwned(getOp('exp'), [x], {}) === T.exp(x) // true
+ */
+export function applyOwned(op: OpDef, args: Node[], attrs: Attrs): Node {
+  if (op.normalize !== undefined || !isEmpty(op.attrs) || !isEmpty(attrs)) return apply(op.name, args, attrs);
+  checkArity(op, args.length);
+  const key = applicationKey(op.name, '', args);
+  const existing = interned.get(key)?.deref();
+  if (existing !== undefined) return existing;
+  return intern(op.name, args, NO_ATTRS, op.infer(args, NO_ATTRS), key);
+}
+
 function allNodes(args: readonly TensorLike[]): boolean {
   for (let i = 0; i < args.length; i++) if (!(args[i] instanceof Node)) return false;
   return true;
