@@ -18,7 +18,7 @@ import {
   type TensorEGraph,
 } from './egraph/tensor/index.js';
 import { carryExtraction } from './egraph/tensor/carry.js';
-import { dagCostOf } from './extract/choice.js';
+import { type Choice, dagCostOf } from './extract/choice.js';
 import { extractDag } from './extract/dag.js';
 import { extractTree } from './extract/tree.js';
 import { type NodeCost, nodeCountCost } from './extract/node-cost.js';
@@ -378,7 +378,7 @@ export function saturate(
       // 525 -> 82 ms, 449 -> 523 ops, since sharing across the seed is not weighed).
       const choice = extractChoice(t, roots, cost, 'tree');
       const foldLimit = options.foldLimit ?? DEFAULT_FOLD_LIMIT;
-      const carried = carryExtraction(t, roots, (c) => choice.get(c)!, foldLimit, {
+      const carried = carryExtraction(t, roots, (c) => choice.nodeIndex(c), foldLimit, {
         explanations: options.explain,
       });
       if (carried !== undefined) {
@@ -534,7 +534,7 @@ function extractChoice(
   roots: readonly ClassId[],
   cost: CostModel,
   extractor: 'dag' | 'tree',
-): ReadonlyMap<ClassId, ENode> {
+): Choice {
   // The DAG heuristic keeps a set of classes per class: quadratic on deep graphs (8 s at depth
   // 16,000). Above a few thousand classes the linear tree-cost extractor (egg's) takes over.
   const nodeCost = nodeCostFor(t, cost);
@@ -576,7 +576,7 @@ function extractResult(
   const choice = extractChoice(t, roots, cost, extractor);
   // The carried e-graph is only priced and built: the built-in cost models read no ranges (a user's
   // model gets the whole tensor e-graph, ranges included).
-  const carried = carryExtraction(t, roots, (c) => choice.get(c)!, foldLimit, {
+  const carried = carryExtraction(t, roots, (c) => choice.nodeIndex(c), foldLimit, {
     ranges: typeof cost === 'function',
   });
   if (carried === undefined) {

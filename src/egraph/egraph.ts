@@ -257,6 +257,16 @@ export class EGraph {
     return this.analysisData[k][this.uf.find(id)] as D;
   }
 
+  /**
+   * The data of one analysis, indexed by canonical class id: for readers that look up many classes in a
+   * row (a pattern literal's range test runs on every candidate class of every search). @internal
+   */
+  dataOf<D>(analysis: Analysis<D>): readonly D[] {
+    const k = this.analyses.indexOf(analysis as Analysis<unknown>);
+    if (k < 0) throw new Error(`analysis '${analysis.name}' is not registered with this e-graph`);
+    return this.analysisData[k] as D[];
+  }
+
   /** The nodes of a class, as objects (allocates; hot code reads `nodes` directly). @example `eg.nodesOf(id)` */
   nodesOf(id: ClassId): ENode[] {
     const list = this.classNodes[this.uf.find(id)];

@@ -7,10 +7,19 @@ import type { ClassId } from '../egraph/ids.js';
 import { checkNodeCost, type NodeCost } from './node-cost.js';
 import type { ExtractionProblem } from './problem.js';
 
+/**
+ * A choice of one node per class: a read-only map from class to node, which also gives the chosen node's
+ * index in the e-graph's node store, for readers that walk the store without a node object per class.
+ */
+export interface Choice extends ReadonlyMap<ClassId, ENode> {
+  /** Store index (`eg.nodes`) of the node chosen for canonical class `cls`, or -1 when none is. */
+  nodeIndex(cls: ClassId): number;
+}
+
 /** An extracted DAG: one node for every class reachable from the roots through chosen nodes, and its cost. */
 export interface Extraction {
   /** Chosen node of each reachable canonical class; the chosen sub-graph is acyclic. */
-  readonly choice: ReadonlyMap<ClassId, ENode>;
+  readonly choice: Choice;
   /** DAG cost: the sum of the chosen nodes' own costs, each class counted once. */
   readonly cost: number;
 }
@@ -126,7 +135,7 @@ export function findPickCycle(p: ExtractionProblem, pick: Int32Array): number {
 
 /** The extraction a pick stands for: the chosen node of each class reachable from the roots, and the DAG cost. */
 export function pickToExtraction(p: ExtractionProblem, pick: Int32Array): Extraction {
-  const byClass: (ENode | undefined)[] = new Array(p.eg.idCount);
+  const byClass = new Int32Array(p.eg.idCount).fill(-1);
   const order: ClassId[] = [];
   const seen = new Uint8Array(p.classes.length);
   const stack = [...p.roots];
@@ -135,22 +144,27 @@ export function pickToExtraction(p: ExtractionProblem, pick: Int32Array): Extrac
     if (seen[c]) continue;
     seen[c] = 1;
     const e = pick[c];
-    byClass[p.classes[c]] = p.node(e);
+    byClass[p.classes[c]] = p.storeIndex[e];
     order.push(p.classes[c]);
     cost += p.cost[e];
     for (let j = p.kidStart[e]; j < p.kidStart[e + 1]; j++) if (!seen[p.kids[j]]) stack.push(p.kids[j]);
   }
-  return { choice: new ChoiceMap(byClass, order), cost };
+  return { choice: new ChoiceMap(p.eg, byClass, order), cost };
 }
 
 /**
- * A choice as a read-only map over an array indexed by class id, iterating in the order the classes were
- * reached. A `Map` of every chosen class cost two hash-table insertions per class of a 100k-class e-graph
- * (and its growth), where an extraction's readers only look classes up.
+ * A choice as a read-only map over the chosen nodes' store indices by class id, iterating in the order the
+ * classes were reached. A `Map` of every chosen class cost two hash-table insertions per class of a
+ * 100k-class e-graph (and its growth), where an extraction's readers only look classes up; and a node
+ * object is made only when asked for (the optimizer carries a choice through `nodeIndex` alone), then kept,
+ * so that `get` gives the same object each time.
  */
-class ChoiceMap implements ReadonlyMap<ClassId, ENode> {
+class ChoiceMap implements Choice {
+  private made: (ENode | undefined)[] | undefined;
+
   constructor(
-    private readonly byClass: readonly (ENode | undefined)[],
+    private readonly eg: EGraph,
+    private readonly byClass: Int32Array,
     private readonly order: readonly ClassId[],
   ) {}
 
@@ -158,20 +172,27 @@ class ChoiceMap implements ReadonlyMap<ClassId, ENode> {
     return this.order.length;
   }
 
+  nodeIndex(cls: ClassId): number {
+    return cls < this.byClass.length ? this.byClass[cls] : -1;
+  }
+
   get(cls: ClassId): ENode | undefined {
-    return this.byClass[cls];
+    const e = this.nodeIndex(cls);
+    if (e < 0) return undefined;
+    this.made ??= [];
+    return (this.made[cls] ??= this.eg.enode(e));
   }
 
   has(cls: ClassId): boolean {
-    return this.byClass[cls] !== undefined;
+    return this.nodeIndex(cls) >= 0;
   }
 
   forEach(f: (node: ENode, cls: ClassId, map: ReadonlyMap<ClassId, ENode>) => void, thisArg?: unknown): void {
-    for (const cls of this.order) f.call(thisArg, this.byClass[cls]!, cls, this);
+    for (const cls of this.order) f.call(thisArg, this.get(cls)!, cls, this);
   }
 
   *entries(): MapIterator<[ClassId, ENode]> {
-    for (const cls of this.order) yield [cls, this.byClass[cls]!];
+    for (const cls of this.order) yield [cls, this.get(cls)!];
   }
 
   keys(): MapIterator<ClassId> {
@@ -179,7 +200,7 @@ class ChoiceMap implements ReadonlyMap<ClassId, ENode> {
   }
 
   *values(): MapIterator<ENode> {
-    for (const cls of this.order) yield this.byClass[cls]!;
+    for (const cls of this.order) yield this.get(cls)!;
   }
 
   [Symbol.iterator](): MapIterator<[ClassId, ENode]> {

@@ -17,6 +17,8 @@ export interface ExtractionProblem {
   readonly roots: readonly number[];
   /** Number of nodes: every node of every reachable class. */
   readonly nodeCount: number;
+  /** Index in the e-graph's node store (`eg.nodes`) of each node. */
+  readonly storeIndex: Int32Array;
   /** Node `e` as an object (made on each call: a problem keeps no object per node). */
   node(e: number): ENode;
   /** Every node as an object (made on first use; for tests and small problems). */
@@ -124,6 +126,7 @@ export function buildProblem(eg: EGraph, roots: readonly ClassId[], nodeCost: No
     },
     roots: rootIdx,
     nodeCount: count,
+    storeIndex: storeIndex.subarray(0, count),
     node,
     get nodes() {
       return (nodes ??= Array.from({ length: count }, (_, e) => node(e)));

@@ -27,6 +27,21 @@ describe('DAG extraction', () => {
     expectValid(eg, [root], tree, nodeCountCost);
   });
 
+  it('gives each chosen node as an object and as its store index, the same object on every get', () => {
+    const { eg, root } = sharedExample();
+    const { choice } = extractDag(eg, [root], nodeCountCost);
+    for (const [cls, node] of choice) {
+      const e = choice.nodeIndex(cls);
+      expect(e).toBeGreaterThanOrEqual(0);
+      expect(eg.enode(e)).toEqual(node);
+      expect(choice.get(cls)).toBe(node);
+    }
+    const unreached = eg.classIds().find((c) => !choice.has(c));
+    expect(unreached).toBeDefined();
+    expect(choice.nodeIndex(unreached!)).toBe(-1);
+    expect(choice.get(unreached!)).toBeUndefined();
+  });
+
   it('counts a sub-term shared by two roots once', () => {
     const { lang } = smallLanguage();
     const eg = new EGraph(lang);

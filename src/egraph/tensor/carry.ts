@@ -41,75 +41,84 @@ const enum Fold {
 const SHAPE_ONLY = new Set(['ones_like', 'zeros_like', 'fill', 'size']);
 
 /**
- * Adds the nodes `choose` picks for the classes reachable from `roots` to a fresh tensor e-graph, folding
+ * Adds the nodes `choose` picks (as indices in the source's node store, what `Choice.nodeIndex` gives) for
+ * the classes reachable from `roots` to a fresh tensor e-graph, folding
  * constant parts of at most `foldLimit` elements as `foldConstants` does, and returns it. The result is the
  * e-graph `addGraph(fresh, foldConstants(buildGraph(...)))` would give; where that path would rename
  * unknown dims (the source has renamed inputs, or the result has a `dot`, `gemm` or `reshape` over an
  * unknown dim), it returns undefined and the caller takes that path.
  *
- * @example const carried = carryExtraction(t, roots, (c) => choice.get(c)!, 1024);
+ * @example const carried = carryExtraction(t, roots, (c) => choice.nodeIndex(c), 1024);
  */
 export function carryExtraction(
   from: TensorEGraph,
   roots: readonly ClassId[],
-  choose: (cls: ClassId) => ENode,
+  choose: (cls: ClassId) => number,
   foldLimit: number,
   options: TensorEGraphOptions = {},
 ): Carried | undefined {
   if (from.lang.declaredInputs.size > 0) return undefined;
   const eg = from.egraph;
+  const store = eg.nodes;
   const n = eg.idCount;
-  const chosen: ENode[] = new Array(n);
-  const state = new Uint8Array(n);
   const constants = new Map<number, Node>();
   const source = from.lang;
-  const nodeOf = (cls: number): ENode => (chosen[cls] ??= choose(asClassId(cls)));
-  const symbolOf = (node: ENode) => source.tensorSymbol(node.symbol);
+  // The chosen nodes are read in the store by index: a node object per class, kept for the two passes,
+  // was most of what a 100k-class carry left for the young-generation GC to move.
+  const chosen = (cls: number): number => {
+    const e = choose(asClassId(cls));
+    if (e < 0) throw new Error(`carryExtraction: no node chosen for reachable class ${cls}`);
+    return e;
+  };
+  const arityOf = (e: number): number => source.arity(store.sym[e] as SymbolId);
+  const childOf = (e: number, i: number): number => eg.find(asClassId(store.kids[store.start[e] + i]));
+  const symbolOf = (e: number) => source.tensorSymbol(store.sym[e] as SymbolId);
   /** The graph node of a class built as a constant (chosen or folded). */
   const constantNode = (cls: number): Node => {
     let c = constants.get(cls);
     if (c === undefined) {
-      c = apply('constant', [], { ...symbolOf(nodeOf(cls)).attrs });
+      c = apply('constant', [], { ...symbolOf(chosen(cls)).attrs });
       constants.set(cls, c);
     }
     return c;
   };
-  const types = new ExactTypes(from, nodeOf);
+  // Rare (shape-only ops): a node object per class walked is fine here.
+  const types = new ExactTypes(from, (cls) => eg.enode(chosen(cls)));
 
   // Pass 1: which classes the folded graph holds as constants, bottom-up.
+  const state = new Uint8Array(n);
   postOrder(
     eg,
     roots,
-    nodeOf,
+    chosen,
     state,
     Fold.Unseen,
     Fold.OnPath,
     () => true,
-    (cls, node) => {
-      const { def, attrs } = symbolOf(node);
+    (cls, e) => {
+      const { def, attrs } = symbolOf(e);
       if (def.name === 'constant') return Fold.Constant;
-      const kids = node.children;
-      if (kids.length === 0) return Fold.Op;
+      const arity = arityOf(e);
+      if (arity === 0) return Fold.Op;
       let allConstant = true;
-      for (const k of kids) if (state[eg.find(k)] < Fold.Constant) allConstant = false;
+      for (let i = 0; i < arity; i++) if (state[childOf(e, i)] < Fold.Constant) allConstant = false;
       if (allConstant) {
-        const next = apply(
-          def.name,
-          kids.map((k) => constantNode(eg.find(k))),
-          { ...attrs },
-        );
+        const args: Node[] = [];
+        for (let i = 0; i < arity; i++) args.push(constantNode(childOf(e, i)));
+        const next = apply(def.name, args, { ...attrs });
         if (!isConcrete(next.shape) || sizeOf(next.shape) > foldLimit) return Fold.Op;
         constants.set(cls, apply('constant', [], { value: evaluate(next, {}) }));
         return Fold.Folded;
       }
-      if (kids.length !== 1 || !SHAPE_ONLY.has(def.name)) return Fold.Op;
+      if (arity !== 1 || !SHAPE_ONLY.has(def.name)) return Fold.Op;
+      const arg = childOf(e, 0);
       // The argument's class type unifies the types of all its nodes, so it is at least as precise as the
       // chosen node's: when even it gives no value, the exact type (a walk of the argument) gives none.
-      if (shapeOnlyValue(def.name, eg.data(from.types, kids[0]), attrs, foldLimit) === undefined)
+      if (shapeOnlyValue(def.name, eg.data(from.types, asClassId(arg)), attrs, foldLimit) === undefined)
         return Fold.Op;
       // ones_like(x) and the like fold on a static type of x: the type of x as built, which can be less
       // precise than its class's (a class unifies the types of all its nodes).
-      const argType = types.of(eg.find(kids[0]));
+      const argType = types.of(arg);
       const typed = typeApplication(def, [argType], attrs);
       if (!isConcrete(typed.type.shape) || sizeOf(typed.type.shape) > foldLimit) return Fold.Op;
       const value = shapeOnlyValue(def.name, argType, typed.attrs);
@@ -129,26 +138,29 @@ export function carryExtraction(
   const newId = new Int32Array(n).fill(-1);
   const symbols: SymbolId[] = [];
   const kidTypes: TypeInfo[] = [];
-  // One child list for every node added: `addUncanonical` copies it.
-  const kids: ClassId[] = [];
+  // One child list per arity, reused for every node added (`addUncanonical` copies it): emptying one list
+  // with `length = 0` drops its storage, and refilling it was 29 MB of garbage per 100k-op carry.
+  const kidLists: ClassId[][] = [];
   let renames = false;
   const entered = new Uint8Array(n);
   postOrder(
     eg,
     roots,
-    nodeOf,
+    chosen,
     entered,
     0,
     1,
     (cls) => state[cls] === Fold.Op,
-    (cls, node) => {
+    (cls, e) => {
       let symbol: SymbolId;
-      kids.length = 0;
-      if (state[cls] === Fold.Folded) {
+      const folded = state[cls] === Fold.Folded;
+      const arity = folded ? 0 : arityOf(e);
+      const kids = (kidLists[arity] ??= new Array<ClassId>(arity));
+      if (folded) {
         symbol = to.lang.symbol('constant', constants.get(cls)!.attrs, 0);
       } else {
-        for (const k of node.children) kids.push(asClassId(newId[eg.find(k)]));
-        const { def, attrs } = symbolOf(node);
+        for (let i = 0; i < arity; i++) kids[i] = asClassId(newId[childOf(e, i)]);
+        const { def, attrs } = symbolOf(e);
         if (def.normalize) {
           // `apply` normalizes attributes against its arguments' types: do the same.
           kidTypes.length = 0;
@@ -156,7 +168,7 @@ export function carryExtraction(
           const normalized: Attrs = typeApplication(def, kidTypes, attrs).attrs;
           symbol = to.lang.symbol(def.name, normalized, kids.length);
         } else {
-          symbol = symbols[node.symbol] ??= to.lang.symbol(def.name, attrs, kids.length);
+          symbol = symbols[store.sym[e]] ??= to.lang.symbol(def.name, attrs, kids.length);
         }
       }
       const id = target.addUncanonical(symbol, kids);
@@ -188,20 +200,22 @@ function countOps(t: TensorEGraph): number {
 }
 
 /**
- * Visits the classes reachable from `roots` through chosen nodes in post-order (children left to right),
- * each once; `enter` says whether to visit a class's children, `leave` gives its final state. Iterative:
- * graphs may be deep.
+ * Visits the classes reachable from `roots` through chosen nodes (`chosen` gives a class's node as its store
+ * index) in post-order (children left to right), each once; `enter` says whether to visit a class's
+ * children, `leave` gives its final state. Iterative: graphs may be deep.
  */
 function postOrder(
   eg: EGraph,
   roots: readonly ClassId[],
-  nodeOf: (cls: number) => ENode,
+  chosen: (cls: number) => number,
   state: Uint8Array,
   unseen: number,
   onPath: number,
   enter: (cls: number) => boolean,
-  leave: (cls: number, node: ENode) => number,
+  leave: (cls: number, node: number) => number,
 ): void {
+  const store = eg.nodes;
+  const lang = eg.lang;
   const stackCls: number[] = [];
   const stackNext: number[] = [];
   for (const root of roots) {
@@ -214,10 +228,10 @@ function postOrder(
       const top = stackCls.length - 1;
       const cls = stackCls[top];
       const next = stackNext[top];
-      const node = nodeOf(cls);
-      if (next >= 0 && next < node.children.length) {
+      const e = chosen(cls);
+      if (next >= 0 && next < lang.arity(store.sym[e] as SymbolId)) {
         stackNext[top] = next + 1;
-        const k = eg.find(node.children[next]);
+        const k = eg.find(asClassId(store.kids[store.start[e] + next]));
         if (state[k] === onPath)
           throw new Error(`carryExtraction: the chosen nodes form a cycle through class ${k}`);
         if (state[k] !== unseen) continue;
@@ -228,7 +242,7 @@ function postOrder(
       }
       stackCls.pop();
       stackNext.pop();
-      state[cls] = leave(cls, node);
+      state[cls] = leave(cls, e);
     }
   }
 }

@@ -47,19 +47,21 @@ export function loadGraph(eg: EGraph, lang: TensorLanguage, outputs: readonly No
   // Only these ops imply dims equal: without them the renaming is empty, and finding that out walks
   // and sorts the whole graph again.
   const renaming = order.some((n) => RENAMING_OPS.has(n.op)) ? impliedDimRenaming(outputs) : NO_RENAMING;
-  // Each node's id in the e-graph by its place in `order`, and one reused list of child ids: a second
-  // map from node to class and an array per node were a fifth of loading a 100k-op graph.
+  // Each node's id in the e-graph by its place in `order`, and one reused list of child ids per arity
+  // (emptying a list with `length = 0` drops its storage): a second map from node to class and an array
+  // per node were a fifth of loading a 100k-op graph.
   const added = new Int32Array(order.length);
   eg.reserve(order.length);
-  const kids: number[] = [];
+  const kidLists: number[][] = [];
   let ops = 0;
   for (let i = 0; i < order.length; i++) {
     const node = order[i];
     const attrs = renameShapeAttrs(node.op, node.attrs, renaming);
     const symbol = lang.symbol(node.op, attrs, node.args.length);
     if (node.op === 'input' && attrs !== node.attrs) lang.declaredInputs.set(symbol, node);
-    kids.length = 0;
-    for (const a of node.args) kids.push(added[position.get(a.id)]);
+    const args = node.args;
+    const kids = (kidLists[args.length] ??= new Array<number>(args.length));
+    for (let k = 0; k < args.length; k++) kids[k] = added[position.get(args[k].id)];
     added[i] = eg.addUncanonical(symbol, kids);
     if (countsAsOp(node.op)) ops++;
   }
