@@ -66,11 +66,11 @@ function allNodes(args: readonly TensorLike[]): boolean {
 }
 
 /**
- * The hash-consing key of an application: op, argument ids, attributes' key. A flat string of char codes
- * made by one call: a key of decimal ids built by concatenation was a tree of strings, flattened again
- * when hashed (a graph of 100k ops is built back from the e-graph after every optimize). Injective: an
- * op's code, the arity, three 16-bit chars per id (ids stay below 2^48: a node a nanosecond for three
- * days), then the attributes.
+ * The hash-consing key of an application: op, argument ids, attributes' key. A flat string of char codes,
+ * made by one call for ops of one or two args: a key of decimal ids built by concatenation was a tree of
+ * strings, flattened again when hashed (a graph of 100k ops is built back from the e-graph after every
+ * optimize). Injective: an op's code, the arity, three 16-bit chars per id (ids stay below 2^48: a node
+ * a nanosecond for three days), then the attributes.
  */
 function applicationKey(op: string, attrsPart: string, args: readonly Node[]): string {
   const code = opCode(op);
@@ -94,12 +94,16 @@ function applicationKey(op: string, attrsPart: string, args: readonly Node[]): s
       b / 0x100000000,
     );
   } else {
-    const codes = [code, n];
+    // Three chars per call, joined: one call with every char would overflow the stack for a concat of
+    // tens of thousands of args. An arity of 0xffff or more is that mark, then the arity in two chars.
+    const parts = [
+      n < 0xffff ? String.fromCharCode(code, n) : String.fromCharCode(code, 0xffff, n & 0xffff, n >>> 16),
+    ];
     for (let i = 0; i < n; i++) {
       const a = args[i].id;
-      codes.push(a & 0xffff, a >>> 16, a / 0x100000000);
+      parts.push(String.fromCharCode(a & 0xffff, a >>> 16, a / 0x100000000));
     }
-    key = String.fromCharCode(...codes);
+    key = parts.join('');
   }
   return attrsPart === '' ? key : key + attrsPart;
 }
@@ -296,8 +300,8 @@ let sweepAt = MIN_SWEEP;
 /**
  * Enters a node in the table, and drops the entries of collected nodes whenever the table has doubled
  * since the last sweep: it stays within twice the entries that were live then, and a sweep visits at
- * most twice as many entries as were entered since the one before. A FinalizationRegistry dropped each entry as its node died, but a registration
- * per node cost a 72-byte cell that lived as long as the node.
+ * most twice as many entries as were entered since the one before. A FinalizationRegistry dropped each
+ * entry as its node died, but a registration per node cost a 72-byte cell that lived as long as it.
  */
 function remember(key: string, node: Node): void {
   interned.set(key, new WeakRef(node));
