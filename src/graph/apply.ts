@@ -9,12 +9,8 @@ import { Tensor } from './tensor.js';
 /** A node, or a JS number that becomes a constant of a fitting dtype (a "weak" scalar, as in JAX). */
 export type TensorLike = Node | number;
 
-// Hash-consing table. Weak references let unused graphs be collected; the registry drops dead keys.
+// Hash-consing table. Weak references let unused graphs be collected; `remember` drops dead entries.
 const interned = new Map<string, WeakRef<Node>>();
-const sweeper = new FinalizationRegistry<string>((key) => {
-  const ref = interned.get(key);
-  if (ref && ref.deref() === undefined) interned.delete(key);
-});
 let nextId = 1;
 
 /**
@@ -35,7 +31,7 @@ export function apply(
   // was checked and typed when the node was built.
   const onlyNodes = allNodes(args);
   const plain = onlyNodes && op.normalize === undefined && isEmpty(op.attrs) && isEmpty(attrs);
-  const key = plain ? plainKey(op.name, args as readonly Node[]) : undefined;
+  const key = plain ? applicationKey(op.name, '', args as readonly Node[]) : undefined;
   if (key !== undefined) {
     const existing = interned.get(key)?.deref();
     if (existing !== undefined) return existing;
@@ -47,24 +43,81 @@ export function apply(
   return intern(op.name, nodes, typed.attrs, typed.type, key);
 }
 
+/**
+ * `apply` for a caller that hands over a list of nodes it will not touch again, with attributes as
+ * `checkAttrs` leaves them: building a graph back from an e-graph, whose symbols hold checked
+ * attributes. An op without attributes is built here without the copy and the checks; others go
+ * through `apply`, which normalizes them. Internal: not exported from the package.
+ *
+ * @example const x = T.vector('x'); applyOwned(getOp('exp'), [x], {}) === T.exp(x) // true
+ */
+export function applyOwned(op: OpDef, args: Node[], attrs: Attrs): Node {
+  if (op.normalize !== undefined || !isEmpty(op.attrs) || !isEmpty(attrs)) return apply(op.name, args, attrs);
+  checkArity(op, args.length);
+  const key = applicationKey(op.name, '', args);
+  const existing = interned.get(key)?.deref();
+  if (existing !== undefined) return existing;
+  return intern(op.name, args, NO_ATTRS, op.infer(args, NO_ATTRS), key);
+}
+
 function allNodes(args: readonly TensorLike[]): boolean {
   for (let i = 0; i < args.length; i++) if (!(args[i] instanceof Node)) return false;
   return true;
 }
 
-/** The hash-consing key of an op application without attributes. */
-function plainKey(op: string, args: readonly Node[]): string {
-  return applicationKey(op, '', args);
-}
-
 /**
- * The hash-consing key of an application: op, attributes' key, argument ids. Built with a loop: a graph
- * of 100k ops is built back from the e-graph after every optimize, and building keys was most of it.
+ * The hash-consing key of an application: op, argument ids, attributes' key. A flat string of char codes,
+ * made by one call for ops of one or two args: a key of decimal ids built by concatenation was a tree of
+ * strings, flattened again when hashed (a graph of 100k ops is built back from the e-graph after every
+ * optimize). Injective: an op's code, the arity, three 16-bit chars per id (ids stay below 2^48: a node
+ * a nanosecond for three days), then the attributes.
  */
 function applicationKey(op: string, attrsPart: string, args: readonly Node[]): string {
-  let key = `${op}{${attrsPart}}(`;
-  for (let i = 0; i < args.length; i++) key += i === 0 ? `${args[i].id}` : `,${args[i].id}`;
-  return key + ')';
+  const code = opCode(op);
+  const n = args.length;
+  let key: string;
+  if (n === 1) {
+    const a = args[0].id;
+    // fromCharCode truncates: a / 2^32 gives the id's bits above 32.
+    key = String.fromCharCode(code, 1, a & 0xffff, a >>> 16, a / 0x100000000);
+  } else if (n === 2) {
+    const a = args[0].id;
+    const b = args[1].id;
+    key = String.fromCharCode(
+      code,
+      2,
+      a & 0xffff,
+      a >>> 16,
+      a / 0x100000000,
+      b & 0xffff,
+      b >>> 16,
+      b / 0x100000000,
+    );
+  } else {
+    // Three chars per call, joined: one call with every char would overflow the stack for a concat of
+    // tens of thousands of args. An arity of 0xffff or more is that mark, then the arity in two chars.
+    const parts = [
+      n < 0xffff ? String.fromCharCode(code, n) : String.fromCharCode(code, 0xffff, n & 0xffff, n >>> 16),
+    ];
+    for (let i = 0; i < n; i++) {
+      const a = args[i].id;
+      parts.push(String.fromCharCode(a & 0xffff, a >>> 16, a / 0x100000000));
+    }
+    key = parts.join('');
+  }
+  return attrsPart === '' ? key : key + attrsPart;
+}
+
+// Each op's char in keys, in order of first use.
+const opCodes = new Map<string, number>();
+
+function opCode(op: string): number {
+  let code = opCodes.get(op);
+  if (code === undefined) {
+    code = opCodes.size;
+    opCodes.set(op, code);
+  }
+  return code;
 }
 
 /** An op application as the type checker sees it: checked, normalized attributes and the result type. */
@@ -234,11 +287,40 @@ function intern(op: string, args: readonly Node[], attrs: Attrs, type: TypeInfo,
     frozenAttrs = Object.freeze(copy);
   }
   const node = Object.freeze(
-    new Node(nextId++, op, args, frozenAttrs, type.dtype, frozenShape(type.shape, args), key),
+    new Node(nextId++, op, args, frozenAttrs, type.dtype, frozenShape(type.shape, args)),
   );
-  interned.set(key, new WeakRef(node));
-  sweeper.register(node, key);
+  remember(key, node);
   return node;
+}
+
+/** Fewest entries the table sweeps at: below it a sweep would cost more than the entries it drops. */
+const MIN_SWEEP = 1024;
+let sweepAt = MIN_SWEEP;
+
+/**
+ * Enters a node in the table, and drops the entries of collected nodes whenever the table has doubled
+ * since the last sweep: it stays within twice the entries that were live then, and a sweep visits at
+ * most twice as many entries as were entered since the one before. A FinalizationRegistry dropped each
+ * entry as its node died, but a registration per node cost a 72-byte cell that lived as long as it.
+ */
+function remember(key: string, node: Node): void {
+  interned.set(key, new WeakRef(node));
+  if (interned.size < sweepAt) return;
+  // forEach, not for-of: a sweep is rare, so its code stays unoptimized, and an unoptimized for-of over
+  // the entries took six times as long.
+  interned.forEach((ref, k) => {
+    if (ref.deref() === undefined) interned.delete(k);
+  });
+  sweepAt = Math.max(MIN_SWEEP, 2 * interned.size);
+}
+
+/**
+ * Entries in the hash-consing table, live or awaiting a sweep. For tests of its memory.
+ *
+ * @example internedCount() // e.g. 1500
+ */
+export function internedCount(): number {
+  return interned.size;
 }
 
 const NO_ATTRS: Attrs = Object.freeze({});

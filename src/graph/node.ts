@@ -1,4 +1,4 @@
-import { apply, type TensorLike } from './apply.js';
+import { apply, attrsKey, type TensorLike } from './apply.js';
 import type { DType } from './dtype.js';
 import type { Attrs } from './op-def.js';
 import { formatShape, type Shape } from './shape.js';
@@ -50,9 +50,17 @@ export class Node {
     readonly attrs: Attrs,
     readonly dtype: DType,
     readonly shape: Shape,
-    /** The hash-consing key: op, attributes and arg ids. */
-    readonly key: string,
   ) {}
+
+  /**
+   * A readable key of the application: op, attributes and arg ids. Made on request: the hash-consing
+   * table keys nodes by a compact string of its own.
+   *
+   * @example const x = T.vector('x'); T.exp(x).key === `exp{}(${x.id})` // true
+   */
+  get key(): string {
+    return `${this.op}{${attrsKey(this.attrs)}}(${this.args.map((a) => a.id).join(',')})`;
+  }
 
   get rank(): number {
     return this.shape.length;

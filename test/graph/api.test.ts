@@ -30,6 +30,15 @@ describe('hash-consing', () => {
     expect(T.constant(big)).toBe(T.constant([...big]));
     expect(T.constant(big)).not.toBe(T.constant([...big.slice(0, 99), -1]));
   });
+  it('keys applications of many args by every arg, in order', () => {
+    const [a, b] = [T.vector('a', 'f32', 1), T.vector('b', 'f32', 1)];
+    expect(T.concat([a, b, a])).toBe(T.concat([a, b, a]));
+    expect(T.concat([a, b, a])).not.toBe(T.concat([a, a, b]));
+    // Past 0xffff args the arity takes more than one char of the key.
+    const many = Array.from({ length: 70_000 }, (_, i) => (i === 69_999 ? b : a));
+    expect(T.concat(many)).toBe(T.concat([...many]));
+    expect(T.concat(many)).not.toBe(T.concat(many.slice(0, -1)));
+  });
   it('gives args smaller ids than their users', () => {
     const y = x.exp().add(x);
     expect(y.args.every((a) => a.id < y.id)).toBe(true);

@@ -1,10 +1,13 @@
 /**
  * The hash-consing table holds its nodes weakly: graphs nobody holds any more are collected, and the
  * table's own entries for them go too, so a long session that builds and drops graphs does not grow.
+ * Entries go in sweeps, each when the table has doubled since the one before: what a dropped graph
+ * leaves is bounded, not gone at once.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { expect, it } from 'vitest';
+import { internedCount } from '../../src/graph/apply.js';
 import { T } from '../../src/graph/builders.js';
 import type { Node } from '../../src/graph/node.js';
 
@@ -28,19 +31,33 @@ async function settledHeap(): Promise<number> {
   return process.memoryUsage().heapUsed;
 }
 
+/** Builds and drops `rounds` chains of 20k nodes, each in a job of its own, numbered from `first`. */
+async function buildAndDrop(first: number, rounds: number): Promise<number> {
+  for (let round = first; round < first + rounds; round++) {
+    chain(20_000, round);
+    await settledHeap();
+  }
+  return settledHeap();
+}
+
 it('keeps no memory for graphs that were built and dropped', async () => {
-  chain(20_000, 0);
-  const before = await settledHeap();
-  for (let round = 1; round <= 3; round++) chain(20_000, round);
-  const after = await settledHeap();
-  // 60k dropped nodes (with their constants) would hold about 20 MB if the table kept them, and
-  // several MB if it kept only its keys.
-  expect((after - before) / 2 ** 20, 'MB kept').toBeLessThan(3);
+  // After a few rounds the table holds at most about two rounds' entries awaiting a sweep; nine more
+  // rounds leave it no larger. 180k dropped nodes (with their constants) would hold about 60 MB if the
+  // table kept them, and over 10 MB if it kept only its keys.
+  const before = await buildAndDrop(0, 3);
+  const after = await buildAndDrop(3, 9);
+  expect((after - before) / 2 ** 20, 'MB kept').toBeLessThan(5);
+});
+
+it('drops the entries of collected nodes', async () => {
+  await buildAndDrop(100, 12);
+  // 12 rounds entered 240k nodes; a sweep leaves only entries whose nodes live, and the next one comes
+  // when the table has doubled.
+  expect(internedCount()).toBeLessThan(2 * 20_000 + 20_000);
 });
 
 it('still gives the same node for the same expression while it is held', async () => {
-  const held = chain(1_000, 99);
-  for (let round = 100; round < 102; round++) chain(20_000, round);
-  await settledHeap();
-  expect(chain(1_000, 99)).toBe(held);
+  const held = chain(1_000, 199);
+  await buildAndDrop(200, 3);
+  expect(chain(1_000, 199)).toBe(held);
 });

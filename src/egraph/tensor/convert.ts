@@ -2,7 +2,7 @@
  * Between graphs and e-graphs: load a graph's nodes into an e-graph (shared nodes become one class),
  * and build a graph back from one chosen e-node per class (what an extractor returns).
  */
-import { apply } from '../../graph/apply.js';
+import { applyOwned } from '../../graph/apply.js';
 import { IdMap } from '../../graph/id-map.js';
 import { countsAsOp, type Node } from '../../graph/node.js';
 import type { Dim } from '../../graph/shape.js';
@@ -168,7 +168,7 @@ export function buildGraph(
       }
       const { def, attrs } = lang.tensorSymbol(node.symbol);
       const args = node.children.map((c) => built[eg.find(c)]!);
-      built[cls] = apply(def.name, args, attrs);
+      built[cls] = applyOwned(def, args, attrs);
     }
   }
   return roots.map((r) => built[eg.find(r)]!);
