@@ -94,8 +94,9 @@ export interface NodeText {
  * ```ts
  * type Tree = { op: string; kids: Tree[] };
  * const leaf = (op: string): Tree => ({ op, kids: [] });
- * printTree<Tree>({ op: '+', kids: [leaf('x'), leaf('1')] }, (t) => t.kids, (t) =>
- *   t.kids.length ? { open: `(${t.op} `, between: ' ', close: ')' } : { open: t.op, between: '', close: '' }); // '(+ x 1)'
+ * const text = (t: Tree) =>
+ *   t.kids.length ? { open: `(${t.op} `, between: ' ', close: ')' } : { open: t.op, between: '', close: '' };
+ * printTree<Tree>({ op: '+', kids: [leaf('x'), leaf('1')] }, (t) => t.kids, text); // '(+ x 1)'
  * ```
  */
 export function printTree<N>(

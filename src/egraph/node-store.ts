@@ -9,7 +9,7 @@
  * ```ts
  * const store = new NodeStore();
  * const e = store.push(3, [0, 1], 2, 7); // symbol 3, children 0 and 1, owner id 7
- * store.insert(e);
+ * store.insert(e, 2);
  * store.lookup(3, [0, 1], 2) === e; // true
  * ```
  */

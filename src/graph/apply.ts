@@ -49,7 +49,11 @@ export function apply(
  * attributes. An op without attributes is built here without the copy and the checks; others go
  * through `apply`, which normalizes them. Internal: not exported from the package.
  *
- * @example const x = T.vector('x'); applyOwned(getOp('exp'), [x], {}) === T.exp(x) // true
+ * @example
+ * ```ts
+ * const x = T.vector('x');
+ * applyOwned(getOp('exp'), [x], {}) === T.exp(x); // true
+ * ```
  */
 export function applyOwned(op: OpDef, args: Node[], attrs: Attrs): Node {
   if (op.normalize !== undefined || !isEmpty(op.attrs) || !isEmpty(attrs)) return apply(op.name, args, attrs);

@@ -56,7 +56,11 @@ export class Node {
    * A readable key of the application: op, attributes and arg ids. Made on request: the hash-consing
    * table keys nodes by a compact string of its own.
    *
-   * @example const x = T.vector('x'); T.exp(x).key === `exp{}(${x.id})` // true
+   * @example
+   * ```ts
+   * const x = T.vector('x');
+   * T.exp(x).key === `exp{}(${x.id})`; // true
+   * ```
    */
   get key(): string {
     return `${this.op}{${attrsKey(this.attrs)}}(${this.args.map((a) => a.id).join(',')})`;

@@ -41,8 +41,11 @@ function examplesOf(path: string): Example[] {
       const body = [tag[1]];
       for (let j = i + 1; j < lines.length && !lines[j].startsWith('@'); j++) body.push(lines[j]);
       let code = body.join('\n').trim();
-      // A one-line example may be written as inline code: `expr` followed by prose.
-      if (code.startsWith('`')) code = code.slice(1, code.indexOf('`', 1));
+      const fence = /^```\w*\n([\s\S]*?)\n```/.exec(code);
+      // A fenced block is the code between its fences; a one-line example may be written as inline
+      // code: `expr` followed by prose.
+      if (fence) code = fence[1];
+      else if (code.startsWith('`')) code = code.slice(1, code.indexOf('`', 1));
       const line = text.slice(0, comment.index).split('\n').length + i;
       if (code) out.push({ where: `${relative(SRC, path)}:${line}`, code, path });
     }
