@@ -257,9 +257,7 @@ export class EGraph {
 
   /** Analysis data of a class for one of this graph's analyses. @example `eg.data(constants, id)` */
   data<D>(analysis: Analysis<D>, id: ClassId): D {
-    const k = this.analyses.indexOf(analysis as Analysis<unknown>);
-    if (k < 0) throw new Error(`analysis '${analysis.name}' is not registered with this e-graph`);
-    return this.analysisData[k][this.uf.find(id)] as D;
+    return this.dataOf(analysis)[this.uf.find(id)];
   }
 
   /**

@@ -30,10 +30,10 @@ export function apply(
   // nodes are the input's) is found by its key before any checking or inference: the same application
   // was checked and typed when the node was built.
   const onlyNodes = allNodes(args);
-  const plain = onlyNodes && op.normalize === undefined && isEmpty(op.attrs) && isEmpty(attrs);
-  const key = plain ? applicationKey(op.name, '', args as readonly Node[]) : undefined;
+  const key =
+    onlyNodes && isPlain(op, attrs) ? applicationKey(op.name, '', args as readonly Node[]) : undefined;
   if (key !== undefined) {
-    const existing = interned.get(key)?.deref();
+    const existing = internedNode(key);
     if (existing !== undefined) return existing;
   }
   // A copy: the node keeps its argument list, which the caller may reuse.
@@ -56,12 +56,25 @@ export function apply(
  * ```
  */
 export function applyOwned(op: OpDef, args: Node[], attrs: Attrs): Node {
-  if (op.normalize !== undefined || !isEmpty(op.attrs) || !isEmpty(attrs)) return apply(op.name, args, attrs);
+  if (!isPlain(op, attrs)) return apply(op.name, args, attrs);
   checkArity(op, args.length);
   const key = applicationKey(op.name, '', args);
-  const existing = interned.get(key)?.deref();
+  const existing = internedNode(key);
   if (existing !== undefined) return existing;
   return intern(op.name, args, NO_ATTRS, op.infer(args, NO_ATTRS), key);
+}
+
+/**
+ * Whether an application of `op` with `attrs` has no attributes to check or normalize: its node is found
+ * by a key of op and argument ids alone, before any checking.
+ */
+function isPlain(op: OpDef, attrs: object): boolean {
+  return op.normalize === undefined && isEmpty(op.attrs) && isEmpty(attrs);
+}
+
+/** The live node entered under `key`, if any. */
+function internedNode(key: string): Node | undefined {
+  return interned.get(key)?.deref();
 }
 
 function allNodes(args: readonly TensorLike[]): boolean {
@@ -279,7 +292,7 @@ function intern(op: string, args: readonly Node[], attrs: Attrs, type: TypeInfo,
   let key = missed;
   if (key === undefined) {
     key = applicationKey(op, plain ? '' : attrsKey(attrs), args);
-    const existing = interned.get(key)?.deref();
+    const existing = internedNode(key);
     if (existing && (op !== 'constant' || sameConstant(existing, attrs))) return existing;
   }
   // Hash-consing shares a node among all its builders, so no one may change it: the node, its

@@ -33,14 +33,9 @@ export class TypeAnalysis implements Analysis<TypeInfo> {
 
   make(eg: EGraph, symbol: SymbolId, children: readonly ClassId[]): TypeInfo {
     const last = this.last[symbol];
-    if (last !== undefined && last.lang === eg.lang && sameKidTypes(eg, this, last.kids, children))
-      return last.type;
+    if (this.repeats(last, eg, children)) return last.type;
     const previous = this.previous[symbol];
-    if (
-      previous !== undefined &&
-      previous.lang === eg.lang &&
-      sameKidTypes(eg, this, previous.kids, children)
-    ) {
+    if (this.repeats(previous, eg, children)) {
       this.previous[symbol] = last;
       this.last[symbol] = previous;
       return previous.type;
@@ -59,7 +54,7 @@ export class TypeAnalysis implements Analysis<TypeInfo> {
     // Leaves of one type share it too (the constants 0, 1 and 2, the inputs x and y): the types of the
     // nodes above them then repeat by identity.
     if (kids.length === 0) {
-      const key = `${type.dtype}[${type.shape.join(',')}]`;
+      const key = describe(type);
       const known = this.leafTypes.get(key);
       if (known !== undefined && this.same(known, type)) type = known;
       else this.leafTypes.set(key, type);
@@ -67,6 +62,11 @@ export class TypeAnalysis implements Analysis<TypeInfo> {
     this.previous[symbol] = last;
     this.last[symbol] = { lang: eg.lang, kids, type };
     return type;
+  }
+
+  /** Whether a remembered `make` was for these very child types, in this e-graph's language. */
+  private repeats(made: MadeType | undefined, eg: EGraph, children: readonly ClassId[]): made is MadeType {
+    return made !== undefined && made.lang === eg.lang && sameKidTypes(eg, this, made.kids, children);
   }
 
   merge(a: TypeInfo, b: TypeInfo): TypeInfo {
